@@ -1,0 +1,78 @@
+"""Named algebra moves from the raw derivative to the form a teacher writes, each checked for equality.
+
+A move is a function that looks at the result and either declines (returns []) or returns the chain of
+AlgebraSteps it performs. Intermediate forms are built unevaluated (evaluate=False) so the learner sees
+1 + e^(-x) - 1 before it collapses. The first move that applies wins; none uses `simplify` (unbounded time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sympy
+
+from derivtutor.derivation import AlgebraStep
+from derivtutor.functions import sigmoid
+from derivtutor.verify import VerificationError, equal
+
+Move = Callable[[sympy.Expr, sympy.Symbol], list[AlgebraStep]]
+
+
+def _over(top: sympy.Expr, bottom: sympy.Expr) -> sympy.Expr:
+    return sympy.Mul(top, sympy.Pow(bottom, -1, evaluate=False), evaluate=False)
+
+
+def _written(*factors: sympy.Expr) -> tuple[sympy.Expr, ...]:
+    return tuple(f for f in factors if f != 1) or (sympy.S.One,)
+
+
+def _sigmoid_parts(result: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr] | None:
+    """Match C * e^A / (1 + e^A)^2 and return (C, A, 1 + e^A)."""
+    factors = list(sympy.Mul.make_args(result))
+    for square in factors:
+        if not (square.is_Pow and square.exp == -2 and square.base.is_Add and len(square.base.args) == 2):
+            continue
+        one, exp_term = sorted(square.base.args, key=lambda a: a != 1)
+        if one != 1 or exp_term.func is not sympy.exp or exp_term not in factors:
+            continue
+        rest = [f for f in factors if f is not square]
+        rest.remove(exp_term)
+        return sympy.Mul(*rest), exp_term.args[0], square.base
+    return None
+
+
+def sigmoid_form(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
+    """e^(-u)/(1 + e^(-u))^2  ->  sigma(u) (1 - sigma(u)), by splitting and adding and subtracting 1."""
+    parts = _sigmoid_parts(result)
+    if parts is None:
+        return []
+    c, a, bottom = parts
+    e = sympy.exp(a)
+    s = sympy.Pow(bottom, -1, evaluate=False)
+    u = -a
+    split = _written(c, s, _over(e, bottom))
+    plus_minus = _written(c, s, _over(sympy.Add(1, e, -1, evaluate=False), bottom))
+    divided = _written(c, s, sympy.Add(1, sympy.Mul(-1, s, evaluate=False), evaluate=False))
+    target = _written(c, sigmoid(u), 1 - sigmoid(u))
+    return [
+        AlgebraStep("split_fraction", result, split),
+        AlgebraStep("add_subtract_one", sympy.Mul(*split), plus_minus),
+        AlgebraStep("divide_out", sympy.Mul(*plus_minus), divided),
+        AlgebraStep("recognise_sigma", sympy.Mul(*divided), target),
+    ]
+
+
+MOVES: list[Move] = [sigmoid_form]
+
+
+def teacher_form(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
+    """The first applicable chain of moves, every step checked equal to the one before."""
+    for move in MOVES:
+        steps = move(result, var)
+        if steps:
+            for step in steps:
+                if equal(step.before, step.after) is not True:
+                    raise VerificationError(f"algebra move {step.move}: {step.before} != {step.after}")
+                step.verified = True
+            return steps
+    return []

@@ -1,0 +1,59 @@
+"""The Derivation: the one thing every renderer, lesson and export shares.
+
+It holds the verified rule tree, SymPy's own answer (for the ✓), and the named algebra moves that take the
+raw result to the form a teacher writes (e^(-x)/(1+e^(-x))^2 -> sigma(x)(1 - sigma(x))).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+from derivtutor.rules import Step
+
+
+@dataclass(eq=False)
+class AlgebraStep:
+    """before = after by one named move (see teaching.ALGEBRA_MOVES).
+
+    `shown` is how the teacher writes `after`: a product of factors kept apart and unevaluated
+    (1/(1 + e⁻ˣ) · (1 + e⁻ˣ - 1)/(1 + e⁻ˣ)), which SymPy would otherwise collapse at once.
+    """
+
+    move: str
+    before: sympy.Expr
+    shown: tuple[sympy.Expr, ...]
+    verified: bool = False
+
+    @property
+    def after(self) -> sympy.Expr:
+        return sympy.Mul(*self.shown)
+
+
+@dataclass(eq=False)
+class Derivation:
+    expr: sympy.Expr
+    var: sympy.Symbol
+    root: Step
+    reference: sympy.Expr  # sympy.diff(expr, var), shown when its form differs from ours
+    algebra: list[AlgebraStep] = field(default_factory=list)
+    function_name: str = "f"
+    title: str | None = None
+
+    @property
+    def result(self) -> sympy.Expr:
+        return self.root.result
+
+    @property
+    def final(self) -> sympy.Expr:
+        return self.algebra[-1].after if self.algebra else self.result
+
+    @property
+    def held_constant(self) -> tuple[sympy.Symbol, ...]:
+        """The other variables: a partial derivative treats them as constants."""
+        return tuple(sorted(self.expr.free_symbols - {self.var}, key=lambda s: s.name))
+
+    @property
+    def verified(self) -> bool:
+        return all(step.verified for step in self.root.walk()) and all(a.verified for a in self.algebra)

@@ -1,0 +1,267 @@
+"""derive(expr, var) -> Derivation: choose the rule for every node, build the tree, verify it, tidy the answer.
+
+The chain rule is presented the way a teacher peels an onion: walk down the only branch that contains the
+variable; at the first function application whose argument is not the bare variable, name that argument (g) and
+carry on inside it. The sigmoid 1/(1 + e^(-x)) becomes f(g) = 1/g, g(h) = 1 + e^h, h(x) = -x. Where two branches
+contain the variable (a product, a sum of two varying terms) the product, quotient or sum rule takes over and
+each branch may again be a chain.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import sympy
+from sympy.core.function import Application, AppliedUndef
+
+from derivtutor.algebra import teacher_form
+from derivtutor.derivation import Derivation
+from derivtutor.functions import sigmoid
+from derivtutor.rules import (
+    ELEMENTARY_FUNCTIONS,
+    AbsRule,
+    ChainRule,
+    ConstantMultipleRule,
+    ConstantRule,
+    ElementaryFunctionRule,
+    ExpBaseRule,
+    ExpRule,
+    KnownDerivativeRule,
+    Layer,
+    LogDiffRule,
+    LogRule,
+    PiecewiseRule,
+    PowerRule,
+    ProductRule,
+    QuotientRule,
+    SigmoidRule,
+    Step,
+    SumRule,
+    UndefinedFunctionRule,
+    VariableRule,
+)
+from derivtutor.verify import VerificationError, equal
+
+LAYER_LETTERS = ("g", "h", "u", "v", "p", "q", "r", "s")
+
+
+class UnsupportedExpression(ValueError):
+    """The expression uses something no rule covers; the message says what, in plain words."""
+
+
+class LayerNames:
+    """Hands out layer names (g, h, u, v, ..., then u1, u2, ...) that never clash with the learner's names."""
+
+    def __init__(self, expr: sympy.Expr) -> None:
+        self.taken = {s.name for s in expr.free_symbols}
+        self.taken |= {type(f).__name__ for f in expr.atoms(sympy.Function)}
+        candidates = itertools.chain(LAYER_LETTERS, (f"u{i}" for i in itertools.count(1)))
+        self._names: Iterator[str] = (n for n in candidates if n not in self.taken)
+
+    def next_symbol(self) -> sympy.Symbol:
+        return sympy.Symbol(next(self._names), real=True)
+
+    def top_name(self, preferred: str) -> str:
+        for name in (preferred, "y", "F"):
+            if name not in self.taken:
+                return name
+        return next(self._names)
+
+
+def derive(expr: sympy.Expr, var: sympy.Symbol, *, name: str = "f", title: str | None = None) -> Derivation:
+    """Build, verify and tidy the derivation of d(expr)/d(var). Raises UnsupportedExpression, VerificationError."""
+    names = LayerNames(expr)
+    root = build_step(expr, var, names, top_name=names.top_name(name))
+    verify_tree(root)
+    reference = sympy.diff(expr, var)
+    return Derivation(expr=expr, var=var, root=root, reference=reference,
+                      algebra=teacher_form(root.result, var), function_name=root_name(root, name), title=title)
+
+
+def root_name(root: Step, preferred: str) -> str:
+    return root.layers[0].name if isinstance(root, ChainRule) else preferred
+
+
+def verify_tree(root: Step) -> None:
+    """Check every node against sympy.diff of that node; mark it verified or raise."""
+    for step in root.walk():
+        expected = sympy.diff(step.expr, step.var)
+        verdict = equal(step.result, expected)
+        if verdict is not True:
+            problem = "does not equal" if verdict is False else "could not be checked against"
+            raise VerificationError(
+                f"{type(step).__name__}: d/d{step.var} {step.expr} gave {step.result}, which {problem} "
+                f"sympy.diff's {expected}"
+            )
+        step.verified = True
+
+
+def build_step(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames, top_name: str | None = None) -> Step:
+    """The rule for this node, with its substeps: the whole unverified tree."""
+    if not expr.has(var):
+        return ConstantRule(expr, var)
+    if expr == var:
+        return VariableRule(expr, var)
+    if inner_argument(expr, var) is not None:
+        return _chain(expr, var, names, top_name)
+    if expr.is_Add:
+        return SumRule(expr, var, [build_step(t, var, names) for t in expr.args])
+    if expr.is_Mul:
+        return _product(expr, var, names)
+    if expr.is_Pow:
+        return _power(expr, var, names)
+    return _function(expr, var, names)
+
+
+def _product(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames) -> Step:
+    constant = [a for a in expr.args if not a.has(var)]
+    varying = [a for a in expr.args if a.has(var)]
+    if constant:
+        rest = sympy.Mul(*varying)
+        return ConstantMultipleRule(expr, var, sympy.Mul(*constant), build_step(rest, var, names))
+    below = [a for a in varying if a.is_Pow and a.exp.is_number and a.exp.is_negative]
+    above = [a for a in varying if a not in below]
+    if below and above:  # written as a fraction with the variable on top and bottom
+        numerator = sympy.Mul(*above)
+        denominator = sympy.Mul(*(b.base ** (-b.exp) for b in below))
+        return QuotientRule(expr, var, build_step(numerator, var, names), build_step(denominator, var, names))
+    return ProductRule(expr, var, [build_step(a, var, names) for a in varying])
+
+
+def _power(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames) -> Step:
+    base, exponent = expr.base, expr.exp
+    if base.has(var) and exponent.has(var):
+        return LogDiffRule(expr, var, build_step(exponent * sympy.log(base), var, names))
+    if base == var:
+        return PowerRule(expr, var, exponent)
+    if exponent == var:
+        return ExpBaseRule(expr, var, base)
+    raise UnsupportedExpression(f"no rule for the power {expr}")  # unreachable: the chain handles the rest
+
+
+def _function(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames) -> Step:
+    func = expr.func
+    if func is sympy.exp:
+        return ExpRule(expr, var)
+    if func is sympy.log:
+        return LogRule(expr, var)
+    if func in ELEMENTARY_FUNCTIONS:
+        return ElementaryFunctionRule(expr, var)
+    if func is sigmoid:
+        return SigmoidRule(expr, var)
+    if func is sympy.Abs:
+        return AbsRule(expr, var)
+    if func in (sympy.Max, sympy.Min, sympy.Piecewise):
+        return _piecewise(expr, var, names)
+    if isinstance(expr, AppliedUndef):
+        return UndefinedFunctionRule(expr, var)
+    if isinstance(expr, sympy.Function) and len(expr.args) == 1:
+        return KnownDerivativeRule(expr, var)
+    raise UnsupportedExpression(f"there is no rule here for {func.__name__}(...)")
+
+
+def _piecewise(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames) -> Step:
+    """max/min of the variable and a constant, or a Piecewise in the variable, piece by piece."""
+    if expr.func in (sympy.Max, sympy.Min):
+        varying = [a for a in expr.args if a.has(var)]
+        fixed = [a for a in expr.args if not a.has(var)]
+        if len(expr.args) != 2 or varying != [var]:
+            raise UnsupportedExpression(f"{expr.func.__name__.lower()} is supported between x and a constant")
+        c = fixed[0]
+        low, high = (fixed[0], var) if expr.func is sympy.Max else (var, fixed[0])
+        pieces = [(low, var < c), (high, var > c)]
+    else:
+        pieces = [(e, cond) for e, cond in expr.args]
+    steps = [(build_step(e, var, names), _open(cond, var)) for e, cond in pieces]
+    kinks, joins = _boundaries(pieces, steps, var)
+    return PiecewiseRule(expr, var, steps, kinks, joins)
+
+
+def _open(cond: object, var: sympy.Symbol) -> object:
+    """The interior of a piece's condition: x <= c becomes x < c, so no boundary point gets a made-up slope."""
+    strict = {sympy.Le: sympy.Lt, sympy.Ge: sympy.Gt}.get(type(cond))
+    return strict(cond.lhs, cond.rhs) if strict is not None else cond
+
+
+def _boundaries(pieces: list, steps: list, var: sympy.Symbol) -> tuple[tuple, tuple]:
+    """Split the meeting points of the pieces into kinks (no derivative) and smooth joins (a shared slope).
+
+    A point is a smooth join only when both the values and the slopes of the two neighbouring pieces agree.
+    """
+    points = {c.rhs for _, c in pieces
+              if isinstance(c, sympy.core.relational.Relational) and c.lhs == var and c.rhs.is_number}
+    points |= {c.lhs for _, c in pieces
+               if isinstance(c, sympy.core.relational.Relational) and c.rhs == var and c.lhs.is_number}
+    delta = sympy.Rational(1, 10**6)
+    kinks, joins = [], []
+    for b in sorted(points, key=float):
+        def active(x: sympy.Expr) -> int | None:
+            return next((i for i, (_, c) in enumerate(pieces) if c.subs(var, x) is sympy.true), None)
+
+        left, right = active(b - delta), active(b + delta)
+        if left is None or right is None:
+            kinks.append(b)
+            continue
+        same_value = equal(pieces[left][0].subs(var, b), pieces[right][0].subs(var, b))
+        slope = steps[left][0].result.subs(var, b)
+        if same_value and equal(slope, steps[right][0].result.subs(var, b)):
+            joins.append((b, slope))
+        else:
+            kinks.append(b)
+    return tuple(kinks), tuple(joins)
+
+
+def inner_argument(expr: sympy.Expr, var: sympy.Symbol) -> sympy.Expr | None:
+    """The argument to name as the next layer, or None when this node needs no chain rule.
+
+    Walk down while exactly one child contains the variable; stop at the first function application (a
+    function, or a power with the variable only in its base or only in its exponent).
+    """
+    node = expr
+    while node != var:
+        if node.is_Add or node.is_Mul:
+            children = [a for a in node.args if a.has(var)]
+            if len(children) != 1:
+                return None
+            node = children[0]
+            continue
+        if node.is_Pow:
+            if node.base.has(var) and node.exp.has(var):
+                return None
+            arg = node.base if node.base.has(var) else node.exp
+        elif isinstance(node, Application) and not isinstance(node, sympy.Piecewise):
+            args = [a for a in node.args if a.has(var)]
+            if len(args) != 1:
+                return None
+            arg = args[0]
+        else:
+            return None
+        return None if arg == var else arg
+    return None
+
+
+def _substitute(expr: sympy.Expr, symbol: sympy.Symbol, value: sympy.Expr) -> sympy.Expr:
+    # subs (slower) only where a pending derivative needs it: d/dg f(g) at g = x^2 must become a Subs.
+    if expr.has(sympy.Derivative):
+        return expr.subs(symbol, value)
+    return expr.xreplace({symbol: value})
+
+
+def _chain(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames, top_name: str | None) -> ChainRule:
+    """Peel the layers f(g), g(h), ..., then differentiate each layer by its own variable."""
+    peeled: list[tuple[str, sympy.Symbol, sympy.Expr, sympy.Expr]] = []  # (name, layer var, layer expr, value)
+    name = top_name or names.next_symbol().name
+    current = expr
+    while (arg := inner_argument(current, var)) is not None:
+        u = names.next_symbol()
+        peeled.append((name, u, current.xreplace({arg: u}), arg))
+        name, current = u.name, arg
+    peeled.append((name, var, current, None))
+
+    layers: list[Layer] = []
+    for layer_name, layer_var, layer_expr, value in peeled:
+        step = build_step(layer_expr, layer_var, names)
+        back = step.result if value is None else _substitute(step.result, layer_var, value)
+        layers.append(Layer(layer_name, layer_var, layer_expr, value, step, back))
+    return ChainRule(expr, var, layers)

@@ -1,0 +1,306 @@
+"""One dataclass per differentiation rule: the derivation tree is made of these.
+
+Each step records what it was applied to and computes its own result from its substeps with the rule's own
+formula (`evaluate`), the way SymPy's manualintegrate does for integrals. The answer a learner sees is therefore
+built by the rules they see, and `verify.py` then checks it against `sympy.diff` instead of copying from it.
+The words (rule names, formulas, whys) live in `teaching.py` under each class's `rule_id`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+Expr = sympy.Expr
+Symbol = sympy.Symbol
+
+
+@dataclass(eq=False)
+class Step:
+    """d(expr)/d(var) by one rule. `verified` is set by the engine once the result has been checked."""
+
+    expr: Expr
+    var: Symbol
+    verified: bool = field(default=False, init=False, repr=False)
+    rule_id: ClassVar[str] = ""
+
+    def substeps(self) -> tuple[Step, ...]:
+        return ()
+
+    def evaluate(self) -> Expr:
+        raise NotImplementedError
+
+    @property
+    def result(self) -> Expr:
+        cached = self.__dict__.get("_result")
+        if cached is None:
+            cached = self.__dict__["_result"] = self.evaluate()
+        return cached
+
+    def walk(self):  # noqa: ANN201 - generator of Steps, depth first, parents before children
+        """Every step of the tree, iteratively (trees can be hundreds of layers deep)."""
+        stack: list[Step] = [self]
+        while stack:
+            step = stack.pop()
+            yield step
+            stack.extend(reversed(step.substeps()))
+
+
+@dataclass(eq=False)
+class ConstantRule(Step):
+    rule_id: ClassVar[str] = "constant"
+
+    @property
+    def held_constant(self) -> tuple[Symbol, ...]:
+        """Other variables in the expression: a partial derivative treats them as constants."""
+        return tuple(sorted(self.expr.free_symbols, key=lambda s: s.name))
+
+    def evaluate(self) -> Expr:
+        return sympy.S.Zero
+
+
+@dataclass(eq=False)
+class VariableRule(Step):
+    rule_id: ClassVar[str] = "variable"
+
+    def evaluate(self) -> Expr:
+        return sympy.S.One
+
+
+@dataclass(eq=False)
+class ConstantMultipleRule(Step):
+    constant: Expr
+    rest: Step
+    rule_id: ClassVar[str] = "constant_multiple"
+
+    def substeps(self) -> tuple[Step, ...]:
+        return (self.rest,)
+
+    def evaluate(self) -> Expr:
+        return self.constant * self.rest.result
+
+
+@dataclass(eq=False)
+class SumRule(Step):
+    terms: list[Step]
+    rule_id: ClassVar[str] = "sum"
+
+    def substeps(self) -> tuple[Step, ...]:
+        return tuple(self.terms)
+
+    def evaluate(self) -> Expr:
+        return sympy.Add(*(t.result for t in self.terms))
+
+
+@dataclass(eq=False)
+class ProductRule(Step):
+    factors: list[Step]
+    rule_id: ClassVar[str] = "product"
+
+    def substeps(self) -> tuple[Step, ...]:
+        return tuple(self.factors)
+
+    def evaluate(self) -> Expr:
+        exprs = [f.expr for f in self.factors]
+        return sympy.Add(*(
+            sympy.Mul(*exprs[:i], f.result, *exprs[i + 1:]) for i, f in enumerate(self.factors)
+        ))
+
+
+@dataclass(eq=False)
+class QuotientRule(Step):
+    numerator: Step
+    denominator: Step
+    rule_id: ClassVar[str] = "quotient"
+
+    def substeps(self) -> tuple[Step, ...]:
+        return (self.numerator, self.denominator)
+
+    def evaluate(self) -> Expr:
+        f, g = self.numerator.expr, self.denominator.expr
+        return (self.numerator.result * g - f * self.denominator.result) / g**2
+
+
+@dataclass(eq=False)
+class PowerRule(Step):
+    """var**n with n free of var (n may be negative, fractional or another symbol)."""
+
+    exponent: Expr
+    rule_id: ClassVar[str] = "power"
+
+    def evaluate(self) -> Expr:
+        return self.exponent * self.var ** (self.exponent - 1)
+
+
+@dataclass(eq=False)
+class ExpRule(Step):
+    rule_id: ClassVar[str] = "exp"
+
+    def evaluate(self) -> Expr:
+        return sympy.exp(self.var)
+
+
+@dataclass(eq=False)
+class ExpBaseRule(Step):
+    """a**var for a constant base a."""
+
+    base: Expr
+    rule_id: ClassVar[str] = "exp_base"
+
+    def evaluate(self) -> Expr:
+        return self.base**self.var * sympy.log(self.base)
+
+
+@dataclass(eq=False)
+class LogRule(Step):
+    rule_id: ClassVar[str] = "log"
+
+    def evaluate(self) -> Expr:
+        return 1 / self.var
+
+
+# The derivative of each elementary function at its own variable u, as the rule's formula states it.
+_ELEMENTARY: dict[type, object] = {
+    sympy.sin: lambda u: sympy.cos(u),
+    sympy.cos: lambda u: -sympy.sin(u),
+    sympy.tan: lambda u: 1 + sympy.tan(u) ** 2,
+    sympy.sec: lambda u: sympy.sec(u) * sympy.tan(u),
+    sympy.csc: lambda u: -sympy.csc(u) * sympy.cot(u),
+    sympy.cot: lambda u: -1 - sympy.cot(u) ** 2,
+    sympy.asin: lambda u: 1 / sympy.sqrt(1 - u**2),
+    sympy.acos: lambda u: -1 / sympy.sqrt(1 - u**2),
+    sympy.atan: lambda u: 1 / (1 + u**2),
+    sympy.sinh: lambda u: sympy.cosh(u),
+    sympy.cosh: lambda u: sympy.sinh(u),
+    sympy.tanh: lambda u: 1 - sympy.tanh(u) ** 2,
+}
+ELEMENTARY_FUNCTIONS: tuple[type, ...] = tuple(_ELEMENTARY)
+
+
+@dataclass(eq=False)
+class ElementaryFunctionRule(Step):
+    """sin, cos, tan, ... applied to the bare variable; the rule id is the function's name."""
+
+    @property
+    def rule_id(self) -> str:  # type: ignore[override]
+        return self.expr.func.__name__
+
+    def evaluate(self) -> Expr:
+        return _ELEMENTARY[self.expr.func](self.var)
+
+
+@dataclass(eq=False)
+class SigmoidRule(Step):
+    rule_id: ClassVar[str] = "sigmoid"
+
+    def evaluate(self) -> Expr:
+        from derivtutor.functions import sigmoid
+
+        return sigmoid(self.var) * (1 - sigmoid(self.var))
+
+
+@dataclass(eq=False)
+class AbsRule(Step):
+    rule_id: ClassVar[str] = "abs"
+
+    @property
+    def kinks(self) -> tuple[Expr, ...]:
+        return (sympy.S.Zero,)
+
+    def evaluate(self) -> Expr:
+        # No value at 0: a Piecewise without a branch for 0 is undefined (nan) there, never a made-up number.
+        return sympy.Piecewise((-1, self.var < 0), (1, self.var > 0))
+
+
+@dataclass(eq=False)
+class PiecewiseRule(Step):
+    """A function made of pieces (max(0, x), min, Piecewise): each piece is differentiated on its open interval.
+
+    `kinks` are the meeting points where the one-sided slopes differ: no derivative exists there, so the
+    result has no branch for them. Points where the pieces join smoothly get the common value.
+    """
+
+    pieces: list[tuple[Step, object]]  # (derivative step of the piece, its open condition)
+    kinks: tuple[Expr, ...] = ()
+    joins: tuple[tuple[Expr, Expr], ...] = ()  # (point, slope) where two pieces meet smoothly
+    rule_id: ClassVar[str] = "piecewise"
+
+    def substeps(self) -> tuple[Step, ...]:
+        return tuple(step for step, _ in self.pieces)
+
+    def evaluate(self) -> Expr:
+        # Kinks come first and have no value (nan): the later branches must not hand them a made-up slope.
+        branches = [(sympy.nan, sympy.Eq(self.var, point)) for point in self.kinks if self._covered(point)]
+        branches += [(step.result, cond) for step, cond in self.pieces]
+        branches += [(slope, sympy.Eq(self.var, point)) for point, slope in self.joins]
+        return sympy.Piecewise(*branches)
+
+    def _covered(self, point: Expr) -> bool:
+        return any(cond.subs(self.var, point) is sympy.true for _, cond in self.pieces)
+
+
+@dataclass(eq=False)
+class LogDiffRule(Step):
+    """f**g with the variable in both: y = f**g, ln y = g ln f, y' = y (g ln f)'."""
+
+    log_form: Step  # the derivative of g*ln(f)
+    rule_id: ClassVar[str] = "log_diff"
+
+    def substeps(self) -> tuple[Step, ...]:
+        return (self.log_form,)
+
+    def evaluate(self) -> Expr:
+        return self.expr * self.log_form.result
+
+
+@dataclass(eq=False)
+class UndefinedFunctionRule(Step):
+    rule_id: ClassVar[str] = "undefined_function"
+
+    def evaluate(self) -> Expr:
+        return sympy.Derivative(self.expr, self.var)
+
+
+@dataclass(eq=False)
+class KnownDerivativeRule(Step):
+    """Last resort for special functions (erf, gamma, ...): the table lookup is SymPy's, and says so."""
+
+    rule_id: ClassVar[str] = "known_derivative"
+
+    def evaluate(self) -> Expr:
+        return sympy.diff(self.expr, self.var)
+
+
+@dataclass(eq=False)
+class Layer:
+    """One layer of a chain: `name`(`var`) = `expr`, where `var` stands for `value` (an expression in x).
+
+    For the sigmoid: f(g) = 1/g with g = 1 + e^(-x); g(h) = 1 + e^h with h = -x; h(x) = -x (value None).
+    `step` differentiates the layer by its own variable; `back` is that derivative written in x.
+    """
+
+    name: str
+    var: Symbol
+    expr: Expr
+    value: Expr | None
+    step: Step
+    back: Expr
+
+
+@dataclass(eq=False)
+class ChainRule(Step):
+    layers: list[Layer]
+    rule_id: ClassVar[str] = "chain"
+
+    def substeps(self) -> tuple[Step, ...]:
+        return tuple(layer.step for layer in self.layers)
+
+    def evaluate(self) -> Expr:
+        return sympy.Mul(*(layer.back for layer in self.layers))
+
+
+def is_undefined_function(expr: Expr) -> bool:
+    return isinstance(expr, AppliedUndef)

@@ -1,0 +1,94 @@
+"""Is a == b? Used for every derivation step, every algebra move and every learner's answer.
+
+Cheap first: identical trees, then a numeric comparison at several fixed pseudo-random points evaluated with
+30 significant digits (two different elementary expressions agreeing at all of them is, in practice, impossible).
+Unknown functions f(u) are replaced by a concrete function before evaluating, so f'(x^2)*2x can be compared too.
+No `simplify`: its running time has no bound. Everything runs under a time limit; undecided is reported as None.
+"""
+
+from __future__ import annotations
+
+import random
+
+import sympy
+from sympy.core.function import AppliedUndef
+from sympy.core.sympify import _sympify as strict_expr  # refuses strings: nothing typed is ever run
+
+from derivtutor.functions import as_exponentials
+from derivtutor.limits import TimeLimitExceeded, time_limit
+
+POINTS = 5
+DIGITS = 30
+DEFAULT_SECONDS = 2.0
+_TOLERANCE = sympy.Float("1e-20", DIGITS)
+
+
+class VerificationError(AssertionError):
+    """A rule produced something that is not the derivative: a bug, never shown to the learner."""
+
+
+def _concrete(expr: sympy.Expr) -> sympy.Expr:
+    """Replace sigma and unknown functions f(u) by concrete ones, then carry out pending derivatives."""
+    expr = as_exponentials(expr)
+    undefined = {a.func for a in expr.atoms(AppliedUndef)}
+    if not undefined:
+        return expr
+    t = sympy.Dummy("t")
+    stand_ins = {}
+    for i, func in enumerate(sorted(undefined, key=str)):
+        # A function with no special symmetry, different for each name.
+        stand_ins[func] = sympy.Lambda(t, sympy.sin((i + 2) * t) + sympy.exp(t / (i + 3)) + t**2 / 7)
+    for func, lam in stand_ins.items():
+        expr = expr.replace(func, lam)
+    return expr.doit()
+
+
+def _points(symbols: list[sympy.Symbol], rng: random.Random) -> list[dict]:
+    points = []
+    for _ in range(POINTS):
+        point = {}
+        for s in symbols:
+            value = rng.uniform(0.15, 1.9) * rng.choice((1, 1, -1))
+            point[s] = sympy.Float(repr(value), DIGITS)
+        points.append(point)
+    return points
+
+
+def _value(expr: sympy.Expr, point: dict) -> sympy.Expr | None:
+    value = expr.evalf(DIGITS, subs=point)
+    if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or not value.is_number:
+        return None
+    return value
+
+
+def numerically_equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
+    a, b = _concrete(strict_expr(a)), _concrete(strict_expr(b))
+    symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
+    rng = random.Random(20261128)
+    compared = 0
+    for point in _points(symbols, rng):
+        va, vb = _value(a, point), _value(b, point)
+        if va is None or vb is None:
+            if (va is None) != (vb is None):
+                return False  # one side is defined where the other is not
+            continue
+        scale = max(abs(va), abs(vb), 1)
+        if abs(va - vb) > _TOLERANCE * scale:
+            return False
+        compared += 1
+    return True if compared >= 2 else None
+
+
+def equal(a: sympy.Expr, b: sympy.Expr, seconds: float = DEFAULT_SECONDS) -> bool | None:
+    """True or False when decided within `seconds`, None when it could not be decided."""
+    if a == b:
+        return True
+    try:
+        with time_limit(seconds):
+            if strict_expr(a - b) == 0:
+                return True
+            return numerically_equal(a, b)
+    except TimeLimitExceeded:
+        return None
+    except (TypeError, ValueError, ZeroDivisionError, RecursionError):
+        return None
