@@ -133,7 +133,8 @@ NOTES: dict[str, str] = {
     "power_fraction": "A root is a fractional power (√u = u^(1/2)), so the power rule applies.",
     "no_derivative_at": "No derivative exists at {points}: the slopes on the two sides do not agree there.",
     "chain_layers": "Peel the expression like an onion: name each inner part, differentiate each layer with "
-                    "respect to the layer inside it, and multiply.",
+                    "respect to the layer inside it, and multiply. The first factor is the derivative of the "
+                    "outside; the others are 'the derivative of the inside'.",
     "substitute_back": "Put the inner parts back ({assignments}) and multiply.",
     "verified": "same as sympy.diff",
     "sympy_form": "SymPy writes it as {expr}.",

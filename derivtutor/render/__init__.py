@@ -1,0 +1,1 @@
+"""Renderers: each walks a finished Derivation; none differentiates."""

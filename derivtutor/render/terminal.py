@@ -1,0 +1,301 @@
+"""The derivation on a terminal: colour on a TTY, clean text when piped or NO_COLOR is set, any width.
+
+`blocks()` turns a Derivation into numbered sections (the layers, one per layer's derivative, the substitution
+back, the algebra). The full printout shows them all; the lesson player shows one per screen. Words come from
+teaching.py, maths from mathtext.py; nothing here differentiates.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+
+import sympy
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.text import Text
+
+from derivtutor.derivation import Derivation
+from derivtutor.render.mathtext import factors_text, math_text, name_text
+from derivtutor.rules import (
+    AbsRule,
+    ChainRule,
+    ConstantMultipleRule,
+    ConstantRule,
+    PiecewiseRule,
+    PowerRule,
+    Step,
+)
+from derivtutor.teaching import ALGEBRA_MOVES, NOTES, RULES
+
+DETAILS = ("brief", "normal", "full")
+LONG = 300  # characters: beyond this, chain factors are written with layer names instead of reprinted
+
+
+@dataclass
+class Style:
+    unicode: bool = True
+
+    @property
+    def check(self) -> str:
+        return "✓" if self.unicode else "[checked]"
+
+    @property
+    def dot(self) -> str:
+        return "·" if self.unicode else "*"
+
+    def m(self, expr: sympy.Expr) -> str:
+        return math_text(expr, self.unicode)
+
+    def name(self, text: str) -> str:
+        return name_text(text, self.unicode)
+
+    def words(self, text: str) -> str:
+        """Teaching text is written in Unicode; ASCII terminals get a faithful plain spelling."""
+        if self.unicode:
+            return text
+        for fancy, plain in (("−", "-"), ("·", "*"), ("′", "'"), ("²", "^2"), ("ⁿ⁻¹", "^(n-1)"), ("ⁿ", "^n"),
+                             ("⁻¹", "^-1"), ("⁻ⁿ", "^-n"), ("ᵘ", "^u"), ("⁻ᵘ", "^-u"), ("e⁻ˣ", "e^-x"),
+                             ("√", "sqrt"), ("σ", "sigma"), ("ᵍ", "^g"), ("✓", "[checked]")):
+            text = text.replace(fancy, plain)
+        return text.encode("ascii", "replace").decode("ascii")
+
+
+@dataclass
+class Block:
+    """One section of the explanation: a title line and indented lines (each a rich Text)."""
+
+    title: Text
+    lines: list[tuple[int, Text]] = field(default_factory=list)
+
+    def add(self, indent: int, text: Text | str, style: str = "") -> None:
+        self.lines.append((indent, text if isinstance(text, Text) else Text(text, style=style)))
+
+    def renderable(self) -> Group:
+        return Group(self.title, *(Padding(t, (0, 0, 0, i), expand=False) for i, t in self.lines))
+
+
+def _d(style: Style, top: str, var: str) -> str:
+    return f"d{top}/d{var}"
+
+
+def _rule_line(style: Style, step: Step) -> Text:
+    rule = RULES[step.rule_id]
+    line = Text()
+    line.append(rule.name, style="bold cyan")
+    line.append(": " + style.words(rule.formula), style="cyan")
+    return line
+
+
+def _notes(style: Style, step: Step) -> list[str]:
+    notes = []
+    var = style.m(step.var)
+    if isinstance(step, ConstantRule) and step.held_constant:
+        names = ", ".join(style.m(s) for s in step.held_constant)
+        key = "held_constant_one" if len(step.held_constant) == 1 else "held_constant_many"
+        notes.append(NOTES[key].format(names=names))
+    if isinstance(step, ConstantMultipleRule):
+        if step.constant == -1:
+            notes.append(NOTES["minus_sign"].format(rest=style.m(step.rest.expr)))
+        elif step.constant.free_symbols:
+            notes.append(NOTES["constant_factor"].format(factor=style.m(step.constant), var=var))
+    if isinstance(step, PowerRule):
+        if step.exponent.is_number and step.exponent.is_negative:
+            notes.append(NOTES["power_negative"].format(base=var))
+        elif step.exponent.is_Rational and not step.exponent.is_Integer:
+            notes.append(NOTES["power_fraction"])
+    if isinstance(step, PiecewiseRule | AbsRule) and step.kinks:
+        points = ", ".join(f"{var} = {style.m(k)}" for k in step.kinks)
+        notes.append(NOTES["no_derivative_at"].format(points=points))
+    return [style.words(n) for n in notes]
+
+
+def _equation(style: Style, step: Step, lhs: str | None = None) -> Text:
+    text = Text()
+    if lhs is None:
+        lhs = f"d/d{style.m(step.var)} [{style.m(step.expr)}]"
+    text.append(f"{lhs} = ")
+    text.append(style.m(step.result), style="bold")
+    if step.verified:
+        text.append(f"  {style.check}", style="green")
+    return text
+
+
+class TerminalRenderer:
+    def __init__(self, detail: str = "normal", unicode: bool = True) -> None:
+        if detail not in DETAILS:
+            raise ValueError(f"detail must be one of {', '.join(DETAILS)}")
+        self.detail = detail
+        self.style = Style(unicode)
+
+    # -- single steps ---------------------------------------------------------------------------------------
+    def _shown(self, step: Step) -> bool:
+        return self.detail != "brief" or not RULES[step.rule_id].trivial
+
+    def step_lines(self, block: Block, step: Step, indent: int, lhs: str | None = None, top: bool = True) -> None:
+        """The equation, the rule, the why, the notes, then the substeps one level deeper."""
+        s = self.style
+        if isinstance(step, ChainRule) and not top:
+            self.chain_inline(block, step, indent)
+            return
+        trivial = RULES[step.rule_id].trivial
+        if trivial and self.detail != "full":  # a teacher says these in passing: one line, no why
+            line = _equation(s, step, lhs)
+            line.append(f"  ({RULES[step.rule_id].name})", style="cyan")
+            block.add(indent, line)
+            for note in _notes(s, step):
+                block.add(indent + 2, note, "yellow")
+            return
+        block.add(indent, _equation(s, step, lhs))
+        block.add(indent + 2, _rule_line(s, step))
+        for note in _notes(s, step):
+            block.add(indent + 2, note, "yellow")
+        if self.detail == "full" or top or self.detail == "normal":
+            block.add(indent + 2, Text("Why: " + s.words(RULES[step.rule_id].why), style="italic"))
+        for sub in step.substeps():
+            if self._shown(sub) or _notes(s, sub):
+                self.step_lines(block, sub, indent + 4, top=False)
+
+    def chain_inline(self, block: Block, step: ChainRule, indent: int) -> None:
+        """A chain met inside a product or a sum: its layers and factors, compactly."""
+        s = self.style
+        block.add(indent, _equation(s, step))
+        block.add(indent + 2, _rule_line(s, step))
+        for layer in step.layers:
+            block.add(indent + 4, f"{s.name(layer.name)}({s.m(layer.var)}) = {s.m(layer.expr)}")
+        for layer in step.layers:
+            self.step_lines(block, layer.step, indent + 4,
+                            lhs=_d(s, s.name(layer.name), s.m(layer.var)), top=False)
+
+    # -- the whole derivation -------------------------------------------------------------------------------
+    def blocks(self, d: Derivation) -> list[Block]:
+        s = self.style
+        fname = s.name(d.function_name)
+        var = s.m(d.var)
+        blocks = [self._heading(d, fname, var)]
+        root = d.root
+        if isinstance(root, ChainRule) and len(root.layers) > 1:
+            blocks.append(self._layers(root, var))
+            for layer in root.layers:
+                title = Text(f"{_d(s, s.name(layer.name), s.m(layer.var))} = ", style="bold")
+                title.append(s.m(layer.step.result), style="bold")
+                block = Block(title)
+                self.step_lines(block, layer.step, 2,
+                                lhs=f"d/d{s.m(layer.var)} [{s.m(layer.expr)}]", top=True)
+                blocks.append(block)
+            blocks.append(self._substitute(root, fname, var))
+        else:
+            block = Block(Text(f"{_d(s, fname, var)} step by step", style="bold"))
+            self.step_lines(block, root, 2, top=True)
+            blocks.append(block)
+        blocks.append(self._reference(d, fname, var))
+        if d.algebra:
+            blocks.append(self._algebra(d))
+        blocks.append(self._answer(d, fname, var))
+        return blocks
+
+    def _heading(self, d: Derivation, fname: str, var: str) -> Block:
+        s = self.style
+        title = Text()
+        if d.title:
+            title.append(s.words(d.title) + "\n", style="bold magenta")
+        title.append(f"Find {_d(s, fname, var)} for {fname}({var}) = ", style="bold")
+        title.append(s.m(d.expr), style="bold")
+        block = Block(title)
+        if d.held_constant:
+            names = ", ".join(s.m(c) for c in d.held_constant)
+            verb = "is" if len(d.held_constant) == 1 else "are"
+            block.add(2, f"This is a partial derivative: only {var} changes; {names} {verb} held constant "
+                         f"(treated like fixed numbers).", "yellow")
+        return block
+
+    def _layers(self, root: ChainRule, var: str) -> Block:
+        s = self.style
+        block = Block(Text("The layers (chain rule)", style="bold"))
+        block.add(2, s.words(NOTES["chain_layers"]))
+        for layer in root.layers:
+            block.add(4, f"{s.name(layer.name)}({s.m(layer.var)}) = {s.m(layer.expr)}")
+        names = [s.name(layer.name) for layer in root.layers] + [var]
+        factors = f" {s.dot} ".join(_d(s, names[i], names[i + 1]) for i in range(len(root.layers)))
+        block.add(2, _rule_line(s, root))
+        block.add(4, f"{_d(s, names[0], var)} = {factors}")
+        block.add(2, Text("Why: " + s.words(RULES["chain"].why), style="italic"))
+        return block
+
+    def _substitute(self, root: ChainRule, fname: str, var: str) -> Block:
+        s = self.style
+        block = Block(Text("Substitute back and multiply", style="bold"))
+        named = [layer for layer in root.layers if layer.value is not None]
+        assignments = ", ".join(f"{s.m(layer.var)} = {s.m(layer.value)}" for layer in named)
+        backs = [layer.back for layer in root.layers]
+        product = factors_text(backs, s.unicode)
+        if len(assignments) + len(product) > LONG:  # name the inner parts instead of reprinting them
+            block.add(2, "Each factor is written with the layer names above; put them back from the inside out.")
+            product = factors_text([layer.step.result for layer in root.layers], s.unicode)
+        else:
+            block.add(2, s.words(NOTES["substitute_back"].format(assignments=assignments)))
+        block.add(4, f"{_d(s, fname, var)} = {product}")
+        result = Text(" " * len(f"{_d(s, fname, var)} ") + "= ")
+        result.append(s.m(root.result), style="bold")
+        if root.verified:
+            result.append(f"  {s.check}", style="green")
+        block.add(4, result)
+        return block
+
+    def _reference(self, d: Derivation, fname: str, var: str) -> Block:
+        s = self.style
+        title = Text("Checked: ", style="bold green")
+        title.append(f"every step above equals sympy.diff of that step {s.check}", style="green")
+        block = Block(title)
+        if d.reference != d.result:
+            block.add(2, s.words(NOTES["sympy_form"].format(expr=s.m(d.reference))))
+        return block
+
+    def _algebra(self, d: Derivation) -> Block:
+        s = self.style
+        block = Block(Text("Algebra: from the raw result to the teacher's form", style="bold"))
+        block.add(4, f"{s.m(d.result)}")
+        for step in d.algebra:
+            move = ALGEBRA_MOVES[step.move]
+            line = Text("= " + factors_text(list(step.shown), s.unicode), style="bold")
+            block.add(2, line)
+            label = Text(move.name, style="cyan")
+            if step.verified:
+                label.append(f" {s.check}", style="green")
+            block.add(6, label)
+            if self.detail != "brief":
+                block.add(6, Text(s.words(move.why), style="italic"))
+        return block
+
+    def _answer(self, d: Derivation, fname: str, var: str) -> Block:
+        s = self.style
+        title = Text(f"Answer: {_d(s, fname, var)} = ", style="bold green")
+        final = factors_text(list(d.algebra[-1].shown), s.unicode) if d.algebra else s.m(d.result)
+        title.append(final, style="bold green")
+        return Block(title)
+
+    def renderable(self, d: Derivation) -> Group:
+        parts = []
+        for block in self.blocks(d):
+            parts += [block.renderable(), Text("")]
+        return Group(*parts[:-1])
+
+
+def make_console(file: object = None) -> Console:
+    """Colour only on a terminal and without NO_COLOR; the width is the terminal's (or COLUMNS)."""
+    stream = file or sys.stdout
+    color = stream.isatty() and not os.environ.get("NO_COLOR")
+    return Console(file=stream, highlight=False, no_color=not color, force_terminal=color or None,
+                   color_system="auto" if color else None, emoji=False, soft_wrap=False)
+
+
+def supports_unicode(stream: object = None) -> bool:
+    encoding = getattr(stream or sys.stdout, "encoding", None) or ""
+    return encoding.lower().replace("-", "") in ("utf8", "utf_8") and not os.environ.get("DERIVTUTOR_ASCII")
+
+
+def print_derivation(d: Derivation, detail: str = "normal", console: Console | None = None) -> None:
+    console = console or make_console()
+    unicode = supports_unicode(console.file)
+    console.print(TerminalRenderer(detail, unicode).renderable(d))

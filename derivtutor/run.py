@@ -1,0 +1,103 @@
+"""What `derive TARGET` does: find the preset or parse the expression, pick the variable, derive, print.
+
+Every failure a learner can cause ends here as one line on standard error and exit code 2; a failed
+verification (a bug) is exit code 1 and nothing unverified is printed.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import typer
+
+from derivtutor.preset_index import PRESET_SUMMARIES
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+DERIVE_SECONDS = 20.0
+
+
+class InputError(ValueError):
+    """Something the learner typed or asked for that cannot be done; the message is one line."""
+
+
+@dataclass
+class Request:
+    target: str
+    wrt: str | None = None
+
+
+def choose_variable(expr: object, wrt: str | None) -> object:
+    """The variable: --wrt if given (it must occur), else the only free symbol, else ask for --wrt."""
+    symbols = sorted(expr.free_symbols, key=lambda s: s.name)
+    if wrt is not None:
+        match = [s for s in symbols if s.name == wrt]
+        if match:
+            return match[0]
+        import sympy
+
+        if wrt.isidentifier():
+            return sympy.Symbol(wrt, real=True)  # not in the expression: the derivative is 0, and we say why
+        raise InputError(f"--wrt {wrt!r} is not a variable name")
+    if len(symbols) == 1:
+        return symbols[0]
+    if not symbols:
+        import sympy
+
+        return sympy.Symbol("x", real=True)
+    names = ", ".join(s.name for s in symbols)
+    raise InputError(f"this expression has several variables ({names}); say which one with --wrt, "
+                     f"e.g. --wrt {symbols[0].name}")
+
+
+def build(target: str, wrt: str | None = None) -> object:
+    """A preset's derivation, or the derivation of a typed expression."""
+    from derivtutor.engine import derive
+    from derivtutor.presets import PRESETS
+
+    if target in PRESETS:
+        if wrt is not None:
+            raise InputError(f"'{target}' is a named derivation; --wrt only applies to expressions you type")
+        return PRESETS[target].build()
+    from derivtutor.parsing import parse_expression
+
+    expr = parse_expression(target)
+    return derive(expr, choose_variable(expr, wrt))
+
+
+def run_derivation(target: str, wrt: str | None = None, detail: str = "normal") -> int:
+    from derivtutor.engine import UnsupportedExpression
+    from derivtutor.limits import TimeLimitExceeded, time_limit
+    from derivtutor.parsing import ParseError
+    from derivtutor.render.terminal import print_derivation
+    from derivtutor.verify import VerificationError
+
+    try:
+        with time_limit(DERIVE_SECONDS):
+            derivation = build(target, wrt)
+    except ParseError as exc:
+        return _fail(exc.one_line() + _preset_hint(target), EXIT_BAD_INPUT)
+    except (InputError, UnsupportedExpression) as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    except (TimeLimitExceeded, RecursionError):
+        return _fail(f"this expression is too big to derive within {DERIVE_SECONDS:g} seconds", EXIT_BAD_INPUT)
+    except VerificationError as exc:
+        return _fail(f"internal error: a step failed its check, so nothing is shown ({exc})", EXIT_INTERNAL)
+    print_derivation(derivation, detail)
+    return EXIT_OK
+
+
+def _preset_hint(target: str) -> str:
+    """A word that looks like a misspelt preset gets the nearest preset's name."""
+    import difflib
+
+    if not target.replace("-", "").isalpha():
+        return ""
+    close = difflib.get_close_matches(target, list(PRESET_SUMMARIES), n=1, cutoff=0.6)
+    return f" (did you mean the named derivation '{close[0]}'? see derive --list)" if close else ""
+
+
+def _fail(message: str, code: int) -> int:
+    typer.echo(f"derive: {message}", err=True)
+    sys.stderr.flush()
+    return code
