@@ -1,0 +1,5 @@
+"""`python -m derivtutor` runs the `derive` command."""
+
+from derivtutor.cli import main
+
+main()
