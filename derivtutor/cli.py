@@ -116,7 +116,9 @@ def network_command(
         typer.Option("--config", metavar="FILE", help="A .toml or .json file with other sizes and numbers."),
     ] = None,
     steps: Annotated[
-        int, typer.Option("--steps", min=0, metavar="N", help="Also show the error after N training steps.")
+        int,
+        typer.Option("--steps", min=0, max=1_000_000, metavar="N",
+                     help="Also show the error after N steps of training."),
     ] = 0,
 ) -> None:
     from derivtutor import network

@@ -19,6 +19,10 @@ from pathlib import Path
 from typing import Any
 
 FINITE_DIFFERENCE_STEP = 1e-6
+# A worked example is read line by line; these limits also keep the finite differences (one forward pass
+# per weight, twice) instant.
+MAX_UNITS = 20
+MAX_LAYERS = 6
 
 Matrix = list[list[float]]
 
@@ -182,6 +186,9 @@ def config_from_mapping(data: object, path: str | Path = "<config>") -> NetworkC
     if not isinstance(sizes_value, list):
         raise ConfigError(path, "sizes",
                           f"expected a list of layer sizes like [2, 2, 2], got {_describe(sizes_value)}")
+    if len(sizes_value) > MAX_LAYERS:
+        raise ConfigError(path, "sizes", f"expected at most {MAX_LAYERS} layers (this is a worked example "
+                                         f"to read), got {len(sizes_value)}")
     if len(sizes_value) < 2:
         raise ConfigError(path, "sizes",
                           f"expected at least 2 layers (inputs and outputs), got {len(sizes_value)}")
@@ -189,8 +196,8 @@ def config_from_mapping(data: object, path: str | Path = "<config>") -> NetworkC
     for i, size in enumerate(sizes_value):
         if isinstance(size, bool) or not isinstance(size, int):
             raise ConfigError(path, f"sizes[{i}]", f"expected a whole number of units, got {_describe(size)}")
-        if not 1 <= size <= 1000:
-            raise ConfigError(path, f"sizes[{i}]", f"expected between 1 and 1000 units, got {size}")
+        if not 1 <= size <= MAX_UNITS:
+            raise ConfigError(path, f"sizes[{i}]", f"expected between 1 and {MAX_UNITS} units, got {size}")
         sizes.append(size)
 
     inputs = _numbers(path, "inputs", data["inputs"], sizes[0], "one per input unit")

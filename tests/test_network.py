@@ -344,7 +344,10 @@ BAD_CASES = [
     (_with(targets=[0.01, 0.99, 0.5]), "targets", "expected 2 numbers (one per output unit), got 3"),
     (_with(biases__hidden=[0.35]), "biases.hidden", "expected 2 numbers (one per hidden unit), got 1"),
     (_with(sizes=[2]), "sizes", "expected at least 2 layers (inputs and outputs), got 1"),
-    (_with(sizes=[2, 0, 2]), "sizes[1]", "expected between 1 and 1000 units, got 0"),
+    (_with(sizes=[2, 0, 2]), "sizes[1]", "expected between 1 and 20 units, got 0"),
+    (_with(sizes=[2, 21, 2]), "sizes[1]", "expected between 1 and 20 units, got 21"),
+    (_with(sizes=[2, 2, 2, 2, 2, 2, 2]), "sizes",
+     "expected at most 6 layers (this is a worked example to read), got 7"),
     # missing keys
     (_with(targets=_DELETE), "targets", "missing (required: sizes, inputs, targets, weights)"),
     (_with(weights__output=_DELETE), "weights.output",
@@ -586,3 +589,25 @@ def test_random_networks_of_any_shape_run_end_to_end() -> None:
         assert all(abs(row.difference) < 1e-7 for row in example.rows)
         assert example.history[-1][0] == 20
         assert _render(example, 60)
+
+
+def _run_in_terminal(extra_env: dict[str, str]) -> str:
+    import pexpect
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "80", "TERM": "xterm-256color", **extra_env}
+    if "NO_COLOR" not in extra_env:
+        env.pop("NO_COLOR", None)
+    child = pexpect.spawn(sys.executable, ["-m", "derivtutor", "network"], env=env, cwd=str(ROOT),
+                          encoding="utf-8", timeout=60, dimensions=(40, 80))
+    output = child.read()
+    child.close()
+    assert child.exitstatus == 0
+    return output
+
+
+def test_terminal_gets_styles_and_no_color_gets_plain_text() -> None:
+    styled = _run_in_terminal({})
+    assert "\x1b[" in styled
+    plain = _run_in_terminal({"NO_COLOR": "1"})
+    assert "\x1b[" not in plain
+    assert "0.593269992" in plain

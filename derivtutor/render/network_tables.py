@@ -7,6 +7,8 @@ terminal width (COLUMNS), folding a number onto two lines rather than cutting it
 
 from __future__ import annotations
 
+import os
+
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
@@ -151,6 +153,8 @@ def network_renderables(example: WorkedExample) -> list[RenderableType]:
 def render_network(example: WorkedExample, console: Console | None = None) -> None:
     """Print every section; rich chooses colour or plain text and the width from the terminal."""
     if console is None:
-        console = Console(highlight=False)
+        # NO_COLOR alone only drops colours; the learner asked for plain text, so drop bold and dim too.
+        plain = "NO_COLOR" in os.environ
+        console = Console(highlight=False, color_system=None if plain else "auto")
     for section in network_renderables(example):
         console.print(section)
