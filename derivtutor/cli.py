@@ -109,6 +109,28 @@ def expr_command(
     raise typer.Exit(code)
 
 
+@app.command("network", help="A tiny sigmoid network in numbers: forward pass, gradients, one update.")
+def network_command(
+    config: Annotated[
+        str | None,
+        typer.Option("--config", metavar="FILE", help="A .toml or .json file with other sizes and numbers."),
+    ] = None,
+    steps: Annotated[
+        int,
+        typer.Option("--steps", min=0, max=1_000_000, metavar="N",
+                     help="Also show the error after N steps of training."),
+    ] = 0,
+) -> None:
+    from derivtutor import network
+    from derivtutor.render.network_tables import render_network
+
+    try:
+        settings = network.load_config(config) if config is not None else network.default_config()
+    except network.ConfigError as exc:
+        raise fail(str(exc)) from None
+    render_network(network.work_example(settings, n_steps=steps))
+
+
 def main() -> None:
     """Entry point of the `derive` script."""
     if os.environ.get("DERIVTUTOR_DEBUG"):

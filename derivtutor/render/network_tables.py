@@ -1,0 +1,160 @@
+"""Tables for `derive network`: the worked numeric example, formatted for the terminal with rich.
+
+Only formatting lives here; every number comes ready-made from `derivtutor.network.WorkedExample`.
+rich prints plain text when standard output is not a terminal or NO_COLOR is set, and fits the tables to the
+terminal width (COLUMNS), folding a number onto two lines rather than cutting it off when space is short.
+"""
+
+from __future__ import annotations
+
+import os
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from derivtutor.network import WorkedExample
+
+SIGNIFICANT_DIGITS = 9
+
+
+def fmt(value: float) -> str:
+    """Nine significant digits: enough to compare with the published example, short enough to read."""
+    return f"{value:.{SIGNIFICANT_DIGITS}g}"
+
+
+def _table(*headers: str) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    for i, header in enumerate(headers):
+        if i == 0:
+            table.add_column(header, no_wrap=True)
+        else:
+            table.add_column(header, justify="right", overflow="fold")
+    return table
+
+
+def _section(title: str, why: str, body: RenderableType | None = None) -> Group:
+    parts: list[RenderableType] = [Text(title, style="bold underline"), Text(why, style="dim")]
+    if body is not None:
+        parts.append(body)
+    parts.append(Text(""))
+    return Group(*parts)
+
+
+def _weight_label(row_classic: str | None, name: str) -> str:
+    return f"{row_classic} {name}" if row_classic else name
+
+
+def forward_section(example: WorkedExample) -> Group:
+    table = _table("unit", "bias", "net", "out")
+    fwd = example.forward
+    for layer, outs in enumerate(fwd.outs):
+        for index, out in enumerate(outs):
+            if layer == 0:
+                table.add_row(example.unit(layer, index), "", "input", fmt(out))
+            else:
+                bias = example.config.biases[layer - 1][index]
+                table.add_row(example.unit(layer, index), fmt(bias), fmt(fwd.nets[layer][index]), fmt(out))
+    why = ("Each unit adds up the activations coming in, times their weights, plus its bias: "
+           "net_k = sum_j w_jk a_j + b_k. Then the sigmoid squashes it: out_k = 1/(1 + e^(-net_k)).")
+    return _section("Forward pass", why, table)
+
+
+def error_section(example: WorkedExample) -> Group:
+    table = _table("output", "target t", "out a", "1/2 (t - a)^2")
+    last = len(example.forward.outs) - 1
+    outs = example.forward.outs[last]
+    for index, (t, a, term) in enumerate(zip(example.config.targets, outs, example.error_terms, strict=True)):
+        table.add_row(example.unit(last, index), fmt(t), fmt(a), fmt(term))
+    table.add_section()
+    table.add_row("E_total", "", "", fmt(example.error))
+    why = ("E = sum over the outputs of 1/2 (t - a)^2. The 1/2 is there so that the 2 from the power rule "
+           "cancels when we differentiate.")
+    return _section("Error", why, table)
+
+
+def delta_section(example: WorkedExample) -> Group:
+    table = _table("unit", "delta")
+    deltas = example.gradients.deltas
+    for layer in range(len(deltas) - 1, 0, -1):
+        for index, delta in enumerate(deltas[layer]):
+            table.add_row(example.unit(layer, index), fmt(delta))
+    why = ("delta is dE/dnet: how fast the error changes when a unit's net changes. "
+           "Output: delta_k = -(t_k - a_k) a_k (1 - a_k). "
+           "Hidden: delta_j = (sum_k delta_k w_jk) a_j (1 - a_j), because a hidden unit feeds every unit "
+           "after it, and the paths add up.")
+    return _section("Backward pass", why, table)
+
+
+def _shown_rows(example: WorkedExample) -> list:
+    return [row for row in example.rows if row.kind == "weight" or example.config.train_biases]
+
+
+def gradient_section(example: WorkedExample) -> Group:
+    table = _table("weight", "dE/dw formula", "finite difference", "difference")
+    for row in _shown_rows(example):
+        table.add_row(_weight_label(row.classic, row.name), fmt(row.formula), fmt(row.estimate),
+                      fmt(row.difference))
+    why = ("Formula (chain rule): dE/dw_jk = delta_k * a_j, where w_jk goes from unit j to unit k. "
+           "Finite difference: nudge the weight by 1e-06 up and down and see how E moves, "
+           "knowing nothing of the formula. They agree.")
+    return _section("Gradients", why, table)
+
+
+def update_section(example: WorkedExample) -> Group:
+    eta = example.config.learning_rate
+    table = _table("weight", "old", "dE/dw", "new")
+    for row in _shown_rows(example):
+        table.add_row(_weight_label(row.classic, row.name), fmt(row.value), fmt(row.formula),
+                      fmt(row.new_value))
+    biases = ("The biases are updated the same way." if example.config.train_biases
+              else "The biases stay fixed.")
+    why = (f"new w = w - eta * dE/dw, with learning rate eta = {fmt(eta)}. Every gradient is taken at the "
+           f"original weights, so all weights move together (true gradient descent). {biases}")
+    return _section("One step of gradient descent", why, table)
+
+
+def new_error_section(example: WorkedExample) -> Group:
+    table = _table("", "E_total")
+    table.add_row("before", fmt(example.error))
+    table.add_row("after one step", fmt(example.new_error))
+    table.add_row("change", fmt(example.new_error - example.error))
+    why = "Run the forward pass again with the new weights: the error went down."
+    if example.new_error >= example.error:
+        why = "Run the forward pass again with the new weights: this time the step was too big to help."
+    return _section("New error", why, table)
+
+
+def history_section(example: WorkedExample) -> Group:
+    table = _table("steps", "E_total")
+    for step, error in example.history:
+        table.add_row(str(step), fmt(error))
+    last = example.history[-1][0]
+    why = f"Repeat the update {last} times, each step starting from the weights the last one left."
+    return _section(f"Error after {last} steps", why, table)
+
+
+def network_renderables(example: WorkedExample) -> list[RenderableType]:
+    """The sections in the order a learner meets them: forward, error, backward, gradients, update."""
+    sections: list[RenderableType] = [
+        forward_section(example),
+        error_section(example),
+        delta_section(example),
+        gradient_section(example),
+        update_section(example),
+        new_error_section(example),
+    ]
+    if example.history:
+        sections.append(history_section(example))
+    return sections
+
+
+def render_network(example: WorkedExample, console: Console | None = None) -> None:
+    """Print every section; rich chooses colour or plain text and the width from the terminal."""
+    if console is None:
+        # NO_COLOR alone only drops colours; the learner asked for plain text, so drop bold and dim too.
+        plain = "NO_COLOR" in os.environ
+        console = Console(highlight=False, color_system=None if plain else "auto")
+    for section in network_renderables(example):
+        console.print(section)
