@@ -111,6 +111,7 @@ class Player:
 
         screen = self.screens[index]
         item = screen.item
+        self.console.print()
         self.console.print(Rule(f"{self.lesson.title}: {index + 1} of {len(self.screens)}", style="dim"))
         if item.title and item.kind != "derivation":
             self.say(item.title, "bold magenta")
@@ -125,7 +126,7 @@ class Player:
             if piped:
                 for level, hint in enumerate(item.hints, start=1):
                     self.say(f"  Hint {level}: {hint}", "yellow")
-                self.say(f"  Answer: {self._math(screen.exercise.stated)}", "bold green")
+                self.say(f"  Answer: {screen.exercise.usual_text(self.unicode)}", "bold green")
 
     def _math(self, expr: object) -> str:
         from derivtutor.render.mathtext import math_text

@@ -17,7 +17,7 @@ import sympy
 from derivtutor.derivation import Derivation
 from derivtutor.engine import _substitute, derive
 from derivtutor.lesson_files import Item, LessonError, clean_text
-from derivtutor.render.mathtext import math_text
+from derivtutor.render.mathtext import factors_text, math_text
 from derivtutor.rules import ChainRule, ConstantMultipleRule, Step
 from derivtutor.verify import equal
 
@@ -177,6 +177,7 @@ class Exercise:
     answer: sympy.Expr  # the engine's answer (evaluated at `at` if given)
     stated: sympy.Expr  # the lesson's answer, in the usual form
     values: dict = field(default_factory=dict)
+    usual: sympy.Expr | None = None  # how a teacher writes the answer (the engine's tidy form, or the stated one)
     _mistakes: list[KnownMistake] | None = None
 
     @property
@@ -201,6 +202,12 @@ class Exercise:
             self._mistakes = kept
         return self._mistakes
 
+    def usual_text(self, unicode: bool = True) -> str:
+        """The answer as a teacher writes it: the algebra's factors in their order, as the renderer shows them."""
+        if not self.values and self.derivation.algebra:
+            return factors_text(list(self.derivation.algebra[-1].shown), unicode)
+        return math_text(self.usual, unicode)
+
     def _at(self, expr: sympy.Expr) -> sympy.Expr:
         if not self.values:
             return expr
@@ -216,9 +223,9 @@ class Exercise:
             return Verdict("unreadable", f"I could not read that as an expression: {exc.one_line()}")
         verdict = equal(given, self.answer, CHECK_SECONDS)
         if verdict is True:
-            if given == self.stated:
+            if given == self.stated or given == self.usual:
                 return Verdict("right", "Right!")
-            return Verdict("right", f"Right! The usual way to write it is {math_text(self.stated)}.")
+            return Verdict("right", f"Right! The usual way to write it is {self.usual_text()}.")
         for mistake in self.mistakes:
             if equal(given, mistake.expr, CHECK_SECONDS) is True:
                 return Verdict("wrong", f"Not quite. {mistake.message}", mistake)
@@ -247,6 +254,7 @@ def prepare_exercise(item: Item) -> Exercise:
     exercise = Exercise(item, d, d.final, stated, values)
     exercise.answer = exercise._at(d.final)
     exercise.stated = exercise._at(stated)
+    exercise.usual = d.final if not values else exercise.stated
     return exercise
 
 
