@@ -61,6 +61,9 @@ def build(target: str, wrt: str | None = None) -> object:
         return PRESETS[target].build()
     from derivtutor.parsing import parse_expression
 
+    suggestion = _preset_hint(target)
+    if suggestion and len(target) > 3:  # a lone word close to a preset's name is a typo, not a variable
+        raise InputError(f"there is no named derivation '{target}'{suggestion}")
     expr = parse_expression(target)
     return derive(expr, choose_variable(expr, wrt))
 
@@ -94,7 +97,7 @@ def _preset_hint(target: str) -> str:
     if not target.replace("-", "").isalpha():
         return ""
     close = difflib.get_close_matches(target, list(PRESET_SUMMARIES), n=1, cutoff=0.6)
-    return f" (did you mean the named derivation '{close[0]}'? see derive --list)" if close else ""
+    return f" (did you mean '{close[0]}'? see derive --list)" if close else ""
 
 
 def _fail(message: str, code: int) -> int:
