@@ -629,7 +629,7 @@ class _Parser:
         """`sin 2x` = sin(2x), `sin x cos x` = sin(x) cos(x): a product of factors, ended by an operator."""
         self.enter(ftok)
         sign = None
-        if self.peek().kind == "OP" and self.peek().text in "+-":
+        if self.peek().kind == "OP" and self.peek().text == "-":
             sign = self.advance()
             if self.peek().kind == "OP" and self.peek().text in "+-":
                 raise self.error("two signs in a row: use parentheses, like -(-x)", self.peek().column)
