@@ -40,7 +40,7 @@ MAX_ROOT_BASE_DIGITS = 100
 """Digits of a number whose root is taken (SymPy factors it to simplify the root, which is slow)."""
 MAX_TOTAL_DIGITS = 20000
 """Upper bound on the digits of all numbers the expression may build when they are combined."""
-PARSE_TIME_LIMIT_SECONDS = 1.0
+PARSE_TIME_LIMIT_SECONDS = 1.5
 """Safety net for inputs within every structural limit that still make SymPy work hard (300 nested sigmas)."""
 ECHO_WIDTH = 60
 """Characters of the input shown around the column in a one-line error."""
