@@ -12,7 +12,6 @@ import sys
 from enum import Enum
 from typing import Annotated
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -30,12 +29,12 @@ class DefaultCommandGroup(TyperGroup):
 
     GROUP_FLAGS = frozenset({"--help", "-h", "--version", "-V", "--list"})
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in self.GROUP_FLAGS:
             args = [DEFAULT_COMMAND, *args]
         return super().parse_args(ctx, args)
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: typer.Context) -> list[str]:
         return [name for name in super().list_commands(ctx) if name != DEFAULT_COMMAND]
 
 
