@@ -1,6 +1,6 @@
 """f and f' on one picture: an SVG written by hand (always available), a PNG (needs matplotlib), a text plot.
 
-Sampling never compiles the expression (no lambdify, no eval): each point is `expr.evalf(subs=...)`, SymPy's own
+Sampling never compiles the expression into Python code: each point is `expr.evalf(subs=...)`, SymPy's own
 arbitrary-precision evaluation. Points where f or f' is undefined (a kink, a log of a negative number, a complex
 value) are skipped and the curve is broken there, so |x| shows a jump in f' instead of a made-up vertical line.
 The default range [-6, 6] shows the whole S of the sigmoid and the bump of sigma' with its top 1/4 at x = 0.
