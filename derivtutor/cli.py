@@ -120,11 +120,11 @@ def expr_command(
                      "or '-' / 'text' for a text plot here."),
     ] = None,
 ) -> None:
+    if fragment and latex is None:
+        raise fail("--fragment only makes sense with --latex FILE")
     from derivtutor.export import Exports
     from derivtutor.run import run_derivation
 
-    if fragment and latex is None:
-        raise fail("--fragment only makes sense with --latex FILE")
     exports = Exports(latex=latex, fragment=fragment, markdown=markdown, json=json_file, plot=plot,
                       detail=detail.value)
     code = run_derivation(target, wrt=wrt, detail=detail.value, exports=exports if exports.requested else None)

@@ -14,7 +14,8 @@ from test_export_cases import CASES, derivation
 from derivtutor.render.latex import latex_expr, name_latex, render_latex
 
 PDFLATEX = shutil.which("pdflatex")
-needs_pdflatex = pytest.mark.skipif(PDFLATEX is None, reason="pdflatex not installed (apt-get install texlive-latex-base)")
+needs_pdflatex = pytest.mark.skipif(PDFLATEX is None,
+                                    reason="pdflatex not installed (apt-get install texlive-latex-base)")
 
 
 def compile_tex(source: str, folder: Path, name: str = "doc") -> Path:
@@ -43,7 +44,8 @@ def test_sigmoid_layout_mirrors_the_terminal() -> None:
         r"\frac{df}{dx} &= - \frac{1}{\left(1 + e^{- x}\right)^{2}} \cdot e^{- x} \cdot \left(-1\right)",
         r"&= \frac{e^{- x}}{\left(1 + e^{- x}\right)^{2}} && \checkmark\ \text{ }\ \text{same as sympy.diff}",
         r"&= \frac{1}{1 + e^{- x}} \cdot \frac{1 + e^{- x} - 1}{1 + e^{- x}} && \text{add and subtract 1}",
-        r"&= \sigma\left(x\right) \cdot \left(1 - \sigma\left(x\right)\right) && \text{recognise }\ \sigma{}\ \ \checkmark",
+        r"&= \sigma\left(x\right) \cdot \left(1 - \sigma\left(x\right)\right)"
+        r" && \text{recognise }\ \sigma{}\ \ \checkmark",
     ]:
         assert line in tex, line
     # the layers come before the derivative, the algebra after the verified result
