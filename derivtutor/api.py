@@ -1,0 +1,119 @@
+"""Python use: `derive("1/(1+exp(-x))")` gives an object that shows itself in Jupyter and exports anywhere.
+
+It accepts a SymPy expression, a text expression (parsed by `derivtutor.parsing`, never eval'd) or a preset
+name. The variable is the expression's one free symbol, or `wrt`; with several and no `wrt` it refuses rather
+than guess, naming them.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from derivtutor.derivation import Derivation
+from derivtutor.engine import derive as derive_expression
+
+_x = sympy.Symbol("x", real=True)
+
+# Stand-in until presets.py lands (the lead replaces this with the real preset table).
+PRESETS: dict[str, tuple[sympy.Expr, sympy.Symbol, str]] = {
+    "sigmoid": (1 / (1 + sympy.exp(-_x)), _x, "The sigmoid and its derivative"),
+}
+
+
+class DerivationResult:
+    """A Derivation with its renderings: LaTeX, Markdown, JSON, plots, and Jupyter's rich display."""
+
+    def __init__(self, derivation: Derivation) -> None:
+        self.derivation = derivation
+
+    def latex(self, fragment: bool = False, detail: str = "normal") -> str:
+        from derivtutor.render.latex import render_latex
+
+        return render_latex(self.derivation, fragment=fragment, detail=detail)
+
+    def markdown(self, detail: str = "normal") -> str:
+        from derivtutor.render.markdown import render_markdown
+
+        return render_markdown(self.derivation, detail=detail)
+
+    def json(self, indent: int | None = 2) -> str:
+        from derivtutor.render.json import render_json
+
+        return render_json(self.derivation, indent=indent)
+
+    def data(self) -> dict:
+        """The JSON document as Python data."""
+        from derivtutor.render.json import derivation_data
+
+        return derivation_data(self.derivation)
+
+    def svg(self) -> str:
+        from derivtutor.render.plot import render_svg, sample
+
+        return render_svg(sample(self.derivation))
+
+    def text_plot(self, width: int | None = None) -> str:
+        from derivtutor.render.plot import render_text, sample
+
+        return render_text(sample(self.derivation), width=width)
+
+    def _repr_latex_(self) -> str:
+        from derivtutor.render.latex import mathjax_block
+
+        return mathjax_block(self.derivation)
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    @property
+    def result(self) -> sympy.Expr:
+        return self.derivation.result
+
+    @property
+    def final(self) -> sympy.Expr:
+        return self.derivation.final
+
+    def __repr__(self) -> str:
+        d = self.derivation
+        return f"<derivation d/d{d.var.name} {d.expr} = {d.final}{' (verified)' if d.verified else ''}>"
+
+
+def _expression(target: str | sympy.Expr) -> tuple[sympy.Expr, sympy.Symbol | None, str | None]:
+    if isinstance(target, sympy.Basic):
+        return target, None, None
+    if not isinstance(target, str):
+        raise TypeError(f"derive() takes a SymPy expression or a string, not {type(target).__name__}")
+    key = target.strip()
+    if key in PRESETS:
+        expr, var, title = PRESETS[key]
+        return expr, var, title
+    from derivtutor.parsing import parse_expression  # raises ParseError (a ValueError) naming the column
+
+    return parse_expression(target), None, None
+
+
+def choose_variable(expr: sympy.Expr, wrt: str | sympy.Symbol | None, default: sympy.Symbol | None = None
+                    ) -> sympy.Symbol:
+    """wrt if given (matched by name), else the one free symbol; several and no wrt is a ValueError."""
+    free = sorted(expr.free_symbols, key=lambda s: s.name)
+    if wrt is not None:
+        name = wrt.name if isinstance(wrt, sympy.Symbol) else str(wrt).strip()
+        for symbol in free:
+            if symbol.name == name:
+                return symbol
+        return wrt if isinstance(wrt, sympy.Symbol) else sympy.Symbol(name, real=True)
+    if default is not None:
+        return default
+    if len(free) == 1:
+        return free[0]
+    if not free:
+        return _x
+    names = ", ".join(s.name for s in free)
+    raise ValueError(f"the expression has several variables ({names}): say which one with wrt=")
+
+
+def derive(target: str | sympy.Expr, wrt: str | sympy.Symbol | None = None) -> DerivationResult:
+    """Derive a preset, a text expression or a SymPy expression; every step is checked against sympy.diff."""
+    expr, default, title = _expression(target)
+    var = choose_variable(expr, wrt, default if wrt is None else None)
+    return DerivationResult(derive_expression(expr, var, title=title))
