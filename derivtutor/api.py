@@ -11,13 +11,7 @@ import sympy
 
 from derivtutor.derivation import Derivation
 from derivtutor.engine import derive as derive_expression
-
-_x = sympy.Symbol("x", real=True)
-
-# Stand-in until presets.py lands (the lead replaces this with the real preset table).
-PRESETS: dict[str, tuple[sympy.Expr, sympy.Symbol, str]] = {
-    "sigmoid": (1 / (1 + sympy.exp(-_x)), _x, "The sigmoid and its derivative"),
-}
+from derivtutor.run import build, choose_variable
 
 
 class DerivationResult:
@@ -78,42 +72,11 @@ class DerivationResult:
         return f"<derivation d/d{d.var.name} {d.expr} = {d.final}{' (verified)' if d.verified else ''}>"
 
 
-def _expression(target: str | sympy.Expr) -> tuple[sympy.Expr, sympy.Symbol | None, str | None]:
-    if isinstance(target, sympy.Basic):
-        return target, None, None
-    if not isinstance(target, str):
-        raise TypeError(f"derive() takes a SymPy expression or a string, not {type(target).__name__}")
-    key = target.strip()
-    if key in PRESETS:
-        expr, var, title = PRESETS[key]
-        return expr, var, title
-    from derivtutor.parsing import parse_expression  # raises ParseError (a ValueError) naming the column
-
-    return parse_expression(target), None, None
-
-
-def choose_variable(expr: sympy.Expr, wrt: str | sympy.Symbol | None, default: sympy.Symbol | None = None
-                    ) -> sympy.Symbol:
-    """wrt if given (matched by name), else the one free symbol; several and no wrt is a ValueError."""
-    free = sorted(expr.free_symbols, key=lambda s: s.name)
-    if wrt is not None:
-        name = wrt.name if isinstance(wrt, sympy.Symbol) else str(wrt).strip()
-        for symbol in free:
-            if symbol.name == name:
-                return symbol
-        return wrt if isinstance(wrt, sympy.Symbol) else sympy.Symbol(name, real=True)
-    if default is not None:
-        return default
-    if len(free) == 1:
-        return free[0]
-    if not free:
-        return _x
-    names = ", ".join(s.name for s in free)
-    raise ValueError(f"the expression has several variables ({names}): say which one with wrt=")
-
-
 def derive(target: str | sympy.Expr, wrt: str | sympy.Symbol | None = None) -> DerivationResult:
     """Derive a preset, a text expression or a SymPy expression; every step is checked against sympy.diff."""
-    expr, default, title = _expression(target)
-    var = choose_variable(expr, wrt, default if wrt is None else None)
-    return DerivationResult(derive_expression(expr, var, title=title))
+    if isinstance(target, str):
+        return DerivationResult(build(target.strip(), wrt))  # presets and typed text, exactly as the CLI does
+    if not isinstance(target, sympy.Basic):
+        raise TypeError(f"derive() takes a SymPy expression or a string, not {type(target).__name__}")
+    name = wrt.name if isinstance(wrt, sympy.Symbol) else wrt
+    return DerivationResult(derive_expression(target, choose_variable(target, name)))

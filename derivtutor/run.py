@@ -68,7 +68,8 @@ def build(target: str, wrt: str | None = None) -> object:
     return derive(expr, choose_variable(expr, wrt))
 
 
-def run_derivation(target: str, wrt: str | None = None, detail: str = "normal") -> int:
+def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", exports: object = None) -> int:
+    """Derive and print; with `exports` (an export.Exports) also write the requested files first."""
     from derivtutor.engine import UnsupportedExpression
     from derivtutor.limits import TimeLimitExceeded, time_limit
     from derivtutor.parsing import ParseError
@@ -86,6 +87,12 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal") 
         return _fail(f"this expression is too big to derive within {DERIVE_SECONDS:g} seconds", EXIT_BAD_INPUT)
     except VerificationError as exc:
         return _fail(f"internal error: a step failed its check, so nothing is shown ({exc})", EXIT_INTERNAL)
+    if exports is not None:
+        from derivtutor.export import run_exports
+
+        code = run_exports(derivation, exports)
+        if code != EXIT_OK or exports.uses_stdout:
+            return code
     print_derivation(derivation, detail)
     return EXIT_OK
 

@@ -21,13 +21,11 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
 from derivtutor.derivation import Derivation
+from derivtutor.explain import step_notes
 from derivtutor.rules import (
     AbsRule,
     ChainRule,
-    ConstantMultipleRule,
-    ConstantRule,
     PiecewiseRule,
-    PowerRule,
     Step,
 )
 from derivtutor.teaching import ALGEBRA_MOVES, NOTES, RULES
@@ -178,6 +176,11 @@ def text_segments(text: str) -> Note:
     return tuple(out)
 
 
+def _math(value: object) -> Math:
+    values = value if isinstance(value, tuple) else (value,)
+    return Math(", ".join(latex_expr(v) for v in values))
+
+
 def fill(template: str, **values: Math | str) -> Note:
     """A NOTES template with its {fields} filled by maths (or plain words), kept as segments."""
     out: list[Segment] = []
@@ -287,28 +290,11 @@ class _Walker:
         return tuple(note)
 
     def extra_note(self, step: Step) -> Note:
-        if isinstance(step, ConstantRule):
-            held = [s for s in step.held_constant if s != step.var]
-            if held:
-                names = Math(", ".join(latex_expr(s) for s in held))
-                key = "held_constant_one" if len(held) == 1 else "held_constant_many"
-                return fill(NOTES[key], names=names)
-        if isinstance(step, ConstantMultipleRule):
-            if step.constant == -1:
-                return fill(NOTES["minus_sign"], rest=Math(latex_expr(step.rest.expr)))
-            if step.constant.free_symbols:
-                return fill(NOTES["constant_factor"], factor=Math(latex_expr(step.constant)),
-                            var=Math(latex_expr(step.var)))
-        if isinstance(step, PowerRule):
-            if step.exponent.is_number and step.exponent.is_negative:
-                return fill(NOTES["power_negative"], base=Math(latex_expr(step.var)))
-            if step.exponent.is_Rational and not step.exponent.is_Integer:
-                return fill(NOTES["power_fraction"])
-        if isinstance(step, AbsRule | PiecewiseRule) and step.kinks and step.var != self.derivation.var:
+        note: list[Segment] = []
+        for item in step_notes(step, kinks_in_own_line=self.derivation.var):
             # (kinks in the derivation's own variable get their own line under the result)
-            points = Math(", ".join(f"{latex_expr(step.var)} = {latex_expr(p)}" for p in step.kinks))
-            return fill(NOTES["no_derivative_at"], points=points)
-        return ()
+            note.extend(fill(NOTES[item.key], **{k: _math(v) for k, v in item.fields.items()}))
+        return tuple(note)
 
     def shown(self, step: Step) -> bool:
         if self.detail == "full":

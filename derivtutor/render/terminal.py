@@ -18,16 +18,9 @@ from rich.padding import Padding
 from rich.text import Text
 
 from derivtutor.derivation import Derivation
+from derivtutor.explain import step_notes
 from derivtutor.render.mathtext import SUPERSCRIPT, factors_text, math_text, name_text
-from derivtutor.rules import (
-    AbsRule,
-    ChainRule,
-    ConstantMultipleRule,
-    ConstantRule,
-    PiecewiseRule,
-    PowerRule,
-    Step,
-)
+from derivtutor.rules import ChainRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, NOTES, RULES
 
 DETAILS = ("brief", "normal", "full")
@@ -103,28 +96,13 @@ def _rule_line(style: Style, step: Step) -> Text:
 
 
 def _notes(style: Style, step: Step) -> list[str]:
-    notes = []
-    var = style.m(step.var)
-    if isinstance(step, ConstantRule) and step.held_constant:
-        names = ", ".join(style.m(s) for s in step.held_constant)
-        key = "held_constant_one" if len(step.held_constant) == 1 else "held_constant_many"
-        notes.append(NOTES[key].format(names=names))
-    if isinstance(step, ConstantMultipleRule):
-        if step.constant == -1:
-            notes.append(NOTES["minus_sign"].format(rest=style.m(step.rest.expr)))
-        elif step.constant.free_symbols:
-            notes.append(NOTES["constant_factor"].format(factor=style.m(step.constant), var=var))
-    if isinstance(step, PowerRule):
-        if step.exponent.is_number and step.exponent.is_negative:
-            n = step.exponent
-            notes.append(NOTES["power_negative"].format(written=style.m(step.expr), base=var, n=style.m(n),
-                                                        lowered=style.m(n - 1)))
-        elif step.exponent.is_Rational and not step.exponent.is_Integer:
-            notes.append(NOTES["power_fraction"])
-    if isinstance(step, PiecewiseRule | AbsRule) and step.kinks:
-        points = ", ".join(f"{var} = {style.m(k)}" for k in step.kinks)
-        notes.append(NOTES["no_derivative_at"].format(points=points))
-    return [style.words(n) for n in notes]
+    def show(value: object) -> str:
+        if isinstance(value, tuple):
+            return ", ".join(show(v) for v in value)
+        return value if isinstance(value, str) else style.m(value)
+
+    return [style.words(NOTES[note.key].format(**{k: show(v) for k, v in note.fields.items()}))
+            for note in step_notes(step)]
 
 
 def _equation(style: Style, step: Step, lhs: str | None = None) -> Text:
