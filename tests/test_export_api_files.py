@@ -22,7 +22,7 @@ x = sympy.Symbol("x", real=True)
 def test_derive_preset_gives_the_teachers_form() -> None:
     d = derive("sigmoid")
     assert d.final == sigmoid(x) * (1 - sigmoid(x))
-    assert d.derivation.verified and d.derivation.title == "The sigmoid and its derivative"
+    assert d.derivation.verified and d.derivation.title == "The sigmoid σ(x) = 1/(1 + e⁻ˣ)"
 
 
 def test_derive_sympy_expression_and_variable_choice() -> None:
@@ -41,7 +41,7 @@ def test_jupyter_display_and_formats() -> None:
     latex = d._repr_latex_()
     assert latex.startswith("$$\\begin{aligned}") and latex.endswith("\\end{aligned}$$")
     assert "\\parbox" not in latex  # MathJax has no \parbox
-    assert d._repr_markdown_() == d.markdown() and d.markdown().startswith("## The sigmoid and its derivative")
+    assert d._repr_markdown_() == d.markdown() and d.markdown().startswith("## The sigmoid σ(x) = 1/(1 + e⁻ˣ)")
     assert d.latex(fragment=True).startswith("\\begin{align*}")
     assert json.loads(d.json())["schema_version"] == 1
     assert "largest slope: f′(x) = 0.25 at x = 0" in d.text_plot(width=70)
