@@ -65,6 +65,66 @@ def sigmoid_form(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
 MOVES: list[Move] = [sigmoid_form]
 
 
+
+# -- moves for the backpropagation presets (appended to MOVES below) ---------------------------------------------
+
+
+def softplus_sigma(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
+    """e^u/(1 + e^u) -> 1/(e^(-u) + 1) -> sigma(u): divide top and bottom by e^u (the softplus slope)."""
+    factors = list(sympy.Mul.make_args(result))
+    if len(factors) != 2:
+        return []
+    top = next((f for f in factors if f.func is sympy.exp), None)
+    bottom = next((f for f in factors if f.is_Pow and f.exp == -1), None)
+    if top is None or bottom is None or sympy.expand(bottom.base - top) != 1:
+        return []
+    u = top.args[0]
+    divided = _over(sympy.S.One, sympy.Add(sympy.S.One, sympy.exp(-u), evaluate=False))
+    return [
+        AlgebraStep("divide_top_bottom", result, (divided,)),
+        AlgebraStep("recognise_sigma", divided, (sigmoid(u),)),
+    ]
+
+
+def target_minus_output(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
+    """a - t -> -(t - a): the error's slope written the way the learner's notes write it.
+
+    Narrow on purpose: only a difference of an output a... and a target t... (the names of the learner's
+    notation), so no other derivation has its answer turned round.
+    """
+    if not result.is_Add or len(result.args) != 2:
+        return []
+    positive = [s for s in result.args if s.is_Symbol]
+    negative = [-s for s in result.args if (-s).is_Symbol and not s.is_Symbol]
+    if len(positive) != 1 or len(negative) != 1:
+        return []
+    a, t = positive[0], negative[0]
+    if not (a.name.startswith("a") and t.name.startswith("t")):
+        return []
+    return [AlgebraStep("minus_outside", result, (sympy.Mul(-1, t - a, evaluate=False),))]
+
+
+def multiply_out_sigmoid(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
+    """-t(1 - sigma) + (1 - t) sigma -> -t + t sigma + sigma - t sigma -> sigma - t: terms that cancel.
+
+    Only for sums that contain sigma and really shrink when multiplied out (binary cross-entropy).
+    """
+    if not (result.is_Add and result.has(sigmoid)):
+        return []
+    pieces = [p for term in result.args for p in sympy.Add.make_args(sympy.expand(term))]
+    collapsed = sympy.expand(result)
+    if len(sympy.Add.make_args(collapsed)) >= len(pieces):
+        return []
+    multiplied = sympy.Add(*pieces, evaluate=False)
+    return [
+        AlgebraStep("multiply_out", result, (multiplied,)),
+        AlgebraStep("cancel_terms", multiplied, (collapsed,)),
+    ]
+
+
+MOVES += [softplus_sigma, target_minus_output, multiply_out_sigmoid]
+
+
 def teacher_form(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
     """The first applicable chain of moves, every step checked equal to the one before."""
     for move in MOVES:
