@@ -69,7 +69,7 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal") 
     from derivtutor.engine import UnsupportedExpression
     from derivtutor.limits import TimeLimitExceeded, time_limit
     from derivtutor.parsing import ParseError
-    from derivtutor.render.terminal import print_derivation
+    from derivtutor.render.backprop_terminal import print_built
     from derivtutor.verify import VerificationError
 
     try:
@@ -83,7 +83,7 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal") 
         return _fail(f"this expression is too big to derive within {DERIVE_SECONDS:g} seconds", EXIT_BAD_INPUT)
     except VerificationError as exc:
         return _fail(f"internal error: a step failed its check, so nothing is shown ({exc})", EXIT_INTERNAL)
-    print_derivation(derivation, detail)
+    print_built(derivation, detail)  # a Derivation, or a backprop preset's Explained / chain object
     return EXIT_OK
 
 

@@ -179,13 +179,13 @@ NOTES.update({
                      "halving the error halves every slope and the best weights stay the same.",
     "bp_error_inner": "The chain rule adds the inner derivative: d/d{ak} ({tk} − {ak}) = −1, which is where the "
                       "minus sign in front comes from.",
-    "bp_error_general": "The same happens for every k, so in general:",
+    "bp_error_general": "The same happens for every k: only the k-th term contains aₖ.",
     "bp_net_written_out": "Write net out for three inputs, j = 1, 2, 3, plus the bias, and take j = 2.",
     "bp_net_not_zero": "{aj} is a constant here, but it multiplies {wjk}, so the constant multiple rule gives "
                        "{aj} · 1, not 0. Only the terms that do not contain {wjk} at all vanish (constant rule: 0).",
     "bp_net_where_w_went": "Where did the w go? d{wjk}/d{wjk} = 1 (variable rule): a variable changes exactly "
                            "as fast as itself, so the w becomes 1 and only {aj} is left.",
-    "bp_net_general": "The same happens for every j, so in general:",
+    "bp_net_general": "The same happens for every j: only the j-th term contains wⱼₖ.",
     "bp_chain_intro": "{w} changes {net}, which changes {a}, which changes E: three links in a chain.",
     "bp_chain_why": "Yes, you multiply these results, and here is why: the chain rule. Each factor says how fast "
                     "one quantity changes when the one before it changes; going through the links, the rates "
@@ -193,8 +193,8 @@ NOTES.update({
     "bp_factor_see": "every step: derive {preset}",
     "bp_factor_brief": "Each factor is its own checked derivation; run with --detail full to see them all here.",
     "bp_a_is_sigma": "{a} = σ({net}), so σ({net}) · (1 − σ({net})) is {a} · (1 − {a}).",
-    "bp_net_factor": "netₖ = Σⱼ wⱼₖ·aⱼ + bₖ: the terms for the other j and the bias do not contain {w}, so they "
-                     "give 0; the bias term stands for them here.",
+    "bp_net_factor": "The terms for the other inputs and the bias do not contain {w}, so they give 0 (see "
+                     "derive net); the bias term stands for them here.",
     "bp_delta_output": "Call the first two factors δₖ (delta k): how much E changes when netₖ changes. Then the "
                        "slope for every weight into unit k is δₖ times the output that weight multiplies.",
     "bp_update": "The weight change (gradient descent): move the weight a small step (learning rate η) against "
@@ -208,7 +208,7 @@ NOTES.update({
     "bp_delta_hidden": "The bracket is the sum over k of δₖ·wⱼₖ: the output deltas sent back along the weights. "
                        "Times aⱼ(1 − aⱼ) it is δⱼ, and the pattern repeats for every earlier layer.",
     "bp_checked_network": "Checked on whole networks ({sizes}, with biases): E written out in full, "
-                          "differentiated by SymPy for each of {count} weights, equals this formula.",
+                          "differentiated by SymPy for each of its {count} weights and biases, equals this formula.",
     "bp_bce_intro": "Binary cross-entropy for one output a = σ(z) and a target t (0 or 1): "
                     "L = −(t·ln a + (1 − t)·ln(1 − a)). Here z is the unit's net input.",
     "bp_bce_why": "The σ′ = σ(1 − σ) of the sigmoid cancels against the 1/a and 1/(1 − a) of the logarithms: "
@@ -217,7 +217,7 @@ NOTES.update({
                         "cross-entropy L = −(y₁·ln ŷ₁ + y₂·ln ŷ₂ + y₃·ln ŷ₃). Differentiate by z₁.",
     "bp_softmax_assumption": "Assumption: y₁ + y₂ + y₃ = 1 (the targets are one-hot or probabilities). It is "
                              "used in exactly one step below, and said so there.",
-    "bp_softmax_general": "The same works for every class i and any number of classes, so in general:",
+    "bp_softmax_general": "The same steps work for every class i and any number of classes.",
     "bp_relu_kink": "ReLU has a corner at 0: no derivative exists there. In practice libraries pick 0 (or 1) "
                     "at that single point; it is a choice, not a derivative.",
     "bp_tanh_note": "Like σ′ = σ(1 − σ), tanh′ is written with tanh itself, so backpropagation can reuse the "
