@@ -59,7 +59,7 @@ class Explained:
     derivation: Derivation
     intro: list[str]  # NOTES keys shown before the steps
     outro: list[str]  # NOTES keys shown after them
-    general_lhs: tuple[str, str]  # (top, variable) of the general statement: ("E", "a_k")
+    general_lhs: tuple[str, str] | None  # (top, variable) of the general statement: ("E", "a_k"); None: none
     general: sympy.Expr
     rewrites: list[Rewrite] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # placeholders in the notes -> symbol names

@@ -152,19 +152,25 @@ def hidden_weight() -> ChainOfDerivations:
 
 # -- activations and losses ---------------------------------------------------------------------------------------
 
-def tanh() -> Derivation:
+def _activation(expr: sympy.Expr, title: str, note: str) -> Explained:
     x = sym("x")
-    return derive(sympy.tanh(x), x, name="f", title="tanh: d/dx tanh(x) = 1 − tanh²(x)")
+    d = derive(expr, x, name="f", title=title)
+    return Explained(derivation=d, intro=[], outro=[note], general_lhs=None, general=d.final, title=title)
 
 
-def relu() -> Derivation:
+def tanh() -> Explained:
     x = sym("x")
-    return derive(sympy.Max(0, x), x, name="f", title="ReLU: max(0, x), with its corner at 0")
+    return _activation(sympy.tanh(x), "tanh: d/dx tanh(x) = 1 − tanh²(x)", "bp_tanh_note")
 
 
-def softplus() -> Derivation:
+def relu() -> Explained:
     x = sym("x")
-    return derive(sympy.log(1 + sympy.exp(x)), x, name="f", title="softplus ln(1 + eˣ): its slope is σ(x)")
+    return _activation(sympy.Max(0, x), "ReLU: max(0, x), with its corner at 0", "bp_relu_kink")
+
+
+def softplus() -> Explained:
+    x = sym("x")
+    return _activation(sympy.log(1 + sympy.exp(x)), "softplus ln(1 + eˣ): its slope is σ(x)", "bp_softplus_note")
 
 
 def bce() -> Explained:

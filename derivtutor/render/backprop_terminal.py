@@ -50,8 +50,12 @@ class BackpropRenderer:
         if expr.is_Mul and any(isinstance(f, sympy.Sum) for f in expr.args):
             return f" {self.style.dot} ".join(self.m(f) if not f.is_Add else f"({self.m(f)})" for f in expr.args)
         if expr.is_Mul and not (expr.args[0] == -1 and len(expr.args) == 2):  # a product kept as written
-            return factors_text(list(expr.args), self.style.unicode)
-        return self.style.m(expr)
+            return self.hats(factors_text(list(expr.args), self.style.unicode))
+        return self.hats(self.style.m(expr))
+
+    def hats(self, text: str) -> str:
+        """ŷ (the network's prediction) is spelt yhat in symbol names."""
+        return text.replace("yhat", "ŷ") if self.style.unicode else text
 
     def sigma(self, index: str) -> str:
         return "Σ" + self.style.name(f"_{index}") if self.style.unicode else f"sum_{index} "
@@ -66,10 +70,13 @@ class BackpropRenderer:
     def explained_blocks(self, e: Explained) -> list[Block]:
         inner = self.inner.blocks(e.derivation)
         heading, steps, answer = inner[0], inner[1:-1], inner[-1]
-        intro = Block(Text("The question", style="bold"))
-        for key in e.intro:
-            intro.add(2, self.note(key, e.names))
-        blocks = [heading, intro, *steps]
+        blocks = [heading]
+        if e.intro:
+            intro = Block(Text("The question", style="bold"))
+            for key in e.intro:
+                intro.add(2, self.note(key, e.names))
+            blocks.append(intro)
+        blocks += steps
         if e.rewrites:
             blocks.append(self.rewrites_block(e.derivation.final, e.rewrites))
         else:
@@ -79,17 +86,18 @@ class BackpropRenderer:
             for key in e.outro:
                 why.add(2, self.note(key, e.names))
             blocks.append(why)
-        general = Text(f"In general: {self.d(*e.general_lhs)} = ", style="bold green")
-        general.append(self.m(e.general), style="bold green")
-        general.append(self.check(e.verified), style="green")
-        blocks.append(Block(general))
+        if e.general_lhs is not None:
+            general = Text(f"In general: {self.d(*e.general_lhs)} = ", style="bold green")
+            general.append(self.m(e.general), style="bold green")
+            general.append(self.check(e.verified), style="green")
+            blocks.append(Block(general))
         return blocks
 
     def rewrites_block(self, start: sympy.Expr, rewrites: list[Rewrite]) -> Block:
         block = Block(Text("In the learner's notation", style="bold"))
-        block.add(4, self.style.m(start))
+        block.add(4, self.m(start))
         for r in rewrites:
-            block.add(2, Text("= " + self.style.m(r.after), style="bold"))
+            block.add(2, Text("= " + self.m(r.after), style="bold"))
             label = Text(self.words(ALGEBRA_MOVES[r.move].name), style="cyan")
             label.append(self.check(r.verified).rstrip(), style="green")
             block.add(6, label)
