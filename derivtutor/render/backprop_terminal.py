@@ -21,7 +21,7 @@ from derivtutor.teaching import ALGEBRA_MOVES, NOTES
 
 _LOWERED = {v: k for k, v in SUBSCRIPT.items()}
 _SUBSCRIPT_RUN = re.compile("[" + "".join(_LOWERED) + "]+")
-_ASCII = (("Σ", "sum_"), ("δ", "delta"), ("η", "eta"), ("ŷ", "yhat"), ("Δ", "Delta"), ("→", "->"),
+_ASCII = (("Σ", "sum"), ("δ", "delta"), ("η", "eta"), ("ŷ", "yhat"), ("Δ", "Delta"), ("→", "->"),
           ("ˣ", "^x"), ("ᵢ", "_i"))
 
 
@@ -58,7 +58,7 @@ class BackpropRenderer:
         return text.replace("yhat", "ŷ") if self.style.unicode else text
 
     def sigma(self, index: str) -> str:
-        return "Σ" + self.style.name(f"_{index}") if self.style.unicode else f"sum_{index} "
+        return "Σ" + self.style.name(f"_{index}") if self.style.unicode else f"sum_{index}"
 
     def d(self, top: str, var: str) -> str:
         return f"d{self.style.name(top)}/d{self.style.name(var)}"
