@@ -150,7 +150,8 @@ class BackpropRenderer:
         else:
             product = outer
         block.add(2, Text(f"{self.d(c.top, c.var)} = {product}", style="bold"))
-        block.add(2, Text(self.words(NOTES["bp_factor_brief"]), style="italic"))
+        if self.detail != "full":
+            block.add(2, Text(self.words(NOTES["bp_factor_brief"]), style="italic"))
         return block
 
     def factor_blocks(self, f: Factor) -> list[Block]:
