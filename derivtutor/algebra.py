@@ -122,7 +122,39 @@ def multiply_out_sigmoid(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraS
     ]
 
 
-MOVES += [softplus_sigma, target_minus_output, multiply_out_sigmoid]
+def tanh_form(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
+    """((e^u + e^-u)^2 - (e^u - e^-u)^2)/(e^u + e^-u)^2 -> 1 - ((e^u - e^-u)/(e^u + e^-u))^2 -> 1 - tanh(u)^2."""
+    factors = list(sympy.Mul.make_args(result))
+    square = next((f for f in factors if f.is_Pow and f.exp == -2), None)
+    if square is None or len(factors) != 2:
+        return []
+    bottom = square.base
+    top = next(f for f in factors if f is not square)
+    terms = sympy.Add.make_args(top)
+    if len(terms) != 2 or bottom**2 not in terms:
+        return []
+    minus_square = next(t for t in terms if t != bottom**2)
+    inner = (-minus_square).base if (-minus_square).is_Pow and (-minus_square).exp == 2 else None
+    if inner is None or not bottom.is_Add or len(bottom.args) != 2:
+        return []
+    ends = sorted(bottom.args, key=sympy.default_sort_key)
+    if not all(e.func is sympy.exp for e in ends) or sympy.expand(ends[0].args[0] + ends[1].args[0]) != 0:
+        return []
+    u = next(e.args[0] for e in ends if not e.args[0].could_extract_minus_sign())
+    if sympy.expand(inner - (sympy.exp(u) - sympy.exp(-u))) != 0:
+        return []
+    split = sympy.Add(_over(bottom**2, bottom**2),
+                      sympy.Mul(-1, _over(inner**2, bottom**2), evaluate=False), evaluate=False)
+    one_minus = sympy.Add(1, sympy.Mul(-1, sympy.Pow(_over(inner, bottom), 2, evaluate=False), evaluate=False),
+                          evaluate=False)
+    return [
+        AlgebraStep("split_difference", result, (split,)),
+        AlgebraStep("one_minus_square", split, (one_minus,)),
+        AlgebraStep("recognise_tanh", one_minus, (1 - sympy.tanh(u) ** 2,)),
+    ]
+
+
+MOVES += [softplus_sigma, target_minus_output, multiply_out_sigmoid, tanh_form]
 
 
 def teacher_form(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:

@@ -152,15 +152,17 @@ def hidden_weight() -> ChainOfDerivations:
 
 # -- activations and losses ---------------------------------------------------------------------------------------
 
-def _activation(expr: sympy.Expr, title: str, note: str) -> Explained:
+def _activation(expr: sympy.Expr, title: str, note: str, intro: tuple[str, ...] = ()) -> Explained:
     x = sym("x")
     d = derive(expr, x, name="f", title=title)
-    return Explained(derivation=d, intro=[], outro=[note], general_lhs=None, general=d.final, title=title)
+    return Explained(derivation=d, intro=list(intro), outro=[note], general_lhs=None, general=d.final,
+                     title=title)
 
 
 def tanh() -> Explained:
     x = sym("x")
-    return _activation(sympy.tanh(x), "tanh: d/dx tanh(x) = 1 − tanh²(x)", "bp_tanh_note")
+    definition = (sympy.exp(x) - sympy.exp(-x)) / (sympy.exp(x) + sympy.exp(-x))
+    return _activation(definition, "tanh: d/dx tanh(x) = 1 − tanh²(x)", "bp_tanh_note", ("bp_tanh_intro",))
 
 
 def relu() -> Explained:

@@ -161,6 +161,12 @@ ALGEBRA_MOVES.update({
     "name_output": MoveText("write a for σ(z)", "The unit's output is a = σ(z), so σ(z) can be written a."),
     "name_softmax": MoveText("write ŷ for the softmax", "Each e^(zᵢ)/(e^(z₁) + e^(z₂) + e^(z₃)) is the "
                              "softmax output ŷᵢ, so write it that way."),
+    "split_difference": MoveText("split the fraction in two", "(A² − B²)/A² = A²/A² − B²/A²: a fraction "
+                                 "whose top is a difference is a difference of two fractions."),
+    "one_minus_square": MoveText("A²/A² = 1 and B²/A² = (B/A)²", "Anything divided by itself is 1, and a "
+                                 "quotient of squares is the square of the quotient."),
+    "recognise_tanh": MoveText("recognise tanh", "(eᵘ − e⁻ᵘ)/(eᵘ + e⁻ᵘ) is exactly tanh(u), so write it "
+                               "that way."),
     "collect": MoveText("multiply out and collect", "Multiply out the brackets and gather the terms that contain "
                         "the same factor."),
     "use_sum_one": MoveText("use y₁ + y₂ + y₃ = 1", "The targets are one-hot (or probabilities): they add up "
@@ -220,6 +226,8 @@ NOTES.update({
     "bp_softmax_general": "The same steps work for every class i and any number of classes.",
     "bp_relu_kink": "ReLU has a corner at 0: no derivative exists there. In practice libraries pick 0 (or 1) "
                     "at that single point; it is a choice, not a derivative.",
+    "bp_tanh_intro": "tanh is defined by exponentials: tanh(x) = (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ). Derive it from that "
+                     "definition; the tanh rule in the table is the shortcut for the same result.",
     "bp_tanh_note": "Like σ′ = σ(1 − σ), tanh′ is written with tanh itself, so backpropagation can reuse the "
                     "output it already computed.",
     "bp_softplus_note": "The slope of softplus ln(1 + eˣ) is exactly the sigmoid: softplus is a smooth ReLU.",

@@ -108,7 +108,10 @@ def test_hidden_weight(built: dict) -> None:
 
 def test_activations(built: dict) -> None:
     x = sym("x")
-    assert built["tanh"].derivation.final == 1 - sympy.tanh(x) ** 2
+    tanh = built["tanh"].derivation
+    assert tanh.final == 1 - sympy.tanh(x) ** 2
+    assert not tanh.expr.has(sympy.tanh)  # derived from the definition by exponentials
+    assert [a.move for a in tanh.algebra] == ["split_difference", "one_minus_square", "recognise_tanh"]
     assert built["softplus"].derivation.final == sigmoid(x)
     assert [a.move for a in built["softplus"].derivation.algebra] == ["divide_top_bottom", "recognise_sigma"]
     relu = built["relu"].derivation
@@ -146,7 +149,8 @@ def test_softmax_xent_uses_the_assumption_once(built: dict) -> None:
 def test_teaching_text_has_the_key_sentences() -> None:
     assert "cancel that 2" in NOTES["bp_error_half"] and "1/2" in NOTES["bp_error_half"]
     assert "{aj} · 1, not 0" in NOTES["bp_net_not_zero"]
-    for key in ("divide_top_bottom", "minus_outside", "multiply_out", "cancel_terms", "name_output",
+    for key in ("split_difference", "one_minus_square", "recognise_tanh",
+                "divide_top_bottom", "minus_outside", "multiply_out", "cancel_terms", "name_output",
                 "name_softmax", "collect", "use_sum_one"):
         assert ALGEBRA_MOVES[key].why
 
@@ -175,10 +179,10 @@ CLI_EXPECT = {
     "hidden-weight": ["dE/dwᵢⱼ = Σₖ[dE/daₖ · daₖ/dnetₖ · dnetₖ/daⱼ] · daⱼ/dnetⱼ · dnetⱼ/dwᵢⱼ",
                       "dE/dwᵢⱼ = [Σₖ -(tₖ - aₖ) · aₖ·(1 - aₖ) · wⱼₖ] · aⱼ·(1 - aⱼ) · aᵢ ✓",
                       "The total derivative adds the paths: a sum over k", "dE/dwᵢⱼ = δⱼ · aᵢ"],
-    "tanh": ["Answer: df/dx = 1 - tanh(x)²"],
+    "tanh": ["Answer: df/dx = 1 - tanh(x)²", "quotient rule", "recognise tanh ✓"],
     "relu": ["Answer: df/dx = {0 if x < 0; 1 if x > 0}", "No derivative exists at x = 0"],
     "softplus": ["Answer: df/dx = σ(x)", "divide top and bottom by eᵘ ✓"],
-    "bce": ["= a - t", "In general: dL/dz = a - t ✓"],
+    "bce": ["= -t + t·σ(z) - t·σ(z) + σ(z)", "= a - t", "In general: dL/dz = a - t ✓"],
     "softmax-xent": ["= ŷ₁ - y₁", "use y₁ + y₂ + y₃ = 1 ✓", "only place the assumption is used",
                      "In general: dL/dzᵢ = ŷᵢ - yᵢ ✓"],
 }
@@ -217,3 +221,16 @@ def test_cli_list_shows_every_preset() -> None:
     assert result.returncode == 0
     names = [line.split()[0] for line in result.stdout.splitlines()]
     assert names == list(PRESET_SUMMARIES)
+
+
+def test_new_moves_decline_what_they_do_not_fit() -> None:
+    """The appended moves are narrow: the sigmoid keeps its own algebra, a plain difference is not turned round."""
+    from derivtutor.algebra import multiply_out_sigmoid, softplus_sigma, tanh_form, target_minus_output
+
+    x, y = sym("x"), sym("y")
+    assert PRESETS["sigmoid"].build().algebra[-1].move == "recognise_sigma"
+    assert target_minus_output(x - y, x) == []
+    assert target_minus_output(sym("a_1") - sym("t_1"), x)[0].move == "minus_outside"
+    assert softplus_sigma(sympy.exp(x) / (2 + sympy.exp(x)), x) == []
+    assert tanh_form((sympy.exp(x) + 1) ** 2 / (sympy.exp(x) + sympy.exp(-x)) ** 2, x) == []
+    assert multiply_out_sigmoid(x * (1 + y), x) == []
