@@ -61,11 +61,16 @@ def build(target: str, wrt: str | None = None) -> object:
         return PRESETS[target].build()
     from derivtutor.parsing import parse_expression
 
+    suggestion = _preset_hint(target)
+    if suggestion and len(target) > 3:  # a lone word close to a preset's name is a typo, not a variable
+        raise InputError(f"there is no named derivation '{target}'{suggestion}")
     expr = parse_expression(target)
     return derive(expr, choose_variable(expr, wrt))
 
 
-def run_derivation(target: str, wrt: str | None = None, detail: str = "normal") -> int:
+def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", exports: object = None) -> int:
+    """Derive and print; with `exports` (an export.Exports) also write the requested files first."""
+    from derivtutor.derivation import Derivation
     from derivtutor.engine import UnsupportedExpression
     from derivtutor.limits import TimeLimitExceeded, time_limit
     from derivtutor.parsing import ParseError
@@ -83,6 +88,16 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal") 
         return _fail(f"this expression is too big to derive within {DERIVE_SECONDS:g} seconds", EXIT_BAD_INPUT)
     except VerificationError as exc:
         return _fail(f"internal error: a step failed its check, so nothing is shown ({exc})", EXIT_INTERNAL)
+    if exports is not None:
+        from derivtutor.export import run_exports
+
+        exportable = getattr(derivation, "derivation", derivation)  # an explained preset exports its derivation
+        if not isinstance(exportable, Derivation):
+            return _fail(f"'{target}' is a chain of derivations and cannot be exported yet; export its factors "
+                         f"(derive error, derive sigmoid, derive net)", EXIT_BAD_INPUT)
+        code = run_exports(exportable, exports)
+        if code != EXIT_OK or exports.uses_stdout:
+            return code
     print_built(derivation, detail)  # a Derivation, or a backprop preset's Explained / chain object
     return EXIT_OK
 
@@ -94,7 +109,7 @@ def _preset_hint(target: str) -> str:
     if not target.replace("-", "").isalpha():
         return ""
     close = difflib.get_close_matches(target, list(PRESET_SUMMARIES), n=1, cutoff=0.6)
-    return f" (did you mean the named derivation '{close[0]}'? see derive --list)" if close else ""
+    return f" (did you mean '{close[0]}'? see derive --list)" if close else ""
 
 
 def _fail(message: str, code: int) -> int:

@@ -129,7 +129,8 @@ NOTES: dict[str, str] = {
                        "multiplying the slope of the rest (it does not turn into 0).",
     "minus_sign": "−{rest} is −1 · {rest}: the −1 is a constant factor and it stays. That is where the minus "
                   "sign comes from.",
-    "power_negative": "1/{base}ⁿ is {base}⁻ⁿ, so the power rule applies with a negative n.",
+    "power_negative": "{written} is {base} to the power {n}, so the power rule applies with n = {n}: bring {n} "
+                      "down in front and lower the power by one, to {lowered}.",
     "power_fraction": "A root is a fractional power (√u = u^(1/2)), so the power rule applies.",
     "no_derivative_at": "No derivative exists at {points}: the slopes on the two sides do not agree there.",
     "chain_layers": "Peel the expression like an onion: name each inner part, differentiate each layer with "
@@ -138,6 +139,8 @@ NOTES: dict[str, str] = {
     "substitute_back": "Put the inner parts back ({assignments}) and multiply.",
     "verified": "same as sympy.diff",
     "sympy_form": "SymPy writes it as {expr}.",
+    "sympy_kink": "SymPy's form gives a value at the corner by convention; the true slope does not exist there, "
+                  "so our answer leaves it out.",
 }
 
 

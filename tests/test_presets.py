@@ -234,3 +234,14 @@ def test_new_moves_decline_what_they_do_not_fit() -> None:
     assert softplus_sigma(sympy.exp(x) / (2 + sympy.exp(x)), x) == []
     assert tanh_form((sympy.exp(x) + 1) ** 2 / (sympy.exp(x) + sympy.exp(-x)) ** 2, x) == []
     assert multiply_out_sigmoid(x * (1 + y), x) == []
+
+
+def test_exports_of_presets() -> None:
+    """An explained preset exports its derivation; a chain says plainly that it cannot yet (exit 2)."""
+    explained = run_cli("error", "--json", "-")
+    assert explained.returncode == 0, explained.stderr
+    assert '"schema_version"' in explained.stdout
+    chain = run_cli("output-weight", "--json", "-")
+    assert chain.returncode == 2
+    assert chain.stdout == ""
+    assert "chain of derivations and cannot be exported yet" in chain.stderr

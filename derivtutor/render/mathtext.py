@@ -21,7 +21,7 @@ GREEK = {
     "Delta": "Δ", "pi": "π",
 }
 MAX_SUPERSCRIPT = 5
-_TIGHT = re.compile(r"(?<![\w.])(\d+)·(?=[^\W\d_](?![\w(]))")
+_TIGHT = re.compile(r"(?<![\w.])(\d+)·(?=√|[^\W\d_](?![\w(]))")
 
 
 def _raise(text: str, table: dict[str, str]) -> str | None:
