@@ -75,7 +75,11 @@ class DerivationResult:
 def derive(target: str | sympy.Expr, wrt: str | sympy.Symbol | None = None) -> DerivationResult:
     """Derive a preset, a text expression or a SymPy expression; every step is checked against sympy.diff."""
     if isinstance(target, str):
-        return DerivationResult(build(target.strip(), wrt))  # presets and typed text, exactly as the CLI does
+        built = build(target.strip(), wrt)  # presets and typed text, exactly as the CLI does
+        inner = getattr(built, "derivation", built)  # an explained backprop preset wraps one derivation
+        if not isinstance(inner, Derivation):
+            raise ValueError(f"'{target}' is a chain of derivations; derive its factors one by one")
+        return DerivationResult(inner)
     if not isinstance(target, sympy.Basic):
         raise TypeError(f"derive() takes a SymPy expression or a string, not {type(target).__name__}")
     name = wrt.name if isinstance(wrt, sympy.Symbol) else wrt

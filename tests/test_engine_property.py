@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from derivtutor.engine import derive
-from derivtutor.rules import ChainRule
 from derivtutor.functions import sigmoid
 from derivtutor.render.terminal import TerminalRenderer
+from derivtutor.rules import ChainRule
 
 x, a = sym("x"), sym("a")
 
