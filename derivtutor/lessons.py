@@ -68,7 +68,11 @@ def derivation_for(item: Item) -> Derivation:
 
         if item.preset not in PRESETS:
             raise LessonError(f"{where}no named derivation '{item.preset}' (see derive --list)")
-        return PRESETS[item.preset].build()
+        built = PRESETS[item.preset].build()
+        if not isinstance(built, Derivation):  # explained/multi-part presets have no single tree to step through
+            raise LessonError(f"{where}the named derivation '{item.preset}' cannot be stepped through in a lesson; "
+                              f"write its expression instead (expression = \"...\", wrt = \"...\")")
+        return built
     try:
         expr = _parse(item.expression)
     except ParseError as exc:
