@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import sympy
 
 from derivtutor.derivation import Derivation
-from derivtutor.engine import _substitute, derive
+from derivtutor.engine import derive, substitute
 from derivtutor.lesson_files import Item, LessonError, clean_text
 from derivtutor.render.mathtext import factors_text, math_text
 from derivtutor.rules import ChainRule, ConstantMultipleRule, Step
@@ -116,7 +116,7 @@ def with_override(root: Step, target: Step, value: sympy.Expr) -> sympy.Expr:
                     if layer.step is child:
                         saved_backs.append((layer, layer.back))
                         result = child.result
-                        layer.back = result if layer.value is None else _substitute(result, layer.var, layer.value)
+                        layer.back = result if layer.value is None else substitute(result, layer.var, layer.value)
         return root.result
     finally:
         for layer, back in saved_backs:
