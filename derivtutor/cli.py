@@ -131,17 +131,52 @@ def network_command(
     render_network(network.work_example(settings, n_steps=steps))
 
 
+def _fast_derivation(argv: list[str]) -> int | None:
+    """`derive TARGET [--wrt NAME] [--detail LEVEL]` without typer's parameter machinery, else None.
+
+    typer coerces every non-flag parameter through pydantic, whose import alone costs about a third of
+    SymPy's; the everyday command skips it. Anything else (help, subcommands, unknown options, bad values)
+    returns None and goes through the typer app, which gives the usual messages.
+    """
+    commands = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
+    if not argv or argv[0].startswith("-") or argv[0] in commands:
+        return None
+    options: dict[str, str] = {}
+    rest = argv[1:]
+    while rest:
+        name, eq, value = rest[0].partition("=")
+        if name not in ("--wrt", "--detail") or name in options:
+            return None
+        if not eq:
+            if len(rest) < 2:
+                return None
+            value, rest = rest[1], rest[1:]
+        options[name] = value
+        rest = rest[1:]
+    detail = options.get("--detail", Detail.normal.value)
+    if detail not in {d.value for d in Detail}:
+        return None
+    from derivtutor.run import run_derivation
+
+    return run_derivation(argv[0], wrt=options.get("--wrt"), detail=detail)
+
+
 def main() -> None:
     """Entry point of the `derive` script."""
-    if os.environ.get("DERIVTUTOR_DEBUG"):
-        app()
-        return
+    debug = bool(os.environ.get("DERIVTUTOR_DEBUG"))
     try:
+        code = _fast_derivation(sys.argv[1:])
+        if code is not None:
+            sys.exit(code)
+        if debug:
+            app()
+            return
         app(standalone_mode=True)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # the last line of defence: one line, never a traceback
+        if debug:
+            raise
         typer.echo(f"derive: internal error: {type(exc).__name__}: {exc} (set DERIVTUTOR_DEBUG=1 for details)",
                    err=True)
         sys.exit(EXIT_INTERNAL)
-

@@ -7,7 +7,10 @@ verification (a bug) is exit code 1 and nothing unverified is printed.
 from __future__ import annotations
 
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import typer
 
@@ -15,6 +18,7 @@ from derivtutor.preset_index import PRESET_SUMMARIES
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 DERIVE_SECONDS = 20.0
+T = TypeVar("T")
 
 
 class InputError(ValueError):
@@ -65,16 +69,58 @@ def build(target: str, wrt: str | None = None) -> object:
     return derive(expr, choose_variable(expr, wrt))
 
 
+DEEP_STACK_BYTES = 512 * 1024 * 1024  # virtual: only the pages a deep expression touches are used
+DEEP_RECURSION = 100_000
+
+
+def in_deep_thread(work: Callable[[], T], seconds: float) -> T:
+    """Run work() in a thread with a big stack and recursion limit; give up after `seconds`.
+
+    SymPy recurses once per level of an expression, so a 200-deep sin(sin(...)) overflows the main thread's
+    limit. The SIGALRM time limit only works in the main thread, so the main thread keeps the clock: it waits
+    for the worker with a timeout and raises TimeLimitExceeded (the daemon worker dies with the process).
+    """
+    from derivtutor.limits import TimeLimitExceeded
+
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the main thread
+            outcome["error"] = exc
+
+    old_limit = sys.getrecursionlimit()
+    try:
+        old_stack = threading.stack_size(DEEP_STACK_BYTES)
+    except (ValueError, RuntimeError):  # pragma: no cover - no settable stacks: run here
+        return work()
+    try:
+        sys.setrecursionlimit(max(old_limit, DEEP_RECURSION))
+        worker = threading.Thread(target=target, name="derivtutor-derive", daemon=True)
+        worker.start()
+    finally:
+        threading.stack_size(old_stack)
+    worker.join(seconds)
+    if worker.is_alive():
+        raise TimeLimitExceeded(f"gave up after {seconds:g} s")
+    sys.setrecursionlimit(old_limit)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
+
+
 def run_derivation(target: str, wrt: str | None = None, detail: str = "normal") -> int:
     from derivtutor.engine import UnsupportedExpression
-    from derivtutor.limits import TimeLimitExceeded, time_limit
+    from derivtutor.limits import TimeLimitExceeded
     from derivtutor.parsing import ParseError
-    from derivtutor.render.terminal import print_derivation
+    from derivtutor.render.terminal import TerminalRenderer, make_console, supports_unicode
     from derivtutor.verify import VerificationError
 
-    try:
-        with time_limit(DERIVE_SECONDS):
-            derivation = build(target, wrt)
+    console = make_console()
+    renderer = TerminalRenderer(detail, supports_unicode(console.file))
+    try:  # build and lay out in the deep worker: both recurse once per level of the expression
+        shown = in_deep_thread(lambda: renderer.renderable(build(target, wrt)), DERIVE_SECONDS)
     except ParseError as exc:
         return _fail(exc.one_line() + _preset_hint(target), EXIT_BAD_INPUT)
     except (InputError, UnsupportedExpression) as exc:
@@ -83,7 +129,7 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal") 
         return _fail(f"this expression is too big to derive within {DERIVE_SECONDS:g} seconds", EXIT_BAD_INPUT)
     except VerificationError as exc:
         return _fail(f"internal error: a step failed its check, so nothing is shown ({exc})", EXIT_INTERNAL)
-    print_derivation(derivation, detail)
+    console.print(shown)
     return EXIT_OK
 
 
