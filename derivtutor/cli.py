@@ -72,6 +72,28 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
+def print_version() -> None:
+    typer.echo(f"derivtutor {__version__}")
+
+
+def print_presets() -> None:
+    from derivtutor.preset_index import PRESET_SUMMARIES
+
+    width = max(len(name) for name in PRESET_SUMMARIES)
+    for name, summary in PRESET_SUMMARIES.items():
+        typer.echo(f"{name.ljust(width)}  {summary}")
+
+
+# Whole command lines answered before typer parses anything: typer 0.29 builds a pydantic adapter for the
+# group's --help parameter (its value is None, not a bool) on every parse, and importing pydantic costs more
+# than these commands themselves. Subcommands may add their own argument-free entries here.
+FAST_COMMANDS: dict[tuple[str, ...], object] = {
+    ("--version",): print_version,
+    ("-V",): print_version,
+    ("--list",): print_presets,
+}
+
+
 @app.callback()
 def main_callback(
     ctx: typer.Context,
@@ -79,14 +101,10 @@ def main_callback(
     list_presets: Annotated[bool, typer.Option("--list", help="List the named derivations and exit.")] = False,
 ) -> None:
     if version:
-        typer.echo(f"derivtutor {__version__}")
+        print_version()
         raise typer.Exit()
     if list_presets:
-        from derivtutor.preset_index import PRESET_SUMMARIES
-
-        width = max(len(name) for name in PRESET_SUMMARIES)
-        for name, summary in PRESET_SUMMARIES.items():
-            typer.echo(f"{name.ljust(width)}  {summary}")
+        print_presets()
         raise typer.Exit()
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
@@ -165,6 +183,10 @@ def main() -> None:
     """Entry point of the `derive` script."""
     debug = bool(os.environ.get("DERIVTUTOR_DEBUG"))
     try:
+        fast = FAST_COMMANDS.get(tuple(sys.argv[1:]))
+        if fast is not None:
+            fast()
+            sys.exit(0)
         code = _fast_derivation(sys.argv[1:])
         if code is not None:
             sys.exit(code)
