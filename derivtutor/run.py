@@ -113,7 +113,6 @@ def in_deep_thread(work: Callable[[], T], seconds: float) -> T:
 def run_derivation(target: str, wrt: str | None = None, detail: str = "normal") -> int:
     from derivtutor.engine import UnsupportedExpression
     from derivtutor.limits import TimeLimitExceeded
-    from derivtutor.parsing import ParseError
     from derivtutor.render.terminal import TerminalRenderer, make_console, supports_unicode
     from derivtutor.verify import VerificationError
 
@@ -121,7 +120,7 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal") 
     renderer = TerminalRenderer(detail, supports_unicode(console.file))
     try:  # build and lay out in the deep worker: both recurse once per level of the expression
         shown = in_deep_thread(lambda: renderer.renderable(build(target, wrt)), DERIVE_SECONDS)
-    except ParseError as exc:
+    except _parse_error() as exc:  # evaluated only when something was raised
         return _fail(exc.one_line() + _preset_hint(target), EXIT_BAD_INPUT)
     except (InputError, UnsupportedExpression) as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
@@ -131,6 +130,16 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal") 
         return _fail(f"internal error: a step failed its check, so nothing is shown ({exc})", EXIT_INTERNAL)
     console.print(shown)
     return EXIT_OK
+
+
+def _parse_error() -> type[Exception]:
+    """ParseError without importing the parser for presets (it costs ~15 ms); unloaded, nothing raised one."""
+    parsing = sys.modules.get("derivtutor.parsing")
+    return parsing.ParseError if parsing is not None else _NeverRaised
+
+
+class _NeverRaised(Exception):
+    pass
 
 
 def _preset_hint(target: str) -> str:
