@@ -90,7 +90,7 @@ def root_name(root: Step, preferred: str) -> str:
     return root.layers[0].name if isinstance(root, ChainRule) else preferred
 
 
-CROSS_CHECK_NODES = 60  # expressions up to this many tree nodes also get one whole-tree sympy.diff check
+CROSS_CHECK_NODES = 30  # expressions up to this many tree nodes also get one whole-tree sympy.diff check
 
 
 def _larger_than(expr: sympy.Expr, limit: int) -> bool:
