@@ -108,24 +108,26 @@ def test_bottom_up_verification_gives_sympy_diffs_own_form() -> None:
         expr = sympy.sin(expr)
     d, reference = _deep(lambda: (derive(expr, x), sympy.diff(expr, x)))
     assert d.verified
-    assert d.reference == reference == d.result
+    assert d.reference == reference == d.result  # 40 layers: the bottom-up path, reference not recomputed
 
 
-def test_bottom_up_verification_still_catches_a_wrong_node() -> None:
+@pytest.mark.parametrize("whole", [False, True])
+def test_verification_still_catches_a_wrong_node(whole: bool) -> None:
     expr = x**2 * sympy.sin(x) + sympy.exp(3 * x)
     root = build_step(expr, x, LayerNames(expr))
     power = next(s for s in root.walk() if type(s).__name__ == "PowerRule")
     power.__dict__["_result"] = 3 * x  # d/dx x^2 is 2x: a wrong leaf
     with pytest.raises(VerificationError):
-        verify_tree(root)
+        verify_tree(root, whole=whole)
 
 
-def test_bottom_up_verification_catches_a_wrong_combination() -> None:
+@pytest.mark.parametrize("whole", [False, True])
+def test_verification_catches_a_wrong_combination(whole: bool) -> None:
     expr = x**2 * sympy.sin(x)
     root = build_step(expr, x, LayerNames(expr))
     root.__dict__["_result"] = 2 * x * sympy.cos(x)  # the product rule's two terms, wrongly combined
     with pytest.raises(VerificationError):
-        verify_tree(root)
+        verify_tree(root, whole=whole)
 
 
 def test_answer_check_stays_fast_on_hostile_input() -> None:
