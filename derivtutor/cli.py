@@ -12,7 +12,6 @@ import sys
 from enum import Enum
 from typing import Annotated
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -30,12 +29,12 @@ class DefaultCommandGroup(TyperGroup):
 
     GROUP_FLAGS = frozenset({"--help", "-h", "--version", "-V", "--list"})
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in self.GROUP_FLAGS:
             args = [DEFAULT_COMMAND, *args]
         return super().parse_args(ctx, args)
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: typer.Context) -> list[str]:
         return [name for name in super().list_commands(ctx) if name != DEFAULT_COMMAND]
 
 
@@ -120,10 +119,32 @@ def expr_command(
     detail: Annotated[
         Detail, typer.Option("--detail", help="brief skips the trivial steps; full shows every one.")
     ] = Detail.normal,
+    latex: Annotated[
+        str | None, typer.Option("--latex", metavar="FILE", help="Write a LaTeX document ('-': standard output).")
+    ] = None,
+    fragment: Annotated[
+        bool, typer.Option("--fragment", help="With --latex: only the align* block, to paste into a document.")
+    ] = False,
+    markdown: Annotated[
+        str | None, typer.Option("--markdown", metavar="FILE", help="Write Markdown with $...$ maths ('-': stdout).")
+    ] = None,
+    json_file: Annotated[
+        str | None, typer.Option("--json", metavar="FILE", help="Write the derivation as JSON data ('-': stdout).")
+    ] = None,
+    plot: Annotated[
+        str | None,
+        typer.Option("--plot", metavar="FILE", help="Plot f and f': FILE.svg, FILE.png (needs matplotlib), "
+                     "or '-' / 'text' for a text plot here."),
+    ] = None,
 ) -> None:
+    if fragment and latex is None:
+        raise fail("--fragment only makes sense with --latex FILE")
+    from derivtutor.export import Exports
     from derivtutor.run import run_derivation
 
-    code = run_derivation(target, wrt=wrt, detail=detail.value)
+    exports = Exports(latex=latex, fragment=fragment, markdown=markdown, json=json_file, plot=plot,
+                      detail=detail.value)
+    code = run_derivation(target, wrt=wrt, detail=detail.value, exports=exports if exports.requested else None)
     raise typer.Exit(code)
 
 

@@ -16,6 +16,7 @@ import difflib
 import math
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,8 @@ MAX_ROOT_BASE_DIGITS = 100
 """Digits of a number whose root is taken (SymPy factors it to simplify the root, which is slow)."""
 MAX_TOTAL_DIGITS = 20000
 """Upper bound on the digits of all numbers the expression may build when they are combined."""
+PARSE_TIME_LIMIT_SECONDS = 1.5
+"""Safety net for inputs within every structural limit that still make SymPy work hard (300 nested sigmas)."""
 ECHO_WIDTH = 60
 """Characters of the input shown around the column in a one-line error."""
 
@@ -265,6 +268,7 @@ class _Parser:
         self.open_bars: list[_Token] = []
         self.symbols: dict[str, Any] = {}
         self.undefined: dict[str, Any] = {}
+        self.deadline = time.monotonic() + PARSE_TIME_LIMIT_SECONDS
 
     # -- helpers
     def peek(self, offset: int = 0) -> _Token:
@@ -312,6 +316,9 @@ class _Parser:
     def build(self, tok: _Token, func: Any, *args: Any) -> Any:
         """Call a SymPy constructor; any complaint it raises becomes a ParseError at `tok`."""
         sp = self.sp
+        if time.monotonic() > self.deadline:
+            raise self.error(f"this expression is too complicated to work with (reading it took more than "
+                             f"{PARSE_TIME_LIMIT_SECONDS:g} s)", tok.column)
         try:
             result = func(*args)
         except RecursionError:
@@ -418,6 +425,7 @@ class _Parser:
         signs: list[_Token | None] = [None]
         while self.peek().kind == "POW":
             op = self.advance()
+            self.enter(op)
             sign = None
             if self.peek().kind == "OP" and self.peek().text in "+-":
                 sign = self.advance()
@@ -433,6 +441,7 @@ class _Parser:
                 value = self.build(sign, self.sp.Mul, self.sp.S.NegativeOne, value)
             base, base_digits = atoms[index]
             value, digits = self.power(base, base_digits, value, digits, ops[index])
+            self.leave()
         return value, digits
 
     def power(self, base: Any, base_digits: int, exponent: Any, exp_digits: int, op: _Token) -> _Value:
@@ -620,7 +629,7 @@ class _Parser:
         """`sin 2x` = sin(2x), `sin x cos x` = sin(x) cos(x): a product of factors, ended by an operator."""
         self.enter(ftok)
         sign = None
-        if self.peek().kind == "OP" and self.peek().text in "+-":
+        if self.peek().kind == "OP" and self.peek().text == "-":
             sign = self.advance()
             if self.peek().kind == "OP" and self.peek().text in "+-":
                 raise self.error("two signs in a row: use parentheses, like -(-x)", self.peek().column)

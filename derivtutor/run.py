@@ -65,6 +65,9 @@ def build(target: str, wrt: str | None = None) -> object:
         return PRESETS[target].build()
     from derivtutor.parsing import parse_expression
 
+    suggestion = _preset_hint(target)
+    if suggestion and len(target) > 3:  # a lone word close to a preset's name is a typo, not a variable
+        raise InputError(f"there is no named derivation '{target}'{suggestion}")
     expr = parse_expression(target)
     return derive(expr, choose_variable(expr, wrt))
 
@@ -110,16 +113,16 @@ def in_deep_thread(work: Callable[[], T], seconds: float) -> T:
     return outcome["value"]  # type: ignore[return-value]
 
 
-def run_derivation(target: str, wrt: str | None = None, detail: str = "normal") -> int:
+def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", exports: object = None) -> int:
+    """Derive and print; with `exports` (an export.Exports) also write the requested files first."""
+    from derivtutor.derivation import Derivation
     from derivtutor.engine import UnsupportedExpression
     from derivtutor.limits import TimeLimitExceeded
-    from derivtutor.render.terminal import TerminalRenderer, make_console, supports_unicode
+    from derivtutor.render.backprop_terminal import print_built
     from derivtutor.verify import VerificationError
 
-    console = make_console()
-    renderer = TerminalRenderer(detail, supports_unicode(console.file))
-    try:  # build and lay out in the deep worker: both recurse once per level of the expression
-        shown = in_deep_thread(lambda: renderer.renderable(build(target, wrt)), DERIVE_SECONDS)
+    try:  # in the deep worker: SymPy recurses once per level of the expression
+        derivation = in_deep_thread(lambda: build(target, wrt), DERIVE_SECONDS)
     except _parse_error() as exc:  # evaluated only when something was raised
         return _fail(exc.one_line() + _preset_hint(target), EXIT_BAD_INPUT)
     except (InputError, UnsupportedExpression) as exc:
@@ -128,7 +131,18 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal") 
         return _fail(f"this expression is too big to derive within {DERIVE_SECONDS:g} seconds", EXIT_BAD_INPUT)
     except VerificationError as exc:
         return _fail(f"internal error: a step failed its check, so nothing is shown ({exc})", EXIT_INTERNAL)
-    console.print(shown)
+    if exports is not None:
+        from derivtutor.export import run_exports
+
+        exportable = getattr(derivation, "derivation", derivation)  # an explained preset exports its derivation
+        if not isinstance(exportable, Derivation):
+            return _fail(f"'{target}' is a chain of derivations and cannot be exported yet; export its factors "
+                         f"(derive error, derive sigmoid, derive net)", EXIT_BAD_INPUT)
+        code = in_deep_thread(lambda: run_exports(exportable, exports), DERIVE_SECONDS)
+        if code != EXIT_OK or exports.uses_stdout:
+            return code
+    # Printing walks the expressions recursively too: a Derivation, or a backprop preset's Explained / chain.
+    in_deep_thread(lambda: print_built(derivation, detail), DERIVE_SECONDS)
     return EXIT_OK
 
 
@@ -149,7 +163,7 @@ def _preset_hint(target: str) -> str:
     if not target.replace("-", "").isalpha():
         return ""
     close = difflib.get_close_matches(target, list(PRESET_SUMMARIES), n=1, cutoff=0.6)
-    return f" (did you mean the named derivation '{close[0]}'? see derive --list)" if close else ""
+    return f" (did you mean '{close[0]}'? see derive --list)" if close else ""
 
 
 def _fail(message: str, code: int) -> int:

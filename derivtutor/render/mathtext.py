@@ -21,7 +21,7 @@ GREEK = {
     "Delta": "Δ", "pi": "π",
 }
 MAX_SUPERSCRIPT = 5
-_TIGHT = re.compile(r"(?<![\w.])(\d+)·(?=[^\W\d_](?![\w(]))")
+_TIGHT = re.compile(r"(?<![\w.])(\d+)·(?=√|[^\W\d_](?![\w(]))")
 
 
 def _raise(text: str, table: dict[str, str]) -> str | None:
@@ -102,7 +102,7 @@ class MathText(StrPrinter):
         parts = []
         for factor in factors:
             text = self._print(factor)
-            if factor.is_Add or (factor.could_extract_minus_sign() and parts):
+            if (factor.is_Add and len(factors) > 1) or (factor.could_extract_minus_sign() and parts):
                 text = f"({text})"
             parts.append(text)
         return (" · " if self.unicode else " * ").join(parts)

@@ -8,6 +8,7 @@ teaching.py, maths from mathtext.py; nothing here differentiates.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -17,16 +18,9 @@ from rich.padding import Padding
 from rich.text import Text
 
 from derivtutor.derivation import Derivation
-from derivtutor.render.mathtext import factors_text, math_text, name_text
-from derivtutor.rules import (
-    AbsRule,
-    ChainRule,
-    ConstantMultipleRule,
-    ConstantRule,
-    PiecewiseRule,
-    PowerRule,
-    Step,
-)
+from derivtutor.explain import step_notes
+from derivtutor.render.mathtext import SUPERSCRIPT, factors_text, math_text, name_text
+from derivtutor.rules import ChainRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, NOTES, RULES
 
 DETAILS = ("brief", "normal", "full")
@@ -94,13 +88,26 @@ class Style:
 
     def words(self, text: str) -> str:
         """Teaching text is written in Unicode; ASCII terminals get a faithful plain spelling."""
-        if self.unicode:
-            return text
-        for fancy, plain in (("−", "-"), ("·", "*"), ("′", "'"), ("²", "^2"), ("ⁿ⁻¹", "^(n-1)"), ("ⁿ", "^n"),
-                             ("⁻¹", "^-1"), ("⁻ⁿ", "^-n"), ("ᵘ", "^u"), ("⁻ᵘ", "^-u"), ("e⁻ˣ", "e^-x"),
-                             ("√", "sqrt"), ("σ", "sigma"), ("ᵍ", "^g"), ("✓", "[checked]")):
-            text = text.replace(fancy, plain)
-        return text.encode("ascii", "replace").decode("ascii")
+        return text if self.unicode else ascii_words(text)
+
+
+_PLAIN = {"−": "-", "·": "*", "′": "'", "√": "sqrt ", "σ": "sigma", "✓": "[checked]", "≠": "!=", "≤": "<=",
+          "≥": ">="}
+_RAISED = {v: k for k, v in SUPERSCRIPT.items()}
+_RAISED_RUN = re.compile("[" + "".join(_RAISED) + "]+")
+
+
+def ascii_words(text: str) -> str:
+    """e⁻ᵘ -> e^(-u), x² -> x^2, σ -> sigma: the same sentence in plain ASCII."""
+    for fancy, plain in _PLAIN.items():
+        text = text.replace(fancy, plain)
+
+    def lower(match: re.Match) -> str:
+        plain = "".join(_RAISED[c] for c in match.group())
+        return f"^{plain}" if len(plain) == 1 else f"^({plain})"
+
+    text = _RAISED_RUN.sub(lower, text)
+    return text.encode("ascii", "replace").decode("ascii")
 
 
 @dataclass
@@ -124,32 +131,19 @@ def _d(style: Style, top: str, var: str) -> str:
 def _rule_line(style: Style, step: Step) -> Text:
     rule = RULES[step.rule_id]
     line = Text()
-    line.append(rule.name, style="bold cyan")
+    line.append(style.words(rule.name), style="bold cyan")
     line.append(": " + style.words(rule.formula), style="cyan")
     return line
 
 
 def _notes(style: Style, step: Step) -> list[str]:
-    notes = []
-    var = style.m(step.var)
-    if isinstance(step, ConstantRule) and step.held_constant:
-        names = ", ".join(style.m(s) for s in step.held_constant)
-        key = "held_constant_one" if len(step.held_constant) == 1 else "held_constant_many"
-        notes.append(NOTES[key].format(names=names))
-    if isinstance(step, ConstantMultipleRule):
-        if step.constant == -1:
-            notes.append(NOTES["minus_sign"].format(rest=style.m(step.rest.expr)))
-        elif step.constant.free_symbols:
-            notes.append(NOTES["constant_factor"].format(factor=style.m(step.constant), var=var))
-    if isinstance(step, PowerRule):
-        if step.exponent.is_number and step.exponent.is_negative:
-            notes.append(NOTES["power_negative"].format(base=var))
-        elif step.exponent.is_Rational and not step.exponent.is_Integer:
-            notes.append(NOTES["power_fraction"])
-    if isinstance(step, PiecewiseRule | AbsRule) and step.kinks:
-        points = ", ".join(f"{var} = {style.m(k)}" for k in step.kinks)
-        notes.append(NOTES["no_derivative_at"].format(points=points))
-    return [style.words(n) for n in notes]
+    def show(value: object) -> str:
+        if isinstance(value, tuple):
+            return ", ".join(show(v) for v in value)
+        return value if isinstance(value, str) else style.m(value)
+
+    return [style.words(NOTES[note.key].format(**{k: show(v) for k, v in note.fields.items()}))
+            for note in step_notes(step)]
 
 
 def _equation(style: Style, step: Step, lhs: str | None = None) -> Text:
@@ -183,7 +177,7 @@ class TerminalRenderer:
         trivial = RULES[step.rule_id].trivial
         if trivial and self.detail != "full":  # a teacher says these in passing: one line, no why
             line = _equation(s, step, lhs)
-            line.append(f"  ({RULES[step.rule_id].name})", style="cyan")
+            line.append(f"  ({s.words(RULES[step.rule_id].name)})", style="cyan")
             block.add(indent, line)
             for note in _notes(s, step):
                 block.add(indent + 2, note, "yellow")
@@ -290,6 +284,8 @@ class TerminalRenderer:
         if root.verified:
             result.append(f"  {s.check}", style="green")
         block.add(4, result)
+        move = ALGEBRA_MOVES["multiply"]
+        block.add(6, Text(f"{s.words(move.name)}: {s.words(move.why)}", style="italic"))
         return block
 
     def _reference(self, d: Derivation, fname: str, var: str) -> Block:
@@ -299,6 +295,8 @@ class TerminalRenderer:
         block = Block(title)
         if d.reference != d.result:
             block.add(2, s.words(NOTES["sympy_form"].format(expr=s.m(d.reference))))
+            if any(getattr(step, "kinks", ()) for step in d.root.walk()):
+                block.add(2, s.words(NOTES["sympy_kink"]))
         return block
 
     def _algebra(self, d: Derivation) -> Block:
@@ -309,7 +307,7 @@ class TerminalRenderer:
             move = ALGEBRA_MOVES[step.move]
             line = Text("= " + factors_text(list(step.shown), s.unicode), style="bold")
             block.add(2, line)
-            label = Text(move.name, style="cyan")
+            label = Text(s.words(move.name), style="cyan")
             if step.verified:
                 label.append(f" {s.check}", style="green")
             block.add(6, label)
@@ -351,7 +349,19 @@ def supports_unicode(stream: object = None) -> bool:
     return encoding.lower().replace("-", "") in ("utf8", "utf_8") and not os.environ.get("DERIVTUTOR_ASCII")
 
 
+def print_renderable(renderable: object, console: Console | None = None) -> None:
+    """Print; without colour, also drop the trailing spaces rich pads wrapped lines with (clean when piped)."""
+    console = console or make_console()
+    if console.no_color:
+        with console.capture() as captured:
+            console.print(renderable)
+        text = "\n".join(line.rstrip() for line in captured.get().splitlines())
+        console.file.write(text + "\n")
+        console.file.flush()
+    else:
+        console.print(renderable)
+
+
 def print_derivation(d: Derivation, detail: str = "normal", console: Console | None = None) -> None:
     console = console or make_console()
-    unicode = supports_unicode(console.file)
-    console.print(TerminalRenderer(detail, unicode).renderable(d))
+    print_renderable(TerminalRenderer(detail, supports_unicode(console.file)).renderable(d), console)
