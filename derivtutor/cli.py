@@ -71,6 +71,35 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
+def print_version() -> None:
+    typer.echo(f"derivtutor {__version__}")
+
+
+def print_presets() -> None:
+    from derivtutor.preset_index import PRESET_SUMMARIES
+
+    width = max(len(name) for name in PRESET_SUMMARIES)
+    for name, summary in PRESET_SUMMARIES.items():
+        typer.echo(f"{name.ljust(width)}  {summary}")
+
+
+def list_lessons() -> int:
+    from derivtutor.lesson_player import run_lesson_command
+
+    return run_lesson_command(None)
+
+
+# Whole command lines answered before typer parses anything: typer 0.29 builds a pydantic adapter for the
+# group's --help parameter (its value is None, not a bool) on every parse, and importing pydantic costs more
+# than these commands themselves. Subcommands may add their own argument-free entries here.
+FAST_COMMANDS: dict[tuple[str, ...], object] = {
+    ("--version",): print_version,
+    ("-V",): print_version,
+    ("--list",): print_presets,
+    ("lesson",): list_lessons,
+}
+
+
 @app.callback()
 def main_callback(
     ctx: typer.Context,
@@ -78,14 +107,10 @@ def main_callback(
     list_presets: Annotated[bool, typer.Option("--list", help="List the named derivations and exit.")] = False,
 ) -> None:
     if version:
-        typer.echo(f"derivtutor {__version__}")
+        print_version()
         raise typer.Exit()
     if list_presets:
-        from derivtutor.preset_index import PRESET_SUMMARIES
-
-        width = max(len(name) for name in PRESET_SUMMARIES)
-        for name, summary in PRESET_SUMMARIES.items():
-            typer.echo(f"{name.ljust(width)}  {summary}")
+        print_presets()
         raise typer.Exit()
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
@@ -166,17 +191,59 @@ def lesson_command(
     raise typer.Exit(run_lesson_command(name, resume=resume, reset=reset, directory=directory))
 
 
+def _fast_derivation(argv: list[str]) -> int | None:
+    """`derive TARGET [--wrt NAME] [--detail LEVEL]` without typer's parameter machinery, else None.
+
+    typer coerces every non-flag parameter through pydantic, whose import alone costs about a third of
+    SymPy's; the everyday command skips it. Anything else (help, subcommands, unknown options, bad values)
+    returns None and goes through the typer app, which gives the usual messages.
+    """
+    commands = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
+    if not argv or argv[0].startswith("-") or argv[0] in commands:
+        return None
+    options: dict[str, str] = {}
+    rest = argv[1:]
+    while rest:
+        name, eq, value = rest[0].partition("=")
+        if name not in ("--wrt", "--detail") or name in options:
+            return None
+        if not eq:
+            if len(rest) < 2:
+                return None
+            value, rest = rest[1], rest[1:]
+        options[name] = value
+        rest = rest[1:]
+    detail = options.get("--detail", Detail.normal.value)
+    if detail not in {d.value for d in Detail}:
+        return None
+    from derivtutor.run import run_derivation
+
+    return run_derivation(argv[0], wrt=options.get("--wrt"), detail=detail)
+
+
 def main() -> None:
     """Entry point of the `derive` script."""
-    if os.environ.get("DERIVTUTOR_DEBUG"):
-        app()
-        return
+    debug = bool(os.environ.get("DERIVTUTOR_DEBUG"))
     try:
+        fast = FAST_COMMANDS.get(tuple(sys.argv[1:]))
+        if fast is not None:
+            sys.exit(fast() or 0)
+        code = _fast_derivation(sys.argv[1:])
+        if code is not None:
+            sys.exit(code)
+        if debug:
+            app()
+            return
         app(standalone_mode=True)
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:  # `derive sigmoid | head`: the reader left; say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(141)
     except Exception as exc:  # the last line of defence: one line, never a traceback
+        if debug:
+            raise
         typer.echo(f"derive: internal error: {type(exc).__name__}: {exc} (set DERIVTUTOR_DEBUG=1 for details)",
                    err=True)
         sys.exit(EXIT_INTERNAL)
-

@@ -7,7 +7,10 @@ verification (a bug) is exit code 1 and nothing unverified is printed.
 from __future__ import annotations
 
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import typer
 
@@ -15,6 +18,7 @@ from derivtutor.preset_index import PRESET_SUMMARIES
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 DERIVE_SECONDS = 20.0
+T = TypeVar("T")
 
 
 class InputError(ValueError):
@@ -68,19 +72,58 @@ def build(target: str, wrt: str | None = None) -> object:
     return derive(expr, choose_variable(expr, wrt))
 
 
+DEEP_STACK_BYTES = 512 * 1024 * 1024  # virtual: only the pages a deep expression touches are used
+DEEP_RECURSION = 100_000
+
+
+def in_deep_thread(work: Callable[[], T], seconds: float) -> T:
+    """Run work() in a thread with a big stack and recursion limit; give up after `seconds`.
+
+    SymPy recurses once per level of an expression, so a 200-deep sin(sin(...)) overflows the main thread's
+    limit. The SIGALRM time limit only works in the main thread, so the main thread keeps the clock: it waits
+    for the worker with a timeout and raises TimeLimitExceeded (the daemon worker dies with the process).
+    """
+    from derivtutor.limits import TimeLimitExceeded
+
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the main thread
+            outcome["error"] = exc
+
+    old_limit = sys.getrecursionlimit()
+    try:
+        old_stack = threading.stack_size(DEEP_STACK_BYTES)
+    except (ValueError, RuntimeError):  # pragma: no cover - no settable stacks: run here
+        return work()
+    try:
+        sys.setrecursionlimit(max(old_limit, DEEP_RECURSION))
+        worker = threading.Thread(target=target, name="derivtutor-derive", daemon=True)
+        worker.start()
+    finally:
+        threading.stack_size(old_stack)
+    worker.join(seconds)
+    if worker.is_alive():
+        raise TimeLimitExceeded(f"gave up after {seconds:g} s")
+    sys.setrecursionlimit(old_limit)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
+
+
 def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", exports: object = None) -> int:
     """Derive and print; with `exports` (an export.Exports) also write the requested files first."""
     from derivtutor.derivation import Derivation
     from derivtutor.engine import UnsupportedExpression
-    from derivtutor.limits import TimeLimitExceeded, time_limit
-    from derivtutor.parsing import ParseError
+    from derivtutor.limits import TimeLimitExceeded
     from derivtutor.render.backprop_terminal import print_built
     from derivtutor.verify import VerificationError
 
-    try:
-        with time_limit(DERIVE_SECONDS):
-            derivation = build(target, wrt)
-    except ParseError as exc:
+    try:  # in the deep worker: SymPy recurses once per level of the expression
+        derivation = in_deep_thread(lambda: build(target, wrt), DERIVE_SECONDS)
+    except _parse_error() as exc:  # evaluated only when something was raised
         return _fail(exc.one_line() + _preset_hint(target), EXIT_BAD_INPUT)
     except (InputError, UnsupportedExpression) as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
@@ -95,11 +138,22 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
         if not isinstance(exportable, Derivation):
             return _fail(f"'{target}' is a chain of derivations and cannot be exported yet; export its factors "
                          f"(derive error, derive sigmoid, derive net)", EXIT_BAD_INPUT)
-        code = run_exports(exportable, exports)
+        code = in_deep_thread(lambda: run_exports(exportable, exports), DERIVE_SECONDS)
         if code != EXIT_OK or exports.uses_stdout:
             return code
-    print_built(derivation, detail)  # a Derivation, or a backprop preset's Explained / chain object
+    # Printing walks the expressions recursively too: a Derivation, or a backprop preset's Explained / chain.
+    in_deep_thread(lambda: print_built(derivation, detail), DERIVE_SECONDS)
     return EXIT_OK
+
+
+def _parse_error() -> type[Exception]:
+    """ParseError without importing the parser for presets (it costs ~15 ms); unloaded, nothing raised one."""
+    parsing = sys.modules.get("derivtutor.parsing")
+    return parsing.ParseError if parsing is not None else _NeverRaised
+
+
+class _NeverRaised(Exception):
+    pass
 
 
 def _preset_hint(target: str) -> str:

@@ -65,6 +65,20 @@ def _value(expr: sympy.Expr, point: dict) -> sympy.Expr | None:
     return value
 
 
+def _quick_value(expr: sympy.Expr, point: dict) -> sympy.Expr | None:
+    """The value by plain Float arithmetic (xreplace evaluates as it rebuilds): several times faster than
+    evalf, but not adaptive, so a disagreement is always confirmed with evalf before anything is said."""
+    value = expr.xreplace(point)
+    if value.is_Number and value.is_finite:
+        return value
+    return _value(expr, point)
+
+
+def _differ(va: sympy.Expr, vb: sympy.Expr) -> bool:
+    scale = max(abs(va), abs(vb), 1)
+    return bool(abs(va - vb) > _TOLERANCE * scale)
+
+
 def numerically_equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
     a, b = _concrete(strict_expr(a)), _concrete(strict_expr(b))
     symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
@@ -72,13 +86,14 @@ def numerically_equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
     compared = 0
     # Mixed signs first; then positive points only, for functions (ln, sqrt, ...) undefined for negatives.
     for point in _points(symbols, rng, (1, 1, -1)) + _points(symbols, rng, (1,)):
-        va, vb = _value(a, point), _value(b, point)
-        if va is None or vb is None:
+        va, vb = _quick_value(a, point), _quick_value(b, point)
+        if va is not None and vb is not None and _differ(va, vb):
+            va, vb = _value(a, point), _value(b, point)  # confirm with evalf's guaranteed digits
+        if va is None or vb is None:  # (None comes from evalf itself: see _quick_value)
             if (va is None) != (vb is None):
                 return False  # one side is defined where the other is not
             continue
-        scale = max(abs(va), abs(vb), 1)
-        if abs(va - vb) > _TOLERANCE * scale:
+        if _differ(va, vb):
             return False
         compared += 1
         if compared >= POINTS:
