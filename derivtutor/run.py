@@ -70,7 +70,6 @@ def build(target: str, wrt: str | None = None) -> object:
 
 def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", exports: object = None) -> int:
     """Derive and print; with `exports` (an export.Exports) also write the requested files first."""
-    from derivtutor.derivation import Derivation
     from derivtutor.engine import UnsupportedExpression
     from derivtutor.limits import TimeLimitExceeded, time_limit
     from derivtutor.parsing import ParseError
@@ -91,11 +90,7 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
     if exports is not None:
         from derivtutor.export import run_exports
 
-        exportable = getattr(derivation, "derivation", derivation)  # an explained preset exports its derivation
-        if not isinstance(exportable, Derivation):
-            return _fail(f"'{target}' is a chain of derivations and cannot be exported yet; export its factors "
-                         f"(derive error, derive sigmoid, derive net)", EXIT_BAD_INPUT)
-        code = run_exports(exportable, exports)
+        code = run_exports(derivation, exports)  # the whole preset: notes, rewrites, factors, delta, update
         if code != EXIT_OK or exports.uses_stdout:
             return code
     print_built(derivation, detail)  # a Derivation, or a backprop preset's Explained / chain object
