@@ -86,8 +86,13 @@ def m(expr: sympy.Expr) -> str:
     if expr.is_Mul and any(isinstance(f, sympy.Sum) for f in expr.args):
         return r" \cdot ".join(m(f) if not f.is_Add else rf"\left({m(f)}\right)" for f in expr.args)
     if expr.is_Mul and not (expr.args[0] == -1 and len(expr.args) == 2):
-        return latex_factors(list(expr.args))
-    return latex_expr(expr)
+        return _hats(latex_factors(list(expr.args)))
+    return _hats(latex_expr(expr))
+
+
+def _hats(text: str) -> str:
+    """ŷ (the network's prediction) is spelt yhat in symbol names, as in the terminal renderer."""
+    return text.replace(r"\mathrm{yhat}", r"\hat{y}")
 
 
 def d(top: str, var: str) -> str:
