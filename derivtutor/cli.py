@@ -152,6 +152,20 @@ def network_command(
     render_network(network.work_example(settings, n_steps=steps))
 
 
+@app.command("lesson", help="Lessons with exercises: list them with your progress, or play one.")
+def lesson_command(
+    name: Annotated[str | None, typer.Argument(help="The lesson to play (derive lesson lists them).")] = None,
+    resume: Annotated[bool, typer.Option("--continue", help="Carry on where you stopped.")] = False,
+    reset: Annotated[bool, typer.Option("--reset", help="Forget all saved progress.")] = False,
+    directory: Annotated[
+        str | None, typer.Option("--dir", metavar="DIR", help="Use the lesson files in this folder instead.")
+    ] = None,
+) -> None:
+    from derivtutor.lesson_player import run_lesson_command
+
+    raise typer.Exit(run_lesson_command(name, resume=resume, reset=reset, directory=directory))
+
+
 def main() -> None:
     """Entry point of the `derive` script."""
     if os.environ.get("DERIVTUTOR_DEBUG"):

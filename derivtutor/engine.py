@@ -241,7 +241,7 @@ def inner_argument(expr: sympy.Expr, var: sympy.Symbol) -> sympy.Expr | None:
     return None
 
 
-def _substitute(expr: sympy.Expr, symbol: sympy.Symbol, value: sympy.Expr) -> sympy.Expr:
+def substitute(expr: sympy.Expr, symbol: sympy.Symbol, value: sympy.Expr) -> sympy.Expr:
     # subs (slower) only where a pending derivative needs it: d/dg f(g) at g = x^2 must become a Subs.
     if expr.has(sympy.Derivative):
         return expr.subs(symbol, value)
@@ -262,6 +262,6 @@ def _chain(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames, top_name: str
     layers: list[Layer] = []
     for layer_name, layer_var, layer_expr, value in peeled:
         step = build_step(layer_expr, layer_var, names)
-        back = step.result if value is None else _substitute(step.result, layer_var, value)
+        back = step.result if value is None else substitute(step.result, layer_var, value)
         layers.append(Layer(layer_name, layer_var, layer_expr, value, step, back))
     return ChainRule(expr, var, layers)
