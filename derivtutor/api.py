@@ -72,14 +72,54 @@ class DerivationResult:
         return f"<derivation d/d{d.var.name} {d.expr} = {d.final}{' (verified)' if d.verified else ''}>"
 
 
-def derive(target: str | sympy.Expr, wrt: str | sympy.Symbol | None = None) -> DerivationResult:
-    """Derive a preset, a text expression or a SymPy expression; every step is checked against sympy.diff."""
+class PresetResult:
+    """A backprop preset (an Explained derivation or a chain of derivations) with its document renderings."""
+
+    def __init__(self, built: object) -> None:
+        self.built = built
+
+    def latex(self, fragment: bool = False, detail: str = "normal") -> str:
+        from derivtutor.render.backprop_export import latex
+
+        return latex(self.built, fragment=fragment, detail=detail)
+
+    def markdown(self, detail: str = "normal") -> str:
+        from derivtutor.render.backprop_export import markdown
+
+        return markdown(self.built, detail=detail)
+
+    def json(self, indent: int | None = 2) -> str:
+        from derivtutor.render.backprop_export import render_json
+
+        return render_json(self.built, indent=indent)
+
+    def data(self) -> dict:
+        from derivtutor.render.backprop_export import data
+
+        return data(self.built)
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    @property
+    def verified(self) -> bool:
+        return bool(self.built.verified)
+
+    def __repr__(self) -> str:
+        from derivtutor.render.backprop_export import title_of
+
+        return f"<{type(self.built).__name__} {title_of(self.built)}{' (verified)' if self.verified else ''}>"
+
+
+def derive(target: str | sympy.Expr, wrt: str | sympy.Symbol | None = None) -> DerivationResult | PresetResult:
+    """Derive a preset, a text expression or a SymPy expression; every step is checked against sympy.diff.
+
+    A backprop preset (error, output-weight, ...) gives a PresetResult: the same latex/markdown/json methods
+    for the whole preset with its notes.
+    """
     if isinstance(target, str):
         built = build(target.strip(), wrt)  # presets and typed text, exactly as the CLI does
-        inner = getattr(built, "derivation", built)  # an explained backprop preset wraps one derivation
-        if not isinstance(inner, Derivation):
-            raise ValueError(f"'{target}' is a chain of derivations; derive its factors one by one")
-        return DerivationResult(inner)
+        return DerivationResult(built) if isinstance(built, Derivation) else PresetResult(built)
     if not isinstance(target, sympy.Basic):
         raise TypeError(f"derive() takes a SymPy expression or a string, not {type(target).__name__}")
     name = wrt.name if isinstance(wrt, sympy.Symbol) else wrt

@@ -109,10 +109,17 @@ def write_plot(derivation: Derivation, path: str, stdout: TextIO | None = None, 
         raise ExportError(f"cannot write {path}: a plot file must end in .svg or .png (or use --plot - for text)")
 
 
-def write_all(derivation: Derivation, latex: str | None = None, fragment: bool = False,
+def write_all(derivation: object, latex: str | None = None, fragment: bool = False,
               markdown: str | None = None, json: str | None = None, plot: str | None = None,
               detail: str = "normal", stdout: TextIO | None = None) -> None:
-    """Every requested export; raises ExportError at the first one that fails."""
+    """Every requested export of any built object; raises ExportError at the first one that fails.
+
+    A Derivation goes to the single-derivation renderers; a backprop preset (Explained or a chain of
+    derivations) to render/backprop_export.py, which writes the whole preset and reuses them inside.
+    """
+    if not isinstance(derivation, Derivation):
+        _write_built(derivation, latex, fragment, markdown, json, plot, detail, stdout)
+        return
     if latex is not None:
         from derivtutor.render.latex import render_latex
 
@@ -129,8 +136,31 @@ def write_all(derivation: Derivation, latex: str | None = None, fragment: bool =
         write_plot(derivation, plot, stdout)
 
 
-def run_exports(derivation: Derivation, exports: Exports, stdout: TextIO | None = None) -> int:
-    """For the CLI: write everything, print one line on failure; the exit code (0, or 2 for a bad export)."""
+def _write_built(built: object, latex: str | None, fragment: bool, markdown: str | None, json: str | None,
+                 plot: str | None, detail: str, stdout: TextIO | None) -> None:
+    from derivtutor.backprop import ChainOfDerivations, Explained
+    from derivtutor.render import backprop_export
+
+    if not isinstance(built, Explained | ChainOfDerivations):
+        raise ExportError(f"nothing to export for a {type(built).__name__}")
+    if plot is not None:
+        if isinstance(built, ChainOfDerivations):
+            raise ExportError("a chain of derivations has no single f to plot; plot a factor instead "
+                              "(derive sigmoid --plot FILE.svg)")
+        write_plot(built.derivation, plot, stdout)
+    if latex is not None:
+        write_text(latex, backprop_export.latex(built, fragment=fragment, detail=detail), stdout)
+    if markdown is not None:
+        write_text(markdown, backprop_export.markdown(built, detail=detail), stdout)
+    if json is not None:
+        write_text(json, backprop_export.render_json(built), stdout)
+
+
+def run_exports(derivation: object, exports: Exports, stdout: TextIO | None = None) -> int:
+    """For the CLI: write everything, print one line on failure; the exit code (0, or 2 for a bad export).
+
+    `derivation` is anything a preset or an expression builds: a Derivation, an Explained or a chain.
+    """
     try:
         write_all(derivation, latex=exports.latex, fragment=exports.fragment, markdown=exports.markdown,
                   json=exports.json, plot=exports.plot, detail=exports.detail, stdout=stdout)

@@ -115,7 +115,6 @@ def in_deep_thread(work: Callable[[], T], seconds: float) -> T:
 
 def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", exports: object = None) -> int:
     """Derive and print; with `exports` (an export.Exports) also write the requested files first."""
-    from derivtutor.derivation import Derivation
     from derivtutor.engine import UnsupportedExpression
     from derivtutor.limits import TimeLimitExceeded
     from derivtutor.render.backprop_terminal import print_built
@@ -134,11 +133,8 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
     if exports is not None:
         from derivtutor.export import run_exports
 
-        exportable = getattr(derivation, "derivation", derivation)  # an explained preset exports its derivation
-        if not isinstance(exportable, Derivation):
-            return _fail(f"'{target}' is a chain of derivations and cannot be exported yet; export its factors "
-                         f"(derive error, derive sigmoid, derive net)", EXIT_BAD_INPUT)
-        code = in_deep_thread(lambda: run_exports(exportable, exports), DERIVE_SECONDS)
+        # the whole preset: notes, rewrites, factors, delta, update
+        code = in_deep_thread(lambda: run_exports(derivation, exports), DERIVE_SECONDS)
         if code != EXIT_OK or exports.uses_stdout:
             return code
     # Printing walks the expressions recursively too: a Derivation, or a backprop preset's Explained / chain.
