@@ -7,10 +7,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from derivtutor.lesson_files import load_all
 from derivtutor.render.lesson_handout import handout_latex, handout_markdown, inline_latex, markdown_latex
-from tests.conftest import run_cli
 
 LESSONS = load_all()
 NAMES = [lesson.name for lesson in LESSONS]
