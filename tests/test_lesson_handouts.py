@@ -164,3 +164,26 @@ def test_bad_lesson_file_writes_nothing(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "bad.toml: item 1: mistake 1: 'answer'" in run.stderr
     assert not out.exists() and not Path(str(out) + ".md").exists()
+
+
+@needs_pdflatex
+def test_hostile_lesson_text_still_compiles(tmp_path: Path) -> None:
+    """A teacher's text with every TeX special character, stray ** and ` and odd Unicode must not break pdflatex."""
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    literal = "'" * 3  # a TOML multi-line literal string: backslashes stay as typed
+    nasty = r"\end{document} $x$ 50% & # _ ^ ~ {braces} <html> ** unclosed ` tick \x1b 日本 ½ ∂E/∂h"
+    (lessons / "nasty.toml").write_text(
+        f'title = {nasty!r}\nsummary = "s & t"\n'
+        f'[[items]]\ntype = "text"\ntitle = {nasty!r}\ntext = {literal}\n{nasty}\n\n- {nasty}\n\n  {nasty}\n{literal}\n'
+        f'[[items]]\ntype = "exercise"\nquestion = {nasty!r}\nexpression = "x^2"\nanswer = "2x"\n'
+        f'hints = [{nasty!r}]\n[[items.mistakes]]\nanswer = "x"\nmessage = {nasty!r}\n', encoding="utf-8")
+    out = tmp_path / "nasty.tex"
+    run = run_cli("lesson", "nasty", "--dir", str(lessons), "--latex", str(out))
+    assert run.returncode == 0, run.stderr
+    tex = out.read_text(encoding="utf-8")
+    assert all(ord(ch) < 128 for ch in tex) and tex.count(r"\end{document}") == 1
+    assert r"\textbackslash{}end\{document\} \$x\$ 50\% \& \# \_" in tex
+    compiled = subprocess.run([PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", out.name],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert compiled.returncode == 0, compiled.stdout[-3000:]
