@@ -185,7 +185,23 @@ def lesson_command(
     directory: Annotated[
         str | None, typer.Option("--dir", metavar="DIR", help="Use the lesson files in this folder instead.")
     ] = None,
+    latex: Annotated[
+        str | None,
+        typer.Option("--latex", metavar="FILE", help="Write the lesson as a LaTeX handout ('-': standard output)."),
+    ] = None,
+    markdown: Annotated[
+        str | None,
+        typer.Option("--markdown", metavar="FILE", help="Write the lesson as a Markdown handout ('-': stdout)."),
+    ] = None,
 ) -> None:
+    if latex is not None or markdown is not None:  # a handout instead of playing
+        if name is None:
+            raise fail("a handout needs a lesson name: derive lesson NAME --latex FILE (derive lesson lists them)")
+        if resume or reset:
+            raise fail("--latex/--markdown write a handout; they do not go with --continue or --reset")
+        from derivtutor.render.lesson_handout import write_handouts
+
+        raise typer.Exit(write_handouts(name, latex=latex, markdown=markdown, directory=directory))
     from derivtutor.lesson_player import run_lesson_command
 
     raise typer.Exit(run_lesson_command(name, resume=resume, reset=reset, directory=directory))

@@ -138,6 +138,7 @@ _SYMBOLS = {
     "θ": r"\theta", "λ": r"\lambda", "μ": r"\mu", "π": r"\pi", "τ": r"\tau", "φ": r"\varphi", "ω": r"\omega",
     "Δ": r"\Delta", "∂": r"\partial", "·": r"\cdot", "−": "-", "′": "'", "√": r"\surd", "≤": r"\le",
     "≥": r"\ge", "≠": r"\ne", "×": r"\times", "→": r"\to", "∞": r"\infty", "✓": r"\checkmark",
+    "½": r"\tfrac{1}{2}", "¼": r"\tfrac{1}{4}", "¾": r"\tfrac{3}{4}",  # E = ½(t - o)² in the lessons
 }
 _TEXT_PUNCTUATION = {"–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\ldots{}"}
 

@@ -1,0 +1,280 @@
+"""A lesson as a handout to print or keep: `derive lesson NAME --latex FILE` / `--markdown FILE`.
+
+The handout follows the lesson's order: its explanations, its derivations (the same rows as `derive --latex`),
+and its exercises as "Your turn" with the hint ladder. The answers and the known slips come last, in an
+"Answers" section, so a learner can try each exercise on paper before looking. Answers shown are the engine's
+(verified) form, as the player shows them, plus the form the lesson file gives, which is what one would type.
+
+Nothing here converts Unicode to LaTeX by itself: teaching text goes through `latex.sentence_latex`, the same
+converter the derivation export uses, so a handout compiles with plain pdflatex like every other export.
+Lesson text is light Markdown (paragraphs, - and 1. lists, **bold**, *italic*, `code`); that subset is all the
+LaTeX side understands, and the Markdown side keeps the teacher's text as written.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from derivtutor.lesson_files import Item, Lesson, LessonError
+from derivtutor.render.latex import (
+    PREAMBLE,
+    derivative_lhs,
+    latex_expr,
+    latex_factors,
+    name_latex,
+    render_latex,
+    sentence_latex,
+    title_text,
+)
+from derivtutor.render.markdown import escape, inline, render_markdown
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+
+
+# -- the maths of each item, derived once -------------------------------------------------------------------------
+@dataclass
+class _Answer:
+    """What the Answers section says about one exercise (all LaTeX maths, no dollars)."""
+
+    number: int
+    item: Item
+    lhs: str  # df/dx or ∂E/∂h
+    usual: str  # the answer as a teacher writes it
+    at: str  # "h = 1, v_{1} = 2" or ""
+    mistakes: list[tuple[str, str]]  # (wrong answer as maths, the lesson's message)
+
+
+def _prepared(lesson: Lesson) -> tuple[dict[int, object], dict[int, _Answer]]:
+    """Derivations for derivation items and answers for exercises, keyed by item number. Raises LessonError."""
+    from derivtutor.lessons import derivation_for, prepare_exercise
+    from derivtutor.parsing import ParseError, parse_expression
+
+    derivations: dict[int, object] = {}
+    answers: dict[int, _Answer] = {}
+    count = 0
+    for item in lesson.items:
+        try:
+            if item.kind == "derivation":
+                derivations[item.number] = derivation_for(item)
+            elif item.kind == "exercise":
+                count += 1
+                ex = prepare_exercise(item)
+                d = ex.derivation
+                if not ex.values and d.algebra:  # the player's usual_text, in LaTeX
+                    usual = latex_factors(list(d.algebra[-1].shown))
+                else:
+                    usual = latex_expr(ex.usual)
+                at = ", ".join(f"{name_latex(name)} = {latex_expr(value)}" for name, value in ex.values.items())
+                mistakes = []
+                for m_number, mistake in enumerate(item.mistakes, start=1):
+                    try:
+                        wrong = latex_expr(parse_expression(mistake.answer))
+                    except ParseError as exc:
+                        raise LessonError(f"item {item.number}: mistake {m_number}: 'answer': "
+                                          f"{exc.one_line()}") from None
+                    mistakes.append((wrong, mistake.message))
+                answers[item.number] = _Answer(count, item, derivative_lhs(d), usual, at, mistakes)
+        except LessonError as exc:
+            raise LessonError(f"{lesson.path}: {exc}") from None
+    return derivations, answers
+
+
+# -- light Markdown ---------------------------------------------------------------------------------------------
+_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
+_NUMBERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
+_INLINE = re.compile(r"(`[^`\n]+`|\*\*[^*\n]+?\*\*|(?<![\w*])\*[^*\s][^*\n]*?\*(?![\w*]))")
+
+
+@dataclass
+class _Block:
+    kind: str  # paragraph | display | bullets | numbers
+    lines: list[str]
+
+
+def markdown_blocks(text: str) -> list[_Block]:
+    """Paragraphs, lists and indented display lines (such as `  σ(x) = 1 / (1 + e⁻ˣ)`) of a lesson text."""
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    for raw in text.strip("\n").split("\n"):
+        line = raw.rstrip()
+        if not line.strip():
+            current = None
+            continue
+        bullet, numbered = _BULLET.match(line), _NUMBERED.match(line)
+        if bullet or numbered:
+            kind = "bullets" if bullet else "numbers"
+            body = (bullet or numbered).group(1)
+            if current is None or current.kind != kind:
+                current = _Block(kind, [])
+                blocks.append(current)
+            current.lines.append(body)
+        elif current is not None and current.kind in ("bullets", "numbers") and raw.startswith(" "):
+            current.lines[-1] += " " + line.strip()  # a list item's continuation line
+        elif raw.startswith("  ") and (current is None or current.kind == "display"):
+            if current is None:
+                current = _Block("display", [])
+                blocks.append(current)
+            current.lines.append(line.strip())
+        else:
+            if current is None or current.kind != "paragraph":
+                current = _Block("paragraph", [])
+                blocks.append(current)
+            current.lines.append(line.strip())
+    return blocks
+
+
+def inline_latex(text: str) -> str:
+    """One line of light Markdown as LaTeX text: **bold**, *italic*, `code`, the rest through sentence_latex."""
+    out = []
+    for part in _INLINE.split(text):
+        if not part:
+            continue
+        if part.startswith("`") and part.endswith("`") and len(part) > 1:
+            out.append(r"\texttt{" + sentence_latex(part[1:-1]) + "}")
+        elif part.startswith("**") and part.endswith("**") and len(part) > 4:
+            out.append(r"\textbf{" + sentence_latex(part[2:-2]) + "}")
+        elif part.startswith("*") and part.endswith("*") and len(part) > 2:
+            out.append(r"\emph{" + sentence_latex(part[1:-1]) + "}")
+        else:
+            out.append(sentence_latex(part))
+    return "".join(out)
+
+
+def markdown_latex(text: str) -> str:
+    """A lesson's Markdown text as LaTeX paragraphs, lists and centred display lines."""
+    parts = []
+    for block in markdown_blocks(text):
+        if block.kind == "paragraph":
+            parts.append(inline_latex(" ".join(block.lines)))
+        elif block.kind == "display":
+            parts.append("\\begin{center}\n" + " \\\\\n".join(inline_latex(line) for line in block.lines)
+                         + "\n\\end{center}")
+        else:
+            env = "itemize" if block.kind == "bullets" else "enumerate"
+            items = "\n".join(f"  \\item {inline_latex(line)}" for line in block.lines)
+            parts.append(f"\\begin{{{env}}}\n{items}\n\\end{{{env}}}")
+    return "\n\n".join(parts) + "\n"
+
+
+# -- LaTeX ------------------------------------------------------------------------------------------------------
+def _exercise_heading(answer: _Answer) -> str:
+    title = f": {sentence_latex(answer.item.title)}" if answer.item.title else ""
+    return f"Your turn {answer.number}{title}"
+
+
+def handout_latex(lesson: Lesson) -> str:
+    """The lesson as a standalone article that plain pdflatex compiles. Raises LessonError for a bad lesson."""
+    derivations, answers = _prepared(lesson)
+    out = [PREAMBLE, "\\begin{document}\n\\sloppy\n", f"\\section*{{{sentence_latex(lesson.title)}}}\n"]
+    intro = []
+    if lesson.summary:
+        intro.append(r"\emph{" + sentence_latex(lesson.summary) + ".}")
+    intro.append(f"A handout of the lesson \\texttt{{{sentence_latex(lesson.name)}}} "
+                 f"(play it with \\texttt{{derive lesson {sentence_latex(lesson.name)}}}).")
+    if derivations:
+        intro.append(r"A \checkmark{} means the step was checked against \texttt{sympy.diff}.")
+    if answers:
+        intro.append("Try each exercise on paper first: take one hint at a time; the answers are at the end.")
+    out.append(" ".join(intro) + "\n\n")
+    for item in lesson.items:
+        if item.kind == "text":
+            if item.title:
+                out.append(f"\\subsection*{{{sentence_latex(item.title)}}}\n")
+            out.append(markdown_latex(item.text) + "\n")
+        elif item.kind == "derivation":
+            d = derivations[item.number]
+            out.append(f"\\subsection*{{{sentence_latex(item.title or title_text(d))}}}\n")
+            if item.text:
+                out.append(markdown_latex(item.text) + "\n")
+            out.append(render_latex(d, fragment=True) + "\n")
+        else:
+            answer = answers[item.number]
+            out.append(f"\\subsection*{{{_exercise_heading(answer)}}}\n")
+            out.append(inline_latex(item.text) + "\n\n")
+            hints = "\n".join(f"  \\item {inline_latex(hint)}" for hint in item.hints)
+            out.append("Hints, one at a time:\n\\begin{enumerate}\n" + hints + "\n\\end{enumerate}\n")
+            out.append(f"(Answer: see Your turn {answer.number} in the Answers at the end.)\n\n")
+    if answers:
+        out.append("\\newpage\n\\section*{Answers}\n")
+        for answer in answers.values():
+            out.append(f"\\subsection*{{{_exercise_heading(answer)}}}\n")
+            at = f"At ${answer.at}$: " if answer.at else ""
+            typed = sentence_latex(answer.item.answer)
+            out.append(f"{at}$\\displaystyle {answer.lhs} = {answer.usual}$ "
+                       f"\\quad (typed: \\texttt{{{typed}}})\n\n")
+            if answer.mistakes:
+                lines = "\n".join(f"  \\item If you got ${wrong}$: {inline_latex(message)}"
+                                  for wrong, message in answer.mistakes)
+                out.append("Known slips:\n\\begin{itemize}\n" + lines + "\n\\end{itemize}\n")
+    out.append("\\end{document}\n")
+    return "".join(out)
+
+
+# -- Markdown ---------------------------------------------------------------------------------------------------
+def handout_markdown(lesson: Lesson) -> str:
+    """The lesson as Markdown with $...$ maths; the teacher's text is kept as written (it is Markdown)."""
+    derivations, answers = _prepared(lesson)
+    lines = [f"# {escape(lesson.title)}", ""]
+    if lesson.summary:
+        lines += [f"*{escape(lesson.summary)}.*", ""]
+    lines += [f"A handout of the lesson `{lesson.name}` (play it with `derive lesson {lesson.name}`).", ""]
+    if answers:
+        lines += ["Try each exercise on paper first: take one hint at a time; the answers are at the end.", ""]
+    for item in lesson.items:
+        if item.kind == "text":
+            if item.title:
+                lines += [f"## {escape(item.title)}", ""]
+            lines += [item.text.strip("\n"), ""]
+        elif item.kind == "derivation":
+            heading, _, rest = render_markdown(derivations[item.number], heading_level=2).partition("\n")
+            lines += [f"## {escape(item.title)}" if item.title else heading, ""]
+            if item.text:
+                lines += [item.text.strip("\n"), ""]
+            lines += [rest.strip("\n"), ""]
+        else:
+            answer = answers[item.number]
+            title = f": {escape(item.title)}" if item.title else ""
+            lines += [f"## Your turn {answer.number}{title}", "", escape(item.text), "", "Hints, one at a time:", ""]
+            lines += [f"{level}. {escape(hint)}" for level, hint in enumerate(item.hints, start=1)]
+            lines += ["", f"(Answer: see Your turn {answer.number} in the Answers at the end.)", ""]
+    if answers:
+        lines += ["---", "", "## Answers", ""]
+        for answer in answers.values():
+            title = f": {escape(answer.item.title)}" if answer.item.title else ""
+            at = f"At {inline(answer.at)}: " if answer.at else ""
+            lines += [f"### Your turn {answer.number}{title}", "",
+                      f"{at}{inline(f'{answer.lhs} = {answer.usual}')} (typed: `{answer.item.answer}`)", ""]
+            if answer.mistakes:
+                lines += ["Known slips:", ""]
+                lines += [f"- If you got {inline(wrong)}: {escape(message)}" for wrong, message in answer.mistakes]
+                lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# -- the command ------------------------------------------------------------------------------------------------
+def write_handouts(name: str, latex: str | None = None, markdown: str | None = None,
+                   directory: str | None = None) -> int:
+    """What `derive lesson NAME --latex FILE --markdown FILE` does: render all, then write; the exit code.
+
+    Everything is rendered before any file is touched, so a bad lesson never leaves a file behind; each file is
+    written atomically ('-' is standard output). Problems are one line on standard error and exit code 2.
+    """
+    from derivtutor import lesson_files
+    from derivtutor.export import ExportError, write_text
+
+    try:
+        lesson = lesson_files.find(lesson_files.load_all(Path(directory) if directory else None), name)
+        texts = []
+        if latex is not None:
+            texts.append((latex, handout_latex(lesson)))
+        if markdown is not None:
+            texts.append((markdown, handout_markdown(lesson)))
+        for path, text in texts:
+            write_text(path, text)
+    except (LessonError, ExportError) as exc:
+        print(f"derive: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
