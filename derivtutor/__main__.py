@@ -1,5 +1,5 @@
 """`python -m derivtutor` runs the `derive` command."""
 
-from derivtutor.cli import main
+from derivtutor.entry import main
 
 main()

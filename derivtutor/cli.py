@@ -2,26 +2,21 @@
 
 `derive TARGET` and `derive SUBCOMMAND` share one entry point: a click group whose unknown first word is
 handed to the default command, so `derive sigmoid` and `derive "x^2 sin x"` need no subcommand name.
-Only typer is imported at module level: `derive --help` and `derive --version` never load SymPy.
+Only typer is imported at module level, so `derive --help` never loads SymPy; the `derive` script itself starts
+in entry.py, which answers the everyday command lines without importing typer at all.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from enum import Enum
 from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
 
-from derivtutor import __version__
+from derivtutor.entry import DETAILS, EXIT_BAD_INPUT, print_presets, print_version
 
 DEFAULT_COMMAND = "expr"
-
-# Exit codes: 0 success, 1 internal error, 2 bad input (the one-line message names the problem).
-EXIT_BAD_INPUT = 2
-EXIT_INTERNAL = 1
 
 
 class DefaultCommandGroup(TyperGroup):
@@ -59,45 +54,13 @@ app = typer.Typer(
 )
 
 
-class Detail(str, Enum):
-    brief = "brief"
-    normal = "normal"
-    full = "full"
+Detail = Enum("Detail", {d: d for d in DETAILS}, type=str)  # the --detail choices
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
     """Print one line on standard error and return the Exit to raise (no traceback for the learner)."""
     typer.echo(f"derive: {message}", err=True)
     return typer.Exit(code)
-
-
-def print_version() -> None:
-    typer.echo(f"derivtutor {__version__}")
-
-
-def print_presets() -> None:
-    from derivtutor.preset_index import PRESET_SUMMARIES
-
-    width = max(len(name) for name in PRESET_SUMMARIES)
-    for name, summary in PRESET_SUMMARIES.items():
-        typer.echo(f"{name.ljust(width)}  {summary}")
-
-
-def list_lessons() -> int:
-    from derivtutor.lesson_player import run_lesson_command
-
-    return run_lesson_command(None)
-
-
-# Whole command lines answered before typer parses anything: typer 0.29 builds a pydantic adapter for the
-# group's --help parameter (its value is None, not a bool) on every parse, and importing pydantic costs more
-# than these commands themselves. Subcommands may add their own argument-free entries here.
-FAST_COMMANDS: dict[tuple[str, ...], object] = {
-    ("--version",): print_version,
-    ("-V",): print_version,
-    ("--list",): print_presets,
-    ("lesson",): list_lessons,
-}
 
 
 @app.callback()
@@ -205,61 +168,3 @@ def lesson_command(
     from derivtutor.lesson_player import run_lesson_command
 
     raise typer.Exit(run_lesson_command(name, resume=resume, reset=reset, directory=directory))
-
-
-def _fast_derivation(argv: list[str]) -> int | None:
-    """`derive TARGET [--wrt NAME] [--detail LEVEL]` without typer's parameter machinery, else None.
-
-    typer coerces every non-flag parameter through pydantic, whose import alone costs about a third of
-    SymPy's; the everyday command skips it. Anything else (help, subcommands, unknown options, bad values)
-    returns None and goes through the typer app, which gives the usual messages.
-    """
-    commands = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
-    if not argv or argv[0].startswith("-") or argv[0] in commands:
-        return None
-    options: dict[str, str] = {}
-    rest = argv[1:]
-    while rest:
-        name, eq, value = rest[0].partition("=")
-        if name not in ("--wrt", "--detail") or name in options:
-            return None
-        if not eq:
-            if len(rest) < 2:
-                return None
-            value, rest = rest[1], rest[1:]
-        options[name] = value
-        rest = rest[1:]
-    detail = options.get("--detail", Detail.normal.value)
-    if detail not in {d.value for d in Detail}:
-        return None
-    from derivtutor.run import run_derivation
-
-    return run_derivation(argv[0], wrt=options.get("--wrt"), detail=detail)
-
-
-def main() -> None:
-    """Entry point of the `derive` script."""
-    debug = bool(os.environ.get("DERIVTUTOR_DEBUG"))
-    try:
-        fast = FAST_COMMANDS.get(tuple(sys.argv[1:]))
-        if fast is not None:
-            sys.exit(fast() or 0)
-        code = _fast_derivation(sys.argv[1:])
-        if code is not None:
-            sys.exit(code)
-        if debug:
-            app()
-            return
-        app(standalone_mode=True)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except BrokenPipeError:  # `derive sigmoid | head`: the reader left; say nothing more
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(141)
-    except Exception as exc:  # the last line of defence: one line, never a traceback
-        if debug:
-            raise
-        typer.echo(f"derive: internal error: {type(exc).__name__}: {exc} (set DERIVTUTOR_DEBUG=1 for details)",
-                   err=True)
-        sys.exit(EXIT_INTERNAL)

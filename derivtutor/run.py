@@ -12,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-import typer
-
+from derivtutor.entry import say
 from derivtutor.preset_index import PRESET_SUMMARIES
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
@@ -163,6 +162,5 @@ def _preset_hint(target: str) -> str:
 
 
 def _fail(message: str, code: int) -> int:
-    typer.echo(f"derive: {message}", err=True)
-    sys.stderr.flush()
+    say(f"derive: {message}", err=True)
     return code

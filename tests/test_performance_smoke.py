@@ -33,12 +33,12 @@ def run_cli(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
 PROBE = """
 import sys
 sys.argv = ["derive", *sys.argv[1:]]
-from derivtutor.cli import main
+from derivtutor.entry import main
 try:
     main()
 except SystemExit as exc:
     code = exc.code
-heavy = sorted(m for m in ("sympy", "pydantic", "rich") if m in sys.modules)
+heavy = sorted(m for m in ("sympy", "pydantic", "rich", "typer") if m in sys.modules)
 sys.stderr.write("LOADED=" + ",".join(heavy) + "\\n")
 """
 
@@ -50,8 +50,15 @@ def test_answer_only_commands_never_import_sympy(args: list[str]) -> None:
     loaded = res.stderr.strip().splitlines()[-1]
     assert loaded.startswith("LOADED=")
     assert "sympy" not in loaded
-    if args != ["--help"]:  # typer's --help parse builds a pydantic adapter; the others skip typer's parsing
+    if args != ["--help"]:  # --help needs typer (and pydantic behind it); the others skip typer entirely
         assert loaded == "LOADED="
+
+
+def test_entry_knows_every_subcommand_of_the_typer_app() -> None:
+    from derivtutor.cli import app
+    from derivtutor.entry import SUBCOMMANDS
+
+    assert set(SUBCOMMANDS) == {c.name for c in app.registered_commands}
 
 
 def test_version_and_list_fast_paths_print_the_same_as_before() -> None:

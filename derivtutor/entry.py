@@ -1,0 +1,99 @@
+"""The `derive` script's entry point: answer the everyday command lines before typer is even imported.
+
+typer (with pydantic behind it) costs a tenth of SymPy's import on every run. `derive --version`, `--list`,
+`derive lesson` and `derive TARGET [--wrt X] [--detail D]` are handled here directly; every other command
+line (help, subcommands, export options, mistakes) goes to the typer app in cli.py, which gives the usual
+messages. This module imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from derivtutor import __version__
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+DETAILS = ("brief", "normal", "full")
+SUBCOMMANDS = ("expr", "lesson", "network")  # cli.py's commands; a test keeps the two in step
+
+
+def say(message: str = "", err: bool = False) -> None:
+    stream = sys.stderr if err else sys.stdout
+    stream.write(message + "\n")
+    stream.flush()
+
+
+def print_version() -> None:
+    say(f"derivtutor {__version__}")
+
+
+def print_presets() -> None:
+    from derivtutor.preset_index import PRESET_SUMMARIES
+
+    width = max(len(name) for name in PRESET_SUMMARIES)
+    for name, summary in PRESET_SUMMARIES.items():
+        say(f"{name.ljust(width)}  {summary}")
+
+
+def list_lessons() -> int:
+    from derivtutor.lesson_player import run_lesson_command
+
+    return run_lesson_command(None)
+
+
+FAST_COMMANDS = {
+    ("--version",): print_version,
+    ("-V",): print_version,
+    ("--list",): print_presets,
+    ("lesson",): list_lessons,
+}
+
+
+def fast_derivation(argv: list[str]) -> int | None:
+    """`derive TARGET [--wrt NAME] [--detail LEVEL]` run directly; None hands the command line to typer."""
+    if not argv or argv[0].startswith("-") or argv[0] in SUBCOMMANDS:
+        return None
+    options: dict[str, str] = {}
+    rest = argv[1:]
+    while rest:
+        name, eq, value = rest[0].partition("=")
+        if name not in ("--wrt", "--detail") or name in options:
+            return None
+        if not eq:
+            if len(rest) < 2:
+                return None
+            value, rest = rest[1], rest[1:]
+        options[name] = value
+        rest = rest[1:]
+    detail = options.get("--detail", "normal")
+    if detail not in DETAILS:
+        return None
+    from derivtutor.run import run_derivation
+
+    return run_derivation(argv[0], wrt=options.get("--wrt"), detail=detail)
+
+
+def main() -> None:
+    """Entry point of the `derive` script: one line and an exit code for every failure, never a traceback."""
+    debug = bool(os.environ.get("DERIVTUTOR_DEBUG"))
+    try:
+        fast = FAST_COMMANDS.get(tuple(sys.argv[1:]))
+        if fast is not None:
+            sys.exit(fast() or EXIT_OK)
+        code = fast_derivation(sys.argv[1:])
+        if code is not None:
+            sys.exit(code)
+        from derivtutor.cli import app
+
+        app(standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:  # `derive sigmoid | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
+    except Exception as exc:  # the last line of defence
+        if debug:
+            raise
+        say(f"derive: internal error: {type(exc).__name__}: {exc} (set DERIVTUTOR_DEBUG=1 for details)", err=True)
+        sys.exit(EXIT_INTERNAL)
