@@ -62,10 +62,9 @@ def choose_variable(expr: object, wrt: str | None) -> object:
 
 def build(target: str, wrt: str | None = None) -> object:
     """A preset's derivation, or the derivation of a typed expression."""
-    from derivtutor.engine import derive
-    from derivtutor.presets import PRESETS
+    if target in PRESET_SUMMARIES:  # the light index: a refused typo or bad input never imports the engine
+        from derivtutor.presets import PRESETS
 
-    if target in PRESETS:
         if wrt is not None:
             raise InputError(f"'{target}' is a named derivation; --wrt only applies to expressions you type")
         return PRESETS[target].build()
@@ -75,6 +74,8 @@ def build(target: str, wrt: str | None = None) -> object:
     if suggestion and len(target) > 3:  # a lone word close to a preset's name is a typo, not a variable
         raise InputError(f"there is no named derivation '{target}'{suggestion}")
     expr = parse_expression(target)
+    from derivtutor.engine import derive
+
     _check_size(expr, MAX_EXPRESSION_NODES, "it has more than {limit} parts")
     derivation = derive(expr, choose_variable(expr, wrt))
     if sum(1 for _ in derivation.root.walk()) > MAX_DERIVATION_STEPS:
@@ -93,11 +94,8 @@ def _check_size(expr: object, limit: int, why: str) -> None:
 
 
 def run_derivation(target: str, wrt: str | None = None, detail: str = "normal") -> int:
-    from derivtutor.engine import UnsupportedExpression
     from derivtutor.limits import TimeLimitExceeded, time_limit
     from derivtutor.parsing import ParseError
-    from derivtutor.render.terminal import print_derivation
-    from derivtutor.verify import VerificationError
 
     seconds = DERIVE_SECONDS if target in PRESET_SUMMARIES else TYPED_DERIVE_SECONDS
     try:
@@ -105,14 +103,25 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal") 
             derivation = build(target, wrt)
     except ParseError as exc:
         return _fail(exc.one_line() + _preset_hint(target), EXIT_BAD_INPUT)
-    except (InputError, UnsupportedExpression) as exc:
+    except InputError as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
     except TimeLimitExceeded:
         return _fail(TOO_BIG.format(why=f" within {seconds:g} seconds"), EXIT_BAD_INPUT)
     except (RecursionError, MemoryError):
         return _fail(TOO_BIG.format(why=" (it is nested too deeply)"), EXIT_BAD_INPUT)
-    except VerificationError as exc:
-        return _fail(f"internal error: a step failed its check, so nothing is shown ({exc})", EXIT_INTERNAL)
+    except Exception as exc:  # engine errors, imported only once the engine has been loaded
+        from derivtutor.engine import UnsupportedExpression
+        from derivtutor.verify import VerificationError
+
+        if isinstance(exc, UnsupportedExpression):
+            return _fail(str(exc), EXIT_BAD_INPUT)
+        if isinstance(exc, VerificationError):
+            detail_text = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + "..."
+            return _fail(f"internal error: a step failed its check, so nothing is shown ({detail_text})",
+                         EXIT_INTERNAL)
+        raise
+    from derivtutor.render.terminal import print_derivation
+
     print_derivation(derivation, detail)
     return EXIT_OK
 
