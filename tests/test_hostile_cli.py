@@ -80,7 +80,8 @@ def test_every_hostile_input_through_the_real_cli_is_one_line_exit_2_within_2_se
         assert "\x1b" not in line and "\x9b" not in line
         if seconds >= WALL_SECONDS:
             slow.append((text[:40], round(seconds, 2)))
-    assert slow == []
+    times = sorted(seconds for _, seconds in results)
+    assert slow == [], f"median {times[len(times) // 2]:.2f} s, max {times[-1]:.2f} s (load from other work?)"
 
 
 def test_escape_sequences_are_shown_escaped_not_sent_to_the_terminal() -> None:
