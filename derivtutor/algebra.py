@@ -65,6 +65,98 @@ def sigmoid_form(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
 MOVES: list[Move] = [sigmoid_form]
 
 
+
+# -- moves for the backpropagation presets (appended to MOVES below) ---------------------------------------------
+
+
+def softplus_sigma(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
+    """e^u/(1 + e^u) -> 1/(e^(-u) + 1) -> sigma(u): divide top and bottom by e^u (the softplus slope)."""
+    factors = list(sympy.Mul.make_args(result))
+    if len(factors) != 2:
+        return []
+    top = next((f for f in factors if f.func is sympy.exp), None)
+    bottom = next((f for f in factors if f.is_Pow and f.exp == -1), None)
+    if top is None or bottom is None or sympy.expand(bottom.base - top) != 1:
+        return []
+    u = top.args[0]
+    divided = _over(sympy.S.One, sympy.Add(sympy.S.One, sympy.exp(-u), evaluate=False))
+    return [
+        AlgebraStep("divide_top_bottom", result, (divided,)),
+        AlgebraStep("recognise_sigma", divided, (sigmoid(u),)),
+    ]
+
+
+def target_minus_output(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
+    """a - t -> -(t - a): the error's slope written the way the learner's notes write it.
+
+    Narrow on purpose: only a difference of an output a... and a target t... (the names of the learner's
+    notation), so no other derivation has its answer turned round.
+    """
+    if not result.is_Add or len(result.args) != 2:
+        return []
+    positive = [s for s in result.args if s.is_Symbol]
+    negative = [-s for s in result.args if (-s).is_Symbol and not s.is_Symbol]
+    if len(positive) != 1 or len(negative) != 1:
+        return []
+    a, t = positive[0], negative[0]
+    if not (a.name.startswith("a") and t.name.startswith("t")):
+        return []
+    return [AlgebraStep("minus_outside", result, (sympy.Mul(-1, t - a, evaluate=False),))]
+
+
+def multiply_out_sigmoid(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
+    """-t(1 - sigma) + (1 - t) sigma -> -t + t sigma + sigma - t sigma -> sigma - t: terms that cancel.
+
+    Only for sums that contain sigma and really shrink when multiplied out (binary cross-entropy).
+    """
+    if not (result.is_Add and result.has(sigmoid)):
+        return []
+    pieces = [p for term in result.args for p in sympy.Add.make_args(sympy.expand(term))]
+    collapsed = sympy.expand(result)
+    if len(sympy.Add.make_args(collapsed)) >= len(pieces):
+        return []
+    multiplied = sympy.Add(*pieces, evaluate=False)
+    return [
+        AlgebraStep("multiply_out", result, (multiplied,)),
+        AlgebraStep("cancel_terms", multiplied, (collapsed,)),
+    ]
+
+
+def tanh_form(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
+    """((e^u + e^-u)^2 - (e^u - e^-u)^2)/(e^u + e^-u)^2 -> 1 - ((e^u - e^-u)/(e^u + e^-u))^2 -> 1 - tanh(u)^2."""
+    factors = list(sympy.Mul.make_args(result))
+    square = next((f for f in factors if f.is_Pow and f.exp == -2), None)
+    if square is None or len(factors) != 2:
+        return []
+    bottom = square.base
+    top = next(f for f in factors if f is not square)
+    terms = sympy.Add.make_args(top)
+    if len(terms) != 2 or bottom**2 not in terms:
+        return []
+    minus_square = next(t for t in terms if t != bottom**2)
+    inner = (-minus_square).base if (-minus_square).is_Pow and (-minus_square).exp == 2 else None
+    if inner is None or not bottom.is_Add or len(bottom.args) != 2:
+        return []
+    ends = sorted(bottom.args, key=sympy.default_sort_key)
+    if not all(e.func is sympy.exp for e in ends) or sympy.expand(ends[0].args[0] + ends[1].args[0]) != 0:
+        return []
+    u = next(e.args[0] for e in ends if not e.args[0].could_extract_minus_sign())
+    if sympy.expand(inner - (sympy.exp(u) - sympy.exp(-u))) != 0:
+        return []
+    split = sympy.Add(_over(bottom**2, bottom**2),
+                      sympy.Mul(-1, _over(inner**2, bottom**2), evaluate=False), evaluate=False)
+    one_minus = sympy.Add(1, sympy.Mul(-1, sympy.Pow(_over(inner, bottom), 2, evaluate=False), evaluate=False),
+                          evaluate=False)
+    return [
+        AlgebraStep("split_difference", result, (split,)),
+        AlgebraStep("one_minus_square", split, (one_minus,)),
+        AlgebraStep("recognise_tanh", one_minus, (1 - sympy.tanh(u) ** 2,)),
+    ]
+
+
+MOVES += [softplus_sigma, target_minus_output, multiply_out_sigmoid, tanh_form]
+
+
 def teacher_form(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
     """The first applicable chain of moves, every step checked equal to the one before."""
     for move in MOVES:

@@ -12,7 +12,6 @@ import sys
 from enum import Enum
 from typing import Annotated
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -30,9 +29,9 @@ class DefaultCommandGroup(TyperGroup):
 
     GROUP_FLAGS = frozenset({"--help", "-h", "--version", "-V", "--list"})
 
-    EXPR_OPTIONS = frozenset({"--wrt", "--detail"})
+    EXPR_OPTIONS = frozenset({"--wrt", "--detail", "--latex", "--fragment", "--markdown", "--json", "--plot"})
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in self.GROUP_FLAGS:
             if args[0].startswith("-") and args[0].split("=")[0] not in self.EXPR_OPTIONS:
                 # `derive "-x^2"`: a target starting with a minus is maths, not an option; after `--` it stays so
@@ -41,7 +40,7 @@ class DefaultCommandGroup(TyperGroup):
                 args = [DEFAULT_COMMAND, *args]
         return super().parse_args(ctx, args)
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: typer.Context) -> list[str]:
         return [name for name in super().list_commands(ctx) if name != DEFAULT_COMMAND]
 
 
@@ -78,6 +77,35 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
+def print_version() -> None:
+    typer.echo(f"derivtutor {__version__}")
+
+
+def print_presets() -> None:
+    from derivtutor.preset_index import PRESET_SUMMARIES
+
+    width = max(len(name) for name in PRESET_SUMMARIES)
+    for name, summary in PRESET_SUMMARIES.items():
+        typer.echo(f"{name.ljust(width)}  {summary}")
+
+
+def list_lessons() -> int:
+    from derivtutor.lesson_player import run_lesson_command
+
+    return run_lesson_command(None)
+
+
+# Whole command lines answered before typer parses anything: typer 0.29 builds a pydantic adapter for the
+# group's --help parameter (its value is None, not a bool) on every parse, and importing pydantic costs more
+# than these commands themselves. Subcommands may add their own argument-free entries here.
+FAST_COMMANDS: dict[tuple[str, ...], object] = {
+    ("--version",): print_version,
+    ("-V",): print_version,
+    ("--list",): print_presets,
+    ("lesson",): list_lessons,
+}
+
+
 @app.callback()
 def main_callback(
     ctx: typer.Context,
@@ -85,14 +113,10 @@ def main_callback(
     list_presets: Annotated[bool, typer.Option("--list", help="List the named derivations and exit.")] = False,
 ) -> None:
     if version:
-        typer.echo(f"derivtutor {__version__}")
+        print_version()
         raise typer.Exit()
     if list_presets:
-        from derivtutor.preset_index import PRESET_SUMMARIES
-
-        width = max(len(name) for name in PRESET_SUMMARIES)
-        for name, summary in PRESET_SUMMARIES.items():
-            typer.echo(f"{name.ljust(width)}  {summary}")
+        print_presets()
         raise typer.Exit()
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
@@ -108,10 +132,32 @@ def expr_command(
     detail: Annotated[
         Detail, typer.Option("--detail", help="brief skips the trivial steps; full shows every one.")
     ] = Detail.normal,
+    latex: Annotated[
+        str | None, typer.Option("--latex", metavar="FILE", help="Write a LaTeX document ('-': standard output).")
+    ] = None,
+    fragment: Annotated[
+        bool, typer.Option("--fragment", help="With --latex: only the align* block, to paste into a document.")
+    ] = False,
+    markdown: Annotated[
+        str | None, typer.Option("--markdown", metavar="FILE", help="Write Markdown with $...$ maths ('-': stdout).")
+    ] = None,
+    json_file: Annotated[
+        str | None, typer.Option("--json", metavar="FILE", help="Write the derivation as JSON data ('-': stdout).")
+    ] = None,
+    plot: Annotated[
+        str | None,
+        typer.Option("--plot", metavar="FILE", help="Plot f and f': FILE.svg, FILE.png (needs matplotlib), "
+                     "or '-' / 'text' for a text plot here."),
+    ] = None,
 ) -> None:
+    if fragment and latex is None:
+        raise fail("--fragment only makes sense with --latex FILE")
+    from derivtutor.export import Exports
     from derivtutor.run import run_derivation
 
-    code = run_derivation(target, wrt=wrt, detail=detail.value)
+    exports = Exports(latex=latex, fragment=fragment, markdown=markdown, json=json_file, plot=plot,
+                      detail=detail.value)
+    code = run_derivation(target, wrt=wrt, detail=detail.value, exports=exports if exports.requested else None)
     raise typer.Exit(code)
 
 
@@ -137,17 +183,73 @@ def network_command(
     render_network(network.work_example(settings, n_steps=steps))
 
 
+@app.command("lesson", help="Lessons with exercises: list them with your progress, or play one.")
+def lesson_command(
+    name: Annotated[str | None, typer.Argument(help="The lesson to play (derive lesson lists them).")] = None,
+    resume: Annotated[bool, typer.Option("--continue", help="Carry on where you stopped.")] = False,
+    reset: Annotated[bool, typer.Option("--reset", help="Forget all saved progress.")] = False,
+    directory: Annotated[
+        str | None, typer.Option("--dir", metavar="DIR", help="Use the lesson files in this folder instead.")
+    ] = None,
+) -> None:
+    from derivtutor.lesson_player import run_lesson_command
+
+    raise typer.Exit(run_lesson_command(name, resume=resume, reset=reset, directory=directory))
+
+
+def _fast_derivation(argv: list[str]) -> int | None:
+    """`derive TARGET [--wrt NAME] [--detail LEVEL]` without typer's parameter machinery, else None.
+
+    typer coerces every non-flag parameter through pydantic, whose import alone costs about a third of
+    SymPy's; the everyday command skips it. Anything else (help, subcommands, unknown options, bad values)
+    returns None and goes through the typer app, which gives the usual messages.
+    """
+    commands = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
+    if not argv or argv[0].startswith("-") or argv[0] in commands:
+        return None
+    options: dict[str, str] = {}
+    rest = argv[1:]
+    while rest:
+        name, eq, value = rest[0].partition("=")
+        if name not in ("--wrt", "--detail") or name in options:
+            return None
+        if not eq:
+            if len(rest) < 2:
+                return None
+            value, rest = rest[1], rest[1:]
+        options[name] = value
+        rest = rest[1:]
+    detail = options.get("--detail", Detail.normal.value)
+    if detail not in {d.value for d in Detail}:
+        return None
+    from derivtutor.run import run_derivation
+
+    return run_derivation(argv[0], wrt=options.get("--wrt"), detail=detail)
+
+
 def main() -> None:
     """Entry point of the `derive` script."""
-    if os.environ.get("DERIVTUTOR_DEBUG"):
-        app()
-        return
+    debug = bool(os.environ.get("DERIVTUTOR_DEBUG"))
     try:
+        fast = FAST_COMMANDS.get(tuple(sys.argv[1:]))
+        if fast is not None:
+            sys.exit(fast() or 0)
+        code = _fast_derivation(sys.argv[1:])
+        if code is not None:
+            sys.exit(code)
+        if debug:
+            app()
+            return
         app(standalone_mode=True)
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:  # `derive sigmoid | head`: the reader left; say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(141)
     except Exception as exc:  # the last line of defence: one line, never a traceback
+        if debug:
+            raise
         typer.echo(f"derive: internal error: {type(exc).__name__}: {exc} (set DERIVTUTOR_DEBUG=1 for details)",
                    err=True)
         sys.exit(EXIT_INTERNAL)
-

@@ -73,8 +73,15 @@ def derive(expr: sympy.Expr, var: sympy.Symbol, *, name: str = "f", title: str |
     """Build, verify and tidy the derivation of d(expr)/d(var). Raises UnsupportedExpression, VerificationError."""
     names = LayerNames(expr)
     root = build_step(expr, var, names, top_name=names.top_name(name))
-    verify_tree(root)
-    reference = sympy.diff(expr, var)
+    if not _larger_than(expr, WHOLE_DIFF_NODES):
+        # Small (every course expression): sympy.diff of the root first, then of every node. SymPy's cache
+        # already holds most of the nodes' derivatives, and the root is checked independently of the tree.
+        reference = sympy.diff(expr, var)
+        verify_tree(root, whole=True)
+    else:
+        exact = verify_tree(root)
+        # Every node matched sympy's own rule structurally, so sympy.diff would build this very tree.
+        reference = root.result if exact else sympy.diff(expr, var)
     return Derivation(expr=expr, var=var, root=root, reference=reference,
                       algebra=teacher_form(root.result, var), function_name=root_name(root, name), title=title)
 
@@ -83,10 +90,39 @@ def root_name(root: Step, preferred: str) -> str:
     return root.layers[0].name if isinstance(root, ChainRule) else preferred
 
 
-def verify_tree(root: Step) -> None:
-    """Check every node against sympy.diff of that node; mark it verified or raise."""
-    for step in root.walk():
-        expected = sympy.diff(step.expr, step.var)
+WHOLE_DIFF_NODES = 30  # up to this many tree nodes, every node is checked against sympy.diff of the node
+
+
+def _larger_than(expr: sympy.Expr, limit: int) -> bool:
+    """Whether the expression tree has more than `limit` nodes; stops counting there (so it costs O(limit))."""
+    count, stack = 0, [expr]  # iterative: preorder_traversal's nested generators cost O(depth) per node
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > limit:
+            return True
+        stack.extend(node.args)
+    return False
+
+
+def verify_tree(root: Step, whole: bool = False) -> bool:
+    """Check every node, children before parents; mark each verified or raise VerificationError.
+
+    With `whole`, every node is compared with sympy.diff of that node (cheap for small trees, whose
+    sub-derivatives SymPy has cached). Otherwise:
+    A leaf is compared with sympy.diff of the leaf. A node with substeps is compared with what SymPy's own
+    differentiation builds from the node when each child is a placeholder function C(x) whose derivative is
+    the child's (already verified) result: by induction this is sympy.diff of the whole node, without
+    differentiating the same subtree again at every level (that made deep trees quadratic or worse).
+    Returns True when every node equals SymPy's form structurally (not just numerically).
+    """
+    exact = True
+    for step in reversed(list(root.walk())):
+        expected = sympy.diff(step.expr, step.var) if whole else _expected_derivative(step)
+        if step.result == expected:
+            step.verified = True
+            continue
+        exact = False
         verdict = equal(step.result, expected)
         if verdict is not True:
             problem = "does not equal" if verdict is False else "could not be checked against"
@@ -95,6 +131,56 @@ def verify_tree(root: Step) -> None:
                 f"sympy.diff's {expected}"
             )
         step.verified = True
+    return exact
+
+
+def _placeholders(var: sympy.Symbol, parts: list[sympy.Expr]) -> list[sympy.Expr]:
+    return [sympy.Function(f"_derivtutor_part{i}")(var) for i in range(len(parts))]
+
+
+def _rebuilt(step: Step, parts: list[sympy.Expr]) -> sympy.Expr | None:
+    """The node's expression written in terms of its children (placeholders or the children themselves)."""
+    if isinstance(step, SumRule):
+        return sympy.Add(*parts)
+    if isinstance(step, ProductRule):
+        return sympy.Mul(*parts)
+    if isinstance(step, ConstantMultipleRule):
+        return step.constant * parts[0]
+    if isinstance(step, QuotientRule):
+        return parts[0] / parts[1]
+    return None
+
+
+def _expected_derivative(step: Step) -> sympy.Expr:
+    """SymPy's derivative of this node, given its children's verified derivatives (see verify_tree)."""
+    children = step.substeps()
+    if isinstance(step, ChainRule):
+        return _expected_chain(step)
+    if children:
+        exprs = [c.expr for c in children]
+        if _rebuilt(step, exprs) == step.expr:  # the children really make up this node
+            holders = _placeholders(step.var, exprs)
+            formula = sympy.diff(_rebuilt(step, holders), step.var)
+            swap = {sympy.Derivative(h, step.var): c.result for h, c in zip(holders, children, strict=True)}
+            swap.update(zip(holders, exprs, strict=True))
+            return formula.xreplace(swap)
+    return sympy.diff(step.expr, step.var)
+
+
+def _expected_chain(step: ChainRule) -> sympy.Expr:
+    """The chain rule with SymPy's derivative of each layer, once the layers are shown to rebuild the node.
+
+    Each layer's own step is verified against sympy.diff of that layer; here the layers must compose back to
+    exactly the node's expression (else the whole node is differentiated by SymPy), and the factors are the
+    layer derivatives with the inner parts put back, as the chain rule df/dx = df/dg * dg/dx says.
+    """
+    outer = step.expr
+    for layer in step.layers:
+        value = layer.value if layer.value is not None else layer.var
+        if layer.expr.xreplace({layer.var: value}) != outer:
+            return sympy.diff(step.expr, step.var)
+        outer = value
+    return sympy.Mul(*(layer.back for layer in step.layers))
 
 
 def build_step(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames, top_name: str | None = None) -> Step:
@@ -241,7 +327,7 @@ def inner_argument(expr: sympy.Expr, var: sympy.Symbol) -> sympy.Expr | None:
     return None
 
 
-def _substitute(expr: sympy.Expr, symbol: sympy.Symbol, value: sympy.Expr) -> sympy.Expr:
+def substitute(expr: sympy.Expr, symbol: sympy.Symbol, value: sympy.Expr) -> sympy.Expr:
     # subs (slower) only where a pending derivative needs it: d/dg f(g) at g = x^2 must become a Subs.
     if expr.has(sympy.Derivative):
         return expr.subs(symbol, value)
@@ -262,6 +348,6 @@ def _chain(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames, top_name: str
     layers: list[Layer] = []
     for layer_name, layer_var, layer_expr, value in peeled:
         step = build_step(layer_expr, layer_var, names)
-        back = step.result if value is None else _substitute(step.result, layer_var, value)
+        back = step.result if value is None else substitute(step.result, layer_var, value)
         layers.append(Layer(layer_name, layer_var, layer_expr, value, step, back))
     return ChainRule(expr, var, layers)

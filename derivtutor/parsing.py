@@ -320,7 +320,12 @@ class _Parser:
             raise self.error(f"this expression is too complicated to work with (reading it took more than "
                              f"{PARSE_TIME_LIMIT_SECONDS:g} s)", tok.column)
         try:
-            result = func(*args)
+            if _numbers_only_function(sp, func, args):
+                # SymPy's automatic evaluation of e.g. exp(csc(atan(asin(e)))) can take seconds (complex
+                # intermediate values); a constant's derivative is 0 whatever its value, so leave it as typed.
+                result = func(*args, evaluate=False)
+            else:
+                result = func(*args)
         except RecursionError:
             raise self.error("this expression is nested too deeply to work with", tok.column) from None
         except (ValueError, TypeError, ArithmeticError, NotImplementedError, AttributeError) as exc:
@@ -767,3 +772,12 @@ def parse_expression(text: str, *, max_length: int = MAX_INPUT_LENGTH) -> sympy.
             raise ParseError("this expression is too large to work with", 1, text) from None
 
     return _run_with_deep_stack(work)
+
+
+def _numbers_only_function(sp: Any, func: Any, args: tuple) -> bool:
+    """A function (sin, exp, ...) applied to numbers beyond the simple ones (fractions, multiples of pi, e)."""
+    def simple(a: Any) -> bool:
+        return a.is_Rational or a is sp.E or (a / sp.pi).is_Rational
+
+    return (isinstance(func, type) and issubclass(func, sp.Function) and bool(args)
+            and all(not a.free_symbols for a in args) and not all(simple(a) for a in args))

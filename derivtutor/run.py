@@ -7,7 +7,10 @@ verification (a bug) is exit code 1 and nothing unverified is printed.
 from __future__ import annotations
 
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import typer
 
@@ -25,6 +28,7 @@ MAX_DERIVATION_STEPS = 300
 MAX_RESULT_NODES = 5000
 """Parts the derivative itself may have: more would fill screens with one formula (and bounds the output)."""
 TOO_BIG = "this expression is too big to derive step by step{why}; try a smaller piece of it first"
+T = TypeVar("T")
 
 
 class InputError(ValueError):
@@ -62,9 +66,10 @@ def choose_variable(expr: object, wrt: str | None) -> object:
 
 def build(target: str, wrt: str | None = None) -> object:
     """A preset's derivation, or the derivation of a typed expression."""
-    if target in PRESET_SUMMARIES:  # the light index: a refused typo or bad input never imports the engine
-        from derivtutor.presets import PRESETS
+    from derivtutor.engine import derive
+    from derivtutor.presets import PRESETS
 
+    if target in PRESETS:
         if wrt is not None:
             raise InputError(f"'{target}' is a named derivation; --wrt only applies to expressions you type")
         return PRESETS[target].build()
@@ -74,8 +79,6 @@ def build(target: str, wrt: str | None = None) -> object:
     if suggestion and len(target) > 3:  # a lone word close to a preset's name is a typo, not a variable
         raise InputError(f"there is no named derivation '{target}'{suggestion}")
     expr = parse_expression(target)
-    from derivtutor.engine import derive
-
     _check_size(expr, MAX_EXPRESSION_NODES, "it has more than {limit} parts")
     derivation = derive(expr, choose_variable(expr, wrt))
     if sum(1 for _ in derivation.root.walk()) > MAX_DERIVATION_STEPS:
@@ -93,37 +96,89 @@ def _check_size(expr: object, limit: int, why: str) -> None:
             raise InputError(TOO_BIG.format(why=" (" + why.format(limit=limit) + ")"))
 
 
-def run_derivation(target: str, wrt: str | None = None, detail: str = "normal") -> int:
-    from derivtutor.limits import TimeLimitExceeded, time_limit
-    from derivtutor.parsing import ParseError
+DEEP_STACK_BYTES = 512 * 1024 * 1024  # virtual: only the pages a deep expression touches are used
+DEEP_RECURSION = 100_000
+
+
+def in_deep_thread(work: Callable[[], T], seconds: float) -> T:
+    """Run work() in a thread with a big stack and recursion limit; give up after `seconds`.
+
+    SymPy recurses once per level of an expression, so a 200-deep sin(sin(...)) overflows the main thread's
+    limit. The SIGALRM time limit only works in the main thread, so the main thread keeps the clock: it waits
+    for the worker with a timeout and raises TimeLimitExceeded (the daemon worker dies with the process).
+    """
+    from derivtutor.limits import TimeLimitExceeded
+
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the main thread
+            outcome["error"] = exc
+
+    old_limit = sys.getrecursionlimit()
+    try:
+        old_stack = threading.stack_size(DEEP_STACK_BYTES)
+    except (ValueError, RuntimeError):  # pragma: no cover - no settable stacks: run here
+        return work()
+    try:
+        sys.setrecursionlimit(max(old_limit, DEEP_RECURSION))
+        worker = threading.Thread(target=target, name="derivtutor-derive", daemon=True)
+        worker.start()
+    finally:
+        threading.stack_size(old_stack)
+    worker.join(seconds)
+    if worker.is_alive():
+        raise TimeLimitExceeded(f"gave up after {seconds:g} s")
+    sys.setrecursionlimit(old_limit)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
+
+
+def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", exports: object = None) -> int:
+    """Derive and print; with `exports` (an export.Exports) also write the requested files first."""
+    from derivtutor.engine import UnsupportedExpression
+    from derivtutor.limits import TimeLimitExceeded
+    from derivtutor.render.backprop_terminal import print_built
+    from derivtutor.verify import VerificationError
 
     seconds = DERIVE_SECONDS if target in PRESET_SUMMARIES else TYPED_DERIVE_SECONDS
-    try:
-        with time_limit(seconds):
-            derivation = build(target, wrt)
-    except ParseError as exc:
+    try:  # in the deep worker: SymPy recurses once per level of the expression
+        derivation = in_deep_thread(lambda: build(target, wrt), seconds)
+    except _parse_error() as exc:  # evaluated only when something was raised
         return _fail(exc.one_line() + _preset_hint(target), EXIT_BAD_INPUT)
-    except InputError as exc:
+    except (InputError, UnsupportedExpression) as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
     except TimeLimitExceeded:
         return _fail(TOO_BIG.format(why=f" within {seconds:g} seconds"), EXIT_BAD_INPUT)
     except (RecursionError, MemoryError):
         return _fail(TOO_BIG.format(why=" (it is nested too deeply)"), EXIT_BAD_INPUT)
-    except Exception as exc:  # engine errors, imported only once the engine has been loaded
-        from derivtutor.engine import UnsupportedExpression
-        from derivtutor.verify import VerificationError
+    except VerificationError as exc:
+        detail_text = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + "..."
+        return _fail(f"internal error: a step failed its check, so nothing is shown ({detail_text})",
+                     EXIT_INTERNAL)
+    if exports is not None:
+        from derivtutor.export import run_exports
 
-        if isinstance(exc, UnsupportedExpression):
-            return _fail(str(exc), EXIT_BAD_INPUT)
-        if isinstance(exc, VerificationError):
-            detail_text = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + "..."
-            return _fail(f"internal error: a step failed its check, so nothing is shown ({detail_text})",
-                         EXIT_INTERNAL)
-        raise
-    from derivtutor.render.terminal import print_derivation
-
-    print_derivation(derivation, detail)
+        # the whole preset: notes, rewrites, factors, delta, update
+        code = in_deep_thread(lambda: run_exports(derivation, exports), DERIVE_SECONDS)
+        if code != EXIT_OK or exports.uses_stdout:
+            return code
+    # Printing walks the expressions recursively too: a Derivation, or a backprop preset's Explained / chain.
+    in_deep_thread(lambda: print_built(derivation, detail), DERIVE_SECONDS)
     return EXIT_OK
+
+
+def _parse_error() -> type[Exception]:
+    """ParseError without importing the parser for presets (it costs ~15 ms); unloaded, nothing raised one."""
+    parsing = sys.modules.get("derivtutor.parsing")
+    return parsing.ParseError if parsing is not None else _NeverRaised
+
+
+class _NeverRaised(Exception):
+    pass
 
 
 def _preset_hint(target: str) -> str:

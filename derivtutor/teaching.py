@@ -147,3 +147,91 @@ NOTES: dict[str, str] = {
 def rule_text(rule_id: str) -> RuleText:
     """The words for one rule; a KeyError here is a bug in the engine's rule ids (tests cover every id)."""
     return RULES[rule_id]
+
+
+# -- backpropagation presets (error, net, output-weight, hidden-weight, activations, losses) ---------------------
+
+ALGEBRA_MOVES.update({
+    "divide_top_bottom": MoveText("divide top and bottom by eᵘ", "Dividing the top and the bottom of a fraction "
+                                  "by the same thing leaves its value unchanged: eᵘ/eᵘ = 1 and "
+                                  "(1 + eᵘ)/eᵘ = e⁻ᵘ + 1."),
+    "minus_outside": MoveText("take the minus sign outside", "a − t = −(t − a): the error is written as target "
+                              "minus output, so the minus sign goes in front."),
+    "multiply_out": MoveText("multiply out the brackets", "Multiply each bracket out term by term, keeping the "
+                             "signs."),
+    "cancel_terms": MoveText("cancel what appears with + and −", "A term added and the same term taken away "
+                             "add up to zero, so both disappear."),
+    "name_output": MoveText("write a for σ(z)", "The unit's output is a = σ(z), so σ(z) can be written a."),
+    "name_softmax": MoveText("write ŷ for the softmax", "Each e^(zᵢ)/(e^(z₁) + e^(z₂) + e^(z₃)) is the "
+                             "softmax output ŷᵢ, so write it that way."),
+    "split_difference": MoveText("split the fraction in two", "(A² − B²)/A² = A²/A² − B²/A²: a fraction "
+                                 "whose top is a difference is a difference of two fractions."),
+    "one_minus_square": MoveText("A²/A² = 1 and B²/A² = (B/A)²", "Anything divided by itself is 1, and a "
+                                 "quotient of squares is the square of the quotient."),
+    "recognise_tanh": MoveText("recognise tanh", "(eᵘ − e⁻ᵘ)/(eᵘ + e⁻ᵘ) is exactly tanh(u), so write it "
+                               "that way."),
+    "collect": MoveText("multiply out and collect", "Multiply out the brackets and gather the terms that contain "
+                        "the same factor."),
+    "use_sum_one": MoveText("use y₁ + y₂ + y₃ = 1", "The targets are one-hot (or probabilities): they add up "
+                            "to 1. This is the only place the assumption is used."),
+})
+
+# Sentences for the backpropagation presets. {names} in braces are filled in by the renderer, so the ASCII
+# spelling (a_j) and the Unicode one (aⱼ) both come out right.
+NOTES.update({
+    "bp_notation": "Notation: E = 1/2 · Σₖ (tₖ − aₖ)², aₖ = σ(netₖ), netₖ = Σⱼ wⱼₖ·aⱼ + bₖ. t is a target, a an "
+                   "output, w a weight, b a bias; j counts the units feeding unit k.",
+    "bp_error_written_out": "Write the sum out for three outputs, k = 1, 2, 3, and take k = 2: only the middle "
+                            "term contains {ak}; every other term is a constant here (constant rule: 0).",
+    "bp_error_half": "Why the 1/2? The power rule brings the exponent 2 down in front, and 2 · 1/2 = 1: the 1/2 "
+                     "is there only to cancel that 2, so the slope is clean. It does not move the minimum: "
+                     "halving the error halves every slope and the best weights stay the same.",
+    "bp_error_inner": "The chain rule adds the inner derivative: d/d{ak} ({tk} − {ak}) = −1, which is where the "
+                      "minus sign in front comes from.",
+    "bp_error_general": "The same happens for every k: only the k-th term contains aₖ.",
+    "bp_net_written_out": "Write net out for three inputs, j = 1, 2, 3, plus the bias, and take j = 2.",
+    "bp_net_not_zero": "{aj} is a constant here, but it multiplies {wjk}, so the constant multiple rule gives "
+                       "{aj} · 1, not 0. Only the terms that do not contain {wjk} at all vanish (constant rule: 0).",
+    "bp_net_where_w_went": "Where did the w go? d{wjk}/d{wjk} = 1 (variable rule): a variable changes exactly "
+                           "as fast as itself, so the w becomes 1 and only {aj} is left.",
+    "bp_net_general": "The same happens for every j: only the j-th term contains wⱼₖ.",
+    "bp_chain_intro": "{w} changes {net}, which changes {a}, which changes E: three links in a chain.",
+    "bp_chain_why": "Yes, you multiply these results, and here is why: the chain rule. Each factor says how fast "
+                    "one quantity changes when the one before it changes; going through the links, the rates "
+                    "multiply.",
+    "bp_factor_see": "every step: derive {preset}",
+    "bp_factor_brief": "Each factor is its own checked derivation; run with --detail full to see them all here.",
+    "bp_a_is_sigma": "{a} = σ({net}), so σ({net}) · (1 − σ({net})) is {a} · (1 − {a}).",
+    "bp_net_factor": "The terms for the other inputs and the bias do not contain {w}, so they give 0 (see "
+                     "derive net); the bias term stands for them here.",
+    "bp_delta_output": "Call the first two factors δₖ (delta k): how much E changes when netₖ changes. Then the "
+                       "slope for every weight into unit k is δₖ times the output that weight multiplies.",
+    "bp_update": "The weight change (gradient descent): move the weight a small step (learning rate η) against "
+                 "the slope, downhill on E:",
+    "bp_hidden_paths": "{aj} feeds every output unit k, so changing {wij} changes E along every path "
+                       "{aj} → netₖ → aₖ → E. The total derivative adds the paths: a sum over k.",
+    "bp_hidden_path_factors": "Along the path through output k (the same factors as for an output weight, "
+                              "except the last, which is now the slope of netₖ with respect to {aj}):",
+    "bp_hidden_wjk": "{aj} is the variable now and {wjk} is the constant that multiplies it: constant multiple "
+                     "rule, {wjk} · 1.",
+    "bp_delta_hidden": "The bracket is the sum over k of δₖ·wⱼₖ: the output deltas sent back along the weights. "
+                       "Times aⱼ(1 − aⱼ) it is δⱼ, and the pattern repeats for every earlier layer.",
+    "bp_checked_network": "Checked on whole networks ({sizes}, with biases): E written out in full, "
+                          "differentiated by SymPy for each of its {count} weights and biases, equals this formula.",
+    "bp_bce_intro": "Binary cross-entropy for one output a = σ(z) and a target t (0 or 1): "
+                    "L = −(t·ln a + (1 − t)·ln(1 − a)). Here z is the unit's net input.",
+    "bp_bce_why": "The σ′ = σ(1 − σ) of the sigmoid cancels against the 1/a and 1/(1 − a) of the logarithms: "
+                  "that is why a sigmoid output is paired with this loss.",
+    "bp_softmax_intro": "Softmax with three classes: ŷᵢ = e^(zᵢ)/(e^(z₁) + e^(z₂) + e^(z₃)), and the "
+                        "cross-entropy L = −(y₁·ln ŷ₁ + y₂·ln ŷ₂ + y₃·ln ŷ₃). Differentiate by z₁.",
+    "bp_softmax_assumption": "Assumption: y₁ + y₂ + y₃ = 1 (the targets are one-hot or probabilities). It is "
+                             "used in exactly one step below, and said so there.",
+    "bp_softmax_general": "The same steps work for every class i and any number of classes.",
+    "bp_relu_kink": "ReLU has a corner at 0: no derivative exists there. In practice libraries pick 0 (or 1) "
+                    "at that single point; it is a choice, not a derivative.",
+    "bp_tanh_intro": "tanh is defined by exponentials: tanh(x) = (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ). Derive it from that "
+                     "definition; the tanh rule in the table is the shortcut for the same result.",
+    "bp_tanh_note": "Like σ′ = σ(1 − σ), tanh′ is written with tanh itself, so backpropagation can reuse the "
+                    "output it already computed.",
+    "bp_softplus_note": "The slope of softplus ln(1 + eˣ) is exactly the sigmoid: softplus is a smooth ReLU.",
+})

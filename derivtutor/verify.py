@@ -43,22 +43,40 @@ def _concrete(expr: sympy.Expr) -> sympy.Expr:
     return expr.doit()
 
 
-def _points(symbols: list[sympy.Symbol], rng: random.Random) -> list[dict]:
+def _points(symbols: list[sympy.Symbol], rng: random.Random, signs: tuple[int, ...]) -> list[dict]:
     points = []
     for _ in range(POINTS):
         point = {}
         for s in symbols:
-            value = rng.uniform(0.15, 1.9) * rng.choice((1, 1, -1))
+            value = rng.uniform(0.15, 1.9) * rng.choice(signs)
             point[s] = sympy.Float(repr(value), DIGITS)
         points.append(point)
     return points
 
 
 def _value(expr: sympy.Expr, point: dict) -> sympy.Expr | None:
-    value = expr.evalf(DIGITS, subs=point)
+    """The value at a point, or None where it is undefined (or, for a piecewise condition, not real)."""
+    try:
+        value = expr.evalf(DIGITS, subs=point)
+    except (TypeError, ValueError):  # e.g. a condition ln(x) < 0 where ln(x) is not real
+        return None
     if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or not value.is_number:
         return None
     return value
+
+
+def _quick_value(expr: sympy.Expr, point: dict) -> sympy.Expr | None:
+    """The value by plain Float arithmetic (xreplace evaluates as it rebuilds): several times faster than
+    evalf, but not adaptive, so a disagreement is always confirmed with evalf before anything is said."""
+    value = expr.xreplace(point)
+    if value.is_Number and value.is_finite:
+        return value
+    return _value(expr, point)
+
+
+def _differ(va: sympy.Expr, vb: sympy.Expr) -> bool:
+    scale = max(abs(va), abs(vb), 1)
+    return bool(abs(va - vb) > _TOLERANCE * scale)
 
 
 def numerically_equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
@@ -66,16 +84,20 @@ def numerically_equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
     symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
     rng = random.Random(20261128)
     compared = 0
-    for point in _points(symbols, rng):
-        va, vb = _value(a, point), _value(b, point)
-        if va is None or vb is None:
+    # Mixed signs first; then positive points only, for functions (ln, sqrt, ...) undefined for negatives.
+    for point in _points(symbols, rng, (1, 1, -1)) + _points(symbols, rng, (1,)):
+        va, vb = _quick_value(a, point), _quick_value(b, point)
+        if va is not None and vb is not None and _differ(va, vb):
+            va, vb = _value(a, point), _value(b, point)  # confirm with evalf's guaranteed digits
+        if va is None or vb is None:  # (None comes from evalf itself: see _quick_value)
             if (va is None) != (vb is None):
                 return False  # one side is defined where the other is not
             continue
-        scale = max(abs(va), abs(vb), 1)
-        if abs(va - vb) > _TOLERANCE * scale:
+        if _differ(va, vb):
             return False
         compared += 1
+        if compared >= POINTS:
+            break
     return True if compared >= 2 else None
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from derivtutor.engine import derive
 from derivtutor.functions import sigmoid
 from derivtutor.render.terminal import TerminalRenderer
+from derivtutor.rules import ChainRule
 
 x, a = sym("x"), sym("a")
 
@@ -20,10 +21,18 @@ leaves = st.sampled_from([x, x, a, sympy.Integer(2), sympy.Integer(-3), sympy.Ra
 
 
 def _combine(children):
-    unary = st.tuples(st.sampled_from(UNARY), children).map(lambda t: t[0](t[1]))
+    unary = st.tuples(st.sampled_from(UNARY), children).map(_apply)
     binary = st.tuples(st.sampled_from(["+", "-", "*", "/"]), children, children).map(_binary)
     power = st.tuples(children, st.sampled_from([2, 3, -1, -2, sympy.Rational(1, 3)])).map(lambda t: t[0] ** t[1])
     return unary | binary | power
+
+
+def _apply(t):
+    func, arg = t
+    try:
+        return func(arg)
+    except (TypeError, ValueError):  # e.g. max(0, ln(-3)): SymPy refuses to build it; keep the argument
+        return arg
 
 
 def _binary(t):
@@ -60,5 +69,6 @@ def test_nested_compositions_peel_into_one_layer_per_function(funcs):
         expr = func(expr)
     d = derive(expr, x)
     assert d.verified
-    if expr.has(x) and len(d.root.substeps()) > 1:
+    if isinstance(d.root, ChainRule):  # (SymPy may collapse e.g. exp(log(u)) to u: then no chain at all)
         assert len(d.root.layers) >= 2
+        assert all(layer.step.verified for layer in d.root.layers)

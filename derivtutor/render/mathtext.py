@@ -102,7 +102,7 @@ class MathText(StrPrinter):
         parts = []
         for factor in factors:
             text = self._print(factor)
-            if factor.is_Add or (factor.could_extract_minus_sign() and parts):
+            if (factor.is_Add and len(factors) > 1) or (factor.could_extract_minus_sign() and parts):
                 text = f"({text})"
             parts.append(text)
         return (" · " if self.unicode else " * ").join(parts)

@@ -18,25 +18,45 @@ from rich.padding import Padding
 from rich.text import Text
 
 from derivtutor.derivation import Derivation
+from derivtutor.explain import step_notes
 from derivtutor.render.mathtext import SUPERSCRIPT, factors_text, math_text, name_text
-from derivtutor.rules import (
-    AbsRule,
-    ChainRule,
-    ConstantMultipleRule,
-    ConstantRule,
-    PiecewiseRule,
-    PowerRule,
-    Step,
-)
+from derivtutor.rules import ChainRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, NOTES, RULES
 
 DETAILS = ("brief", "normal", "full")
 LONG = 300  # characters: beyond this, chain factors are written with layer names instead of reprinted
+# An expression larger than GROWTH x the input (+ SLACK) tree nodes is summarised, not printed: the raw result of
+# a 200-deep chain or a 100-factor product has quadratically many symbols, and the printout must stay linear.
+GROWTH, SLACK = 8, 200
+
+
+def _nodes_over(expr: sympy.Expr, limit: int) -> int | None:
+    """The tree size of expr, or None once it passes `limit` (so counting costs at most O(limit))."""
+    count, stack = 0, [expr]  # iterative: preorder_traversal's nested generators cost O(depth) per node
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > limit:
+            return None
+        stack.extend(node.args)
+    return count
+
+
+def _summary(expr: sympy.Expr, unicode: bool) -> str:
+    """What an expression too long to print is: 'a sum of 100 terms', without writing them out."""
+    if expr.is_Add:
+        what = f"a sum of {len(expr.args)} terms"
+    elif expr.is_Mul:
+        what = f"a product of {len(expr.args)} factors"
+    else:
+        what = "an expression"
+    return f"[{what}, too long to print in full]"
 
 
 @dataclass
 class Style:
     unicode: bool = True
+    limit: int | None = None  # tree nodes: larger expressions are summarised (set from the input's size)
 
     @property
     def check(self) -> str:
@@ -47,7 +67,21 @@ class Style:
         return "·" if self.unicode else "*"
 
     def m(self, expr: sympy.Expr) -> str:
+        if self.limit is not None and not self.fits(expr):
+            return _summary(expr, self.unicode)
         return math_text(expr, self.unicode)
+
+    def fits(self, *exprs: sympy.Expr) -> bool:
+        """Whether these expressions together are small enough to print in full."""
+        if self.limit is None:
+            return True
+        budget = self.limit
+        for expr in exprs:
+            used = _nodes_over(expr, budget)
+            if used is None:
+                return False
+            budget -= used
+        return True
 
     def name(self, text: str) -> str:
         return name_text(text, self.unicode)
@@ -103,28 +137,13 @@ def _rule_line(style: Style, step: Step) -> Text:
 
 
 def _notes(style: Style, step: Step) -> list[str]:
-    notes = []
-    var = style.m(step.var)
-    if isinstance(step, ConstantRule) and step.held_constant:
-        names = ", ".join(style.m(s) for s in step.held_constant)
-        key = "held_constant_one" if len(step.held_constant) == 1 else "held_constant_many"
-        notes.append(NOTES[key].format(names=names))
-    if isinstance(step, ConstantMultipleRule):
-        if step.constant == -1:
-            notes.append(NOTES["minus_sign"].format(rest=style.m(step.rest.expr)))
-        elif step.constant.free_symbols:
-            notes.append(NOTES["constant_factor"].format(factor=style.m(step.constant), var=var))
-    if isinstance(step, PowerRule):
-        if step.exponent.is_number and step.exponent.is_negative:
-            n = step.exponent
-            notes.append(NOTES["power_negative"].format(written=style.m(step.expr), base=var, n=style.m(n),
-                                                        lowered=style.m(n - 1)))
-        elif step.exponent.is_Rational and not step.exponent.is_Integer:
-            notes.append(NOTES["power_fraction"])
-    if isinstance(step, PiecewiseRule | AbsRule) and step.kinks:
-        points = ", ".join(f"{var} = {style.m(k)}" for k in step.kinks)
-        notes.append(NOTES["no_derivative_at"].format(points=points))
-    return [style.words(n) for n in notes]
+    def show(value: object) -> str:
+        if isinstance(value, tuple):
+            return ", ".join(show(v) for v in value)
+        return value if isinstance(value, str) else style.m(value)
+
+    return [style.words(NOTES[note.key].format(**{k: show(v) for k, v in note.fields.items()}))
+            for note in step_notes(step)]
 
 
 def _equation(style: Style, step: Step, lhs: str | None = None) -> Text:
@@ -187,6 +206,8 @@ class TerminalRenderer:
     # -- the whole derivation -------------------------------------------------------------------------------
     def blocks(self, d: Derivation) -> list[Block]:
         s = self.style
+        size = _nodes_over(d.expr, 10**9) or 1
+        s.limit = GROWTH * size + SLACK
         fname = s.name(d.function_name)
         var = s.m(d.var)
         blocks = [self._heading(d, fname, var)]
@@ -242,18 +263,24 @@ class TerminalRenderer:
     def _substitute(self, root: ChainRule, fname: str, var: str) -> Block:
         s = self.style
         block = Block(Text("Substitute back and multiply", style="bold"))
-        named = [layer for layer in root.layers if layer.value is not None]
-        assignments = ", ".join(f"{s.m(layer.var)} = {s.m(layer.value)}" for layer in named)
         backs = [layer.back for layer in root.layers]
-        product = factors_text(backs, s.unicode)
-        if len(assignments) + len(product) > LONG:  # name the inner parts instead of reprinting them
+        inner = [layer.value for layer in root.layers if layer.value is not None]
+        named = not s.fits(*backs, *inner)
+        assignments = "" if named else ", ".join(
+            f"{s.m(layer.var)} = {s.m(layer.value)}" for layer in root.layers if layer.value is not None)
+        product = "" if named else factors_text(backs, s.unicode)
+        if named or len(assignments) + len(product) > LONG:  # name the inner parts instead of reprinting them
             block.add(2, "Each factor is written with the layer names above; put them back from the inside out.")
             product = factors_text([layer.step.result for layer in root.layers], s.unicode)
         else:
             block.add(2, s.words(NOTES["substitute_back"].format(assignments=assignments)))
         block.add(4, f"{_d(s, fname, var)} = {product}")
         result = Text(" " * len(f"{_d(s, fname, var)} ") + "= ")
-        result.append(s.m(root.result), style="bold")
+        if s.fits(root.result):
+            result.append(s.m(root.result), style="bold")
+        else:
+            result.append(f"[the product above with every layer put back: {len(root.layers)} factors, too long "
+                          "to print in full]", style="bold")
         if root.verified:
             result.append(f"  {s.check}", style="green")
         block.add(4, result)
@@ -291,7 +318,14 @@ class TerminalRenderer:
     def _answer(self, d: Derivation, fname: str, var: str) -> Block:
         s = self.style
         title = Text(f"Answer: {_d(s, fname, var)} = ", style="bold green")
-        final = factors_text(list(d.algebra[-1].shown), s.unicode) if d.algebra else s.m(d.result)
+        if d.algebra:
+            final = factors_text(list(d.algebra[-1].shown), s.unicode)
+        elif isinstance(d.root, ChainRule) and len(d.root.layers) > 1 and not s.fits(d.result):
+            final = (factors_text([layer.step.result for layer in d.root.layers], s.unicode)
+                     + "  (with the layers " + ", ".join(s.name(layer.name) for layer in d.root.layers[1:])
+                     + " named above)")
+        else:
+            final = s.m(d.result)
         title.append(final, style="bold green")
         return Block(title)
 

@@ -1,0 +1,170 @@
+"""Writing the export files the CLI asks for (--latex, --markdown, --json, --plot), each atomically.
+
+A file is written to a temporary name in the same folder and then moved over the target with os.replace, so a
+failure (a full disk, a missing folder, a plot that cannot be drawn) never leaves a half-written file behind.
+'-' means standard output. Errors come back as one ExportError line: `cannot write FILE: reason`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TextIO
+
+from derivtutor.derivation import Derivation
+
+STDOUT = "-"
+TEXT_PLOT = ("-", "text")
+
+
+class ExportError(Exception):
+    """One line for the learner; the CLI prints it as `derive: <message>` and exits with 2."""
+
+
+@dataclass
+class Exports:
+    """What the command line asked for; None means 'not asked'."""
+
+    latex: str | None = None
+    fragment: bool = False
+    markdown: str | None = None
+    json: str | None = None
+    plot: str | None = None
+    detail: str = "normal"
+
+    @property
+    def requested(self) -> bool:
+        return any(v is not None for v in (self.latex, self.markdown, self.json, self.plot))
+
+    @property
+    def uses_stdout(self) -> bool:
+        """True when an export goes to standard output: then the terminal rendering should stay quiet."""
+        return STDOUT in (self.latex, self.markdown, self.json) or self.plot in TEXT_PLOT
+
+
+def atomic_write(path: str, produce: Callable[[str], None]) -> None:
+    """Call produce(temp_path), then move the temp file over `path`; remove it on any failure."""
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, temp = tempfile.mkstemp(prefix=".derive-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    os.close(fd)
+    try:
+        produce(temp)
+        os.replace(temp, path)
+    except OSError as exc:
+        _remove(temp)
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except Exception as exc:
+        _remove(temp)
+        raise ExportError(f"cannot write {path}: {exc}") from None
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+def write_text(path: str, text: str, stdout: TextIO | None = None) -> None:
+    """Text to a file (atomically, UTF-8) or, for '-', to standard output."""
+    if path == STDOUT:
+        (stdout or sys.stdout).write(text)
+        return
+
+    def produce(temp: str) -> None:
+        with open(temp, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+
+    atomic_write(path, produce)
+
+
+def write_plot(derivation: Derivation, path: str, stdout: TextIO | None = None, width: int | None = None) -> None:
+    """'-' or 'text': a text plot; FILE.svg: the built-in SVG; FILE.png: matplotlib (the 'plot' extra)."""
+    from derivtutor.render import plot
+
+    try:
+        samples = plot.sample(derivation)
+    except plot.PlotError as exc:
+        raise ExportError(str(exc)) from None
+    if path in TEXT_PLOT:
+        (stdout or sys.stdout).write(plot.render_text(samples, width=width))
+        return
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix == ".svg":
+        write_text(path, plot.render_svg(samples))
+    elif suffix == ".png":
+        try:
+            import matplotlib  # noqa: F401 - only to fail early, before any file is touched
+        except ImportError:
+            raise ExportError("PNG plots need matplotlib: pip install 'derivtutor[plot]' (or use --plot "
+                              "FILE.svg)") from None
+        atomic_write(path, lambda temp: plot.write_png(samples, temp))
+    else:
+        raise ExportError(f"cannot write {path}: a plot file must end in .svg or .png (or use --plot - for text)")
+
+
+def write_all(derivation: object, latex: str | None = None, fragment: bool = False,
+              markdown: str | None = None, json: str | None = None, plot: str | None = None,
+              detail: str = "normal", stdout: TextIO | None = None) -> None:
+    """Every requested export of any built object; raises ExportError at the first one that fails.
+
+    A Derivation goes to the single-derivation renderers; a backprop preset (Explained or a chain of
+    derivations) to render/backprop_export.py, which writes the whole preset and reuses them inside.
+    """
+    if not isinstance(derivation, Derivation):
+        _write_built(derivation, latex, fragment, markdown, json, plot, detail, stdout)
+        return
+    if latex is not None:
+        from derivtutor.render.latex import render_latex
+
+        write_text(latex, render_latex(derivation, fragment=fragment, detail=detail), stdout)
+    if markdown is not None:
+        from derivtutor.render.markdown import render_markdown
+
+        write_text(markdown, render_markdown(derivation, detail=detail), stdout)
+    if json is not None:
+        from derivtutor.render.json import render_json
+
+        write_text(json, render_json(derivation), stdout)
+    if plot is not None:
+        write_plot(derivation, plot, stdout)
+
+
+def _write_built(built: object, latex: str | None, fragment: bool, markdown: str | None, json: str | None,
+                 plot: str | None, detail: str, stdout: TextIO | None) -> None:
+    from derivtutor.backprop import ChainOfDerivations, Explained
+    from derivtutor.render import backprop_export
+
+    if not isinstance(built, Explained | ChainOfDerivations):
+        raise ExportError(f"nothing to export for a {type(built).__name__}")
+    if plot is not None:
+        if isinstance(built, ChainOfDerivations):
+            raise ExportError("a chain of derivations has no single f to plot; plot a factor instead "
+                              "(derive sigmoid --plot FILE.svg)")
+        write_plot(built.derivation, plot, stdout)
+    if latex is not None:
+        write_text(latex, backprop_export.latex(built, fragment=fragment, detail=detail), stdout)
+    if markdown is not None:
+        write_text(markdown, backprop_export.markdown(built, detail=detail), stdout)
+    if json is not None:
+        write_text(json, backprop_export.render_json(built), stdout)
+
+
+def run_exports(derivation: object, exports: Exports, stdout: TextIO | None = None) -> int:
+    """For the CLI: write everything, print one line on failure; the exit code (0, or 2 for a bad export).
+
+    `derivation` is anything a preset or an expression builds: a Derivation, an Explained or a chain.
+    """
+    try:
+        write_all(derivation, latex=exports.latex, fragment=exports.fragment, markdown=exports.markdown,
+                  json=exports.json, plot=exports.plot, detail=exports.detail, stdout=stdout)
+    except ExportError as exc:
+        print(f"derive: {exc}", file=sys.stderr)
+        return 2
+    return 0

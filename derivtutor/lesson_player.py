@@ -1,0 +1,298 @@
+"""`derive lesson`: the list with progress, the one-screen-at-a-time player, and the piped printout.
+
+Keys are read a line at a time (input()): the learner types a letter and Enter, or an answer and Enter. That
+works on every terminal and in a pseudo-terminal under test. Listing imports no SymPy; playing does.
+Derivations are shown with the terminal renderer's own blocks, one block per screen: nothing is re-derived here.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from derivtutor import lesson_files, progress
+from derivtutor.lesson_files import Item, Lesson, LessonError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+KEYS = "Enter/n = next, b = back, h = hint, s = show the full step, q = quit"
+
+
+def _err(message: str) -> None:
+    print(f"derive: {message}", file=sys.stderr)
+
+
+def _key(lesson: Lesson, default: bool) -> str:
+    return lesson.name if default else str(lesson.path.resolve())
+
+
+# ---------------------------------------------------------------------------------------------- listing
+def list_lessons(lessons: list[Lesson], store: progress.Progress, default: bool) -> str:
+    width = max(len(lesson.name) for lesson in lessons)
+    twidth = max(len(lesson.title) for lesson in lessons)
+    lines = ["Lessons (derive lesson NAME plays one):"]
+    for number, lesson in enumerate(lessons, start=1):
+        p = store.lessons.get(_key(lesson, default), progress.LessonProgress())
+        state = p.state
+        if state == "in progress" and p.screens:
+            state += f" (screen {min(p.screen + 1, p.screens)} of {p.screens})"
+        lines.append(f"  {number}. {lesson.name.ljust(width)}  {lesson.title.ljust(twidth)}  {state}")
+    upcoming = next_lesson(lessons, store, default)
+    if upcoming is None:
+        lines.append("All lessons done. Replay any of them with derive lesson NAME.")
+    else:
+        lines.append(f"Continue with: derive lesson {upcoming.name}   (or: derive lesson --continue)")
+    return "\n".join(lines)
+
+
+def next_lesson(lessons: list[Lesson], store: progress.Progress, default: bool) -> Lesson | None:
+    """The last lesson played if unfinished, else the first one not done."""
+    if store.last:
+        for lesson in lessons:
+            if _key(lesson, default) == store.last and not store.of(store.last).done:
+                return lesson
+    for lesson in lessons:
+        if not store.lessons.get(_key(lesson, default), progress.LessonProgress()).done:
+            return lesson
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- screens
+@dataclass
+class Screen:
+    item: Item
+    part: int = 0  # which block of a derivation
+    parts: int = 1
+    derivation: object | None = None
+    exercise: object | None = None
+
+
+def build_screens(lesson: Lesson) -> list[Screen]:
+    """Every screen of the lesson; derivations and exercises are derived (and verified) here, once."""
+    from derivtutor.lessons import derivation_for, prepare_exercise
+    from derivtutor.render.terminal import TerminalRenderer
+
+    screens: list[Screen] = []
+    for item in lesson.items:
+        try:
+            if item.kind == "text":
+                screens.append(Screen(item))
+            elif item.kind == "derivation":
+                d = derivation_for(item)
+                count = len(TerminalRenderer("normal").blocks(d))
+                screens += [Screen(item, i, count, derivation=d) for i in range(count)]
+            else:
+                screens.append(Screen(item, exercise=prepare_exercise(item)))
+        except LessonError as exc:
+            raise LessonError(f"{lesson.path}: {exc}") from None
+    return screens
+
+
+class Player:
+    def __init__(self, lesson: Lesson, screens: list[Screen], console: object, unicode: bool,
+                 ask: Callable[[str], str] = input) -> None:
+        self.lesson, self.screens, self.console, self.unicode, self.ask = lesson, screens, console, unicode, ask
+
+    # -- printing ---------------------------------------------------------------------------------------------
+    def say(self, text: str, style: str = "") -> None:
+        from rich.text import Text
+
+        self.console.print(Text(text, style=style))
+
+    def blocks(self, d: object, detail: str = "normal") -> list:
+        from derivtutor.render.terminal import TerminalRenderer
+
+        return TerminalRenderer(detail, self.unicode).blocks(d)
+
+    def show(self, index: int, piped: bool = False) -> None:
+        from rich.markdown import Markdown
+        from rich.rule import Rule
+
+        screen = self.screens[index]
+        item = screen.item
+        self.console.print()
+        self.console.print(Rule(f"{self.lesson.title}: {index + 1} of {len(self.screens)}", style="dim"))
+        if item.title and item.kind != "derivation":
+            self.say(item.title, "bold magenta")
+        if item.kind == "text":
+            self.console.print(Markdown(item.text))
+        elif item.kind == "derivation":
+            if screen.part == 0 and item.text:
+                self.console.print(Markdown(item.text))
+            self.console.print(self.blocks(screen.derivation)[screen.part].renderable())
+        else:
+            self.say("Your turn: " + item.text, "bold")
+            if piped:
+                for level, hint in enumerate(item.hints, start=1):
+                    self.say(f"  Hint {level}: {hint}", "yellow")
+                self.say(f"  Answer: {screen.exercise.usual_text(self.unicode)}", "bold green")
+
+    def _math(self, expr: object) -> str:
+        from derivtutor.render.mathtext import math_text
+
+        return math_text(expr, self.unicode)
+
+    def show_full(self, index: int) -> None:
+        screen = self.screens[index]
+        if screen.derivation is not None:
+            full = self.blocks(screen.derivation, "full")
+            part = full[screen.part] if len(full) == screen.parts else None
+            if part is None:
+                for block in full:
+                    self.console.print(block.renderable())
+            else:
+                self.console.print(part.renderable())
+        elif screen.exercise is not None:
+            self.say("The whole derivation:", "bold")
+            for block in self.blocks(screen.exercise.derivation):
+                self.console.print(block.renderable())
+            if screen.exercise.values:
+                at = ", ".join(f"{k} = {self._math(v)}" for k, v in screen.exercise.values.items())
+                self.say(f"At {at}: {self._math(screen.exercise.answer)}", "bold green")
+        else:
+            self.say("This screen has no step to show in full.")
+
+    # -- the loop -----------------------------------------------------------------------------------------------
+    def run(self, start: int, store: progress.Progress, key: str) -> int:
+        from derivtutor.lessons import echo
+
+        state = store.of(key)
+        state.screens = len(self.screens)
+        store.last = key
+        index = max(0, min(start, len(self.screens) - 1))
+        hints_shown: dict[int, int] = {}
+        shown = None
+        while True:
+            state.screen = index
+            self._save(store)
+            if shown != index:
+                self.show(index)
+                shown = index
+            screen = self.screens[index]
+            if screen.exercise is not None:
+                prompt = "Your answer (or a key: n, b, h, s, q): "
+            else:
+                prompt = "[Enter] next, b back, h hint, s full step, q quit: "
+            try:
+                line = self.ask(prompt)
+            except EOFError:
+                line = "q"
+            command = line.strip().lower()
+            if command in ("", "n"):
+                if index + 1 >= len(self.screens):
+                    state.done = True
+                    state.screen = 0
+                    self._save(store)
+                    self.say(f"End of the lesson '{self.lesson.title}'. Well done!", "bold green")
+                    self.say("See every lesson with: derive lesson")
+                    return EXIT_OK
+                index += 1
+            elif command == "b":
+                if index == 0:
+                    self.say("This is the first screen.")
+                else:
+                    index -= 1
+                    shown = None
+            elif command == "q":
+                self._save(store)
+                self.say(f"Progress saved. Come back with: derive lesson {self.lesson.name}  "
+                         f"(or derive lesson --continue)")
+                return EXIT_OK
+            elif command == "h":
+                self.hint(screen, hints_shown)
+            elif command == "s":
+                self.show_full(index)
+            elif command == "?" or command == "help":
+                self.say(KEYS)
+            elif screen.exercise is not None:
+                self.say(f"You wrote: {echo(line)}", "dim")
+                verdict = screen.exercise.check(line)
+                style = {"right": "bold green", "wrong": "yellow"}.get(verdict.kind, "")
+                self.say(verdict.message, style)
+                if verdict.kind == "right" and screen.item.number not in state.solved:
+                    state.solved.append(screen.item.number)
+                if verdict.kind == "right":
+                    self.say("Press Enter for the next screen (h still shows the hints).")
+            else:
+                self.say(f"Unknown key '{echo(line)}'. {KEYS}.")
+
+    def hint(self, screen: Screen, hints_shown: dict[int, int]) -> None:
+        hints = screen.item.hints if screen.exercise is not None else ()
+        if not hints:
+            self.say("No hints on this screen; s shows the full step.")
+            return
+        level = min(hints_shown.get(screen.item.number, 0) + 1, len(hints))
+        hints_shown[screen.item.number] = level
+        for number in range(level):
+            self.say(f"Hint {number + 1} of {len(hints)}: {hints[number]}", "yellow")
+        if level == len(hints):
+            self.say("That was the last hint.", "dim")
+
+    def _save(self, store: progress.Progress) -> None:
+        problem = progress.save(store)
+        if problem and not getattr(self, "_warned", False):
+            _err(problem)
+            self._warned = True
+
+    def print_through(self) -> int:
+        for index in range(len(self.screens)):
+            self.show(index, piped=True)
+        return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------- the command
+def run_lesson_command(name: str | None, resume: bool = False, reset: bool = False,
+                       directory: str | None = None) -> int:
+    """What `derive lesson [NAME] [--continue] [--reset] [--dir DIR]` does; returns the exit code."""
+    default = directory is None
+    try:
+        lessons = lesson_files.load_all(Path(directory) if directory else None)
+    except LessonError as exc:
+        _err(str(exc))
+        return EXIT_BAD_INPUT
+    if reset:
+        path = progress.reset()
+        print(f"Progress cleared ({path}).")
+        if name is None and not resume:
+            return EXIT_OK
+    store = progress.load()
+    if store.warning:
+        _err(store.warning)
+    if name is None and not resume:
+        print(list_lessons(lessons, store, default))
+        return EXIT_OK
+    if name is not None:
+        try:
+            lesson = lesson_files.find(lessons, name)
+        except LessonError as exc:
+            _err(str(exc))
+            return EXIT_BAD_INPUT
+    else:
+        lesson = next_lesson(lessons, store, default)
+        if lesson is None:
+            print(list_lessons(lessons, store, default))
+            return EXIT_OK
+    return play(lesson, store, default)
+
+
+def play(lesson: Lesson, store: progress.Progress, default: bool) -> int:
+    from derivtutor.render.terminal import make_console, supports_unicode
+
+    console = make_console()
+    try:
+        screens = build_screens(lesson)
+    except LessonError as exc:
+        _err(str(exc))
+        return EXIT_BAD_INPUT
+    player = Player(lesson, screens, console, supports_unicode(console.file))
+    if not sys.stdin.isatty():
+        return player.print_through()
+    key = _key(lesson, default)
+    state = store.of(key)
+    start = 0 if state.done else state.screen
+    if start:
+        player.say(f"Welcome back: continuing '{lesson.title}' at screen {start + 1} of {len(screens)}.", "bold")
+    else:
+        player.say(f"Lesson: {lesson.title}. Keys: {KEYS}.", "bold")
+    return player.run(start, store, key)

@@ -1,0 +1,272 @@
+"""The maths behind a lesson: derivations for its items, answer checking and mistake diagnosis.
+
+An exercise's right answer is never trusted from the file alone: the engine derives the exercise's expression
+and the stated answer must equal it (tests check every lesson). A learner's answer is accepted when it is
+mathematically equal (verify.equal), whatever its form. A wrong answer is compared with the known wrong
+answers: those the lesson lists, and those made automatically from the verified tree by the slips beginners
+make (a chain factor left out, a sign flipped, w·a treated as a constant, the 1/2 forgotten), so every
+exercise gets a diagnosis without anyone writing it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+from derivtutor.derivation import Derivation
+from derivtutor.engine import derive, substitute
+from derivtutor.lesson_files import Item, LessonError, clean_text
+from derivtutor.render.mathtext import factors_text, math_text
+from derivtutor.rules import ChainRule, ConstantMultipleRule, Step
+from derivtutor.verify import equal
+
+CHECK_SECONDS = 2.0
+
+
+@dataclass
+class KnownMistake:
+    expr: sympy.Expr
+    message: str
+    automatic: bool
+
+
+@dataclass
+class Verdict:
+    kind: str  # "right", "wrong", "unsure" (could not decide) or "unreadable" (not an expression)
+    message: str
+    mistake: KnownMistake | None = None
+
+
+def _parse(text: str) -> sympy.Expr:
+    from derivtutor.parsing import parse_expression
+
+    return parse_expression(text)
+
+
+def _symbol(expr: sympy.Expr, wrt: str) -> sympy.Symbol:
+    symbols = sorted(expr.free_symbols, key=lambda s: s.name)
+    if wrt:
+        for s in symbols:
+            if s.name == wrt:
+                return s
+        return sympy.Symbol(wrt, real=True)
+    if len(symbols) == 1:
+        return symbols[0]
+    if not symbols:
+        return sympy.Symbol("x", real=True)
+    raise LessonError(f"several variables ({', '.join(s.name for s in symbols)}): add wrt = \"...\"")
+
+
+def derivation_for(item: Item) -> Derivation:
+    """The derivation an item steps through (a preset or its expression). Raises LessonError."""
+    from derivtutor.parsing import ParseError
+
+    where = f"item {item.number}: "
+    if item.preset:
+        from derivtutor.presets import PRESETS
+
+        if item.preset not in PRESETS:
+            raise LessonError(f"{where}no named derivation '{item.preset}' (see derive --list)")
+        built = PRESETS[item.preset].build()
+        if not isinstance(built, Derivation):  # explained/multi-part presets have no single tree to step through
+            raise LessonError(f"{where}the named derivation '{item.preset}' cannot be stepped through in a lesson; "
+                              f"write its expression instead (expression = \"...\", wrt = \"...\")")
+        return built
+    try:
+        expr = _parse(item.expression)
+    except ParseError as exc:
+        raise LessonError(f"{where}'expression': {exc.one_line()}") from None
+    try:
+        var = _symbol(expr, item.wrt)
+    except LessonError as exc:
+        raise LessonError(f"{where}{exc}") from None
+    return derive(expr, var, name=item.name or "f", title=item.title or None)
+
+
+# -- automatic mistakes: the same tree with one node's result changed ---------------------------------------------
+def _path(root: Step, target: Step) -> list[Step] | None:
+    if root is target:
+        return [root]
+    for sub in root.substeps():
+        found = _path(sub, target)
+        if found:
+            return [root, *found]
+    return None
+
+
+def with_override(root: Step, target: Step, value: sympy.Expr) -> sympy.Expr:
+    """The root's result if `target` had produced `value`: the slip carried up through every rule above it.
+
+    The cached results on the path are cleared and a chain's `back` (its layer derivative written in x) is
+    recomputed; everything is restored afterwards, so the verified tree is left exactly as it was.
+    """
+    path = _path(root, target)
+    if path is None:
+        raise ValueError("target is not in the tree")
+    saved = [(node, node.__dict__.get("_result")) for node in path]
+    saved_backs = []
+    try:
+        for node in path:
+            node.__dict__.pop("_result", None)
+        target.__dict__["_result"] = value
+        for parent, child in reversed(list(zip(path, path[1:], strict=False))):
+            if isinstance(parent, ChainRule):
+                for layer in parent.layers:
+                    if layer.step is child:
+                        saved_backs.append((layer, layer.back))
+                        result = child.result
+                        layer.back = result if layer.value is None else substitute(result, layer.var, layer.value)
+        return root.result
+    finally:
+        for layer, back in saved_backs:
+            layer.back = back
+        for node, cached in saved:
+            if cached is None:
+                node.__dict__.pop("_result", None)
+            else:
+                node.__dict__["_result"] = cached
+
+
+def automatic_mistakes(d: Derivation) -> list[KnownMistake]:
+    """The typical wrong answers for this derivation, each with the misconception it shows."""
+    root = d.root
+    found: list[KnownMistake] = []
+    for step in root.walk():
+        if isinstance(step, ChainRule):
+            for i, layer in enumerate(step.layers):
+                if layer.back == 1:
+                    continue
+                others = sympy.Mul(*(other.back for j, other in enumerate(step.layers) if j != i))
+                wrong = with_override(root, step, others)
+                if layer.back.is_number and layer.back.is_negative:
+                    message = (f"Check the sign: the layer {layer.name}({layer.var}) = {math_text(layer.expr)} "
+                               f"has a negative derivative, and that minus sign is missing from your answer "
+                               f"(chain rule: multiply by every layer's derivative, minus signs included).")
+                elif i == len(step.layers) - 1:
+                    message = (f"You forgot the inner derivative (chain rule): the innermost layer "
+                               f"{layer.name}({layer.var}) = {math_text(layer.expr)} must be differentiated too, "
+                               f"and its derivative multiplied in.")
+                else:
+                    message = (f"One chain-rule factor is missing: the derivative of the layer "
+                               f"{layer.name}({layer.var}) = {math_text(layer.expr)}. The chain rule multiplies "
+                               f"one factor per layer.")
+                found.append(KnownMistake(wrong, message, True))
+        if isinstance(step, ConstantMultipleRule):
+            if step.constant.free_symbols:
+                wrong = with_override(root, step, sympy.S.Zero)
+                found.append(KnownMistake(wrong, (
+                    f"You treated {math_text(step.expr)} as a constant, but it contains {step.var}. "
+                    f"Only the other letters are constants: like d/dx (3x) = 3, the derivative of "
+                    f"{math_text(step.constant)}·{step.var} by {step.var} is {math_text(step.constant)}."), True))
+            if step.constant == sympy.Rational(1, 2):
+                wrong = with_override(root, step, step.rest.result)
+                found.append(KnownMistake(wrong, (
+                    "Your answer is twice the right one: the 1/2 in front got dropped. It stays through "
+                    "differentiating (constant multiple rule) and cancels the 2 the power rule brings down."), True))
+    result = d.final
+    if result != 0:
+        found.append(KnownMistake(-result, (
+            "Close, but the sign is wrong: your answer is the right one times -1. Look for a minus sign that got "
+            "lost or added (a -x inside, or the minus in front of a term)."), True))
+    return found
+
+
+@dataclass
+class Exercise:
+    """An exercise made ready to check: the engine's answer, the known wrong answers, the hint ladder."""
+
+    item: Item
+    derivation: Derivation
+    answer: sympy.Expr  # the engine's answer (evaluated at `at` if given)
+    stated: sympy.Expr  # the lesson's answer, in the usual form
+    values: dict = field(default_factory=dict)
+    usual: sympy.Expr | None = None  # how a teacher writes the answer (the engine's tidy form, or the stated one)
+    _mistakes: list[KnownMistake] | None = None
+
+    @property
+    def mistakes(self) -> list[KnownMistake]:
+        """Listed mistakes first, then the automatic ones; none equal to the answer, no duplicates."""
+        if self._mistakes is None:
+            listed = []
+            for number, m in enumerate(self.item.mistakes, start=1):
+                try:
+                    expr = self._at(_parse(m.answer))
+                except ValueError as exc:
+                    raise LessonError(f"item {self.item.number}: mistake {number}: 'answer': {exc}") from None
+                listed.append(KnownMistake(expr, m.message, False))
+            auto = [KnownMistake(self._at(k.expr), k.message, True) for k in automatic_mistakes(self.derivation)]
+            kept: list[KnownMistake] = []
+            for candidate in listed + auto:
+                if candidate.automatic and equal(candidate.expr, self.answer, CHECK_SECONDS) is not False:
+                    continue
+                if any(equal(candidate.expr, k.expr, CHECK_SECONDS) is True for k in kept):
+                    continue
+                kept.append(candidate)
+            self._mistakes = kept
+        return self._mistakes
+
+    def usual_text(self, unicode: bool = True) -> str:
+        """The answer as a teacher writes it: the algebra's factors in their order, as the renderer shows them."""
+        if not self.values and self.derivation.algebra:
+            return factors_text(list(self.derivation.algebra[-1].shown), unicode)
+        return math_text(self.usual, unicode)
+
+    def _at(self, expr: sympy.Expr) -> sympy.Expr:
+        if not self.values:
+            return expr
+        by_name = {s.name: s for s in expr.free_symbols}
+        return expr.xreplace({by_name[n]: v for n, v in self.values.items() if n in by_name})
+
+    def check(self, text: str) -> Verdict:
+        from derivtutor.parsing import ParseError
+
+        try:
+            given = self._at(_parse(text))
+        except ParseError as exc:
+            return Verdict("unreadable", f"I could not read that as an expression: {exc.one_line()}")
+        verdict = equal(given, self.answer, CHECK_SECONDS)
+        if verdict is True:
+            if given == self.stated or given == self.usual:
+                return Verdict("right", "Right!")
+            return Verdict("right", f"Right! The usual way to write it is {self.usual_text()}.")
+        for mistake in self.mistakes:
+            if equal(given, mistake.expr, CHECK_SECONDS) is True:
+                return Verdict("wrong", f"Not quite. {mistake.message}", mistake)
+        if verdict is None:
+            return Verdict("unsure", "I could not decide whether that equals the answer in the time allowed; "
+                                     "try writing it more simply.")
+        return Verdict("wrong", "Not quite: that is not equal to the derivative. Type h for a hint.")
+
+
+def prepare_exercise(item: Item) -> Exercise:
+    """Derive the exercise and read its stated answer. Raises LessonError when the file's answer is unusable."""
+    from derivtutor.parsing import ParseError
+
+    where = f"item {item.number}: "
+    d = derivation_for(item)
+    values = {}
+    for name, value in item.at:
+        try:
+            values[name] = _parse(value)
+        except ParseError as exc:
+            raise LessonError(f"{where}'at': {name}: {exc.one_line()}") from None
+    try:
+        stated = _parse(item.answer)
+    except ParseError as exc:
+        raise LessonError(f"{where}'answer': {exc.one_line()}") from None
+    exercise = Exercise(item, d, d.final, stated, values)
+    exercise.answer = exercise._at(d.final)
+    exercise.stated = exercise._at(stated)
+    exercise.usual = d.final if not values else exercise.stated
+    return exercise
+
+
+def answer_matches_engine(exercise: Exercise) -> bool | None:
+    """Does the lesson's stated answer equal the engine's derivative? (Checked for every exercise in tests.)"""
+    return equal(exercise.stated, exercise.answer, CHECK_SECONDS)
+
+
+def echo(text: str) -> str:
+    """What the learner typed, safe to print back."""
+    return clean_text(text.strip())

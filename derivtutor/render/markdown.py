@@ -1,0 +1,89 @@
+"""Markdown for a Derivation: `$...$` and `$$...$$` maths that GitHub, Jupyter and most viewers render.
+
+The rows are the LaTeX renderer's (`latex.layout`), written as a list: one line per step with its rule and ✓,
+so the Markdown says exactly what the terminal and the LaTeX document say. Whole-expression lines use `$$`;
+notes keep their words as text and their maths inline.
+"""
+
+from __future__ import annotations
+
+from derivtutor.derivation import Derivation
+from derivtutor.render.latex import (
+    CHECK,
+    Math,
+    Note,
+    Row,
+    function_lhs,
+    latex_expr,
+    layout,
+    merged,
+    rules_used,
+    title_text,
+)
+from derivtutor.teaching import ALGEBRA_MOVES, RULES
+
+_MD_SPECIAL = set("\\`*_[]<>#|")
+
+
+def escape(text: str) -> str:
+    """Plain words safe in Markdown (a '*' in a why-sentence must not start italics)."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
+def inline(latex: str) -> str:
+    """Inline maths: no space may touch the dollars, or GitHub shows them literally."""
+    return "$" + latex.strip().replace("\n", " ") + "$"
+
+
+def note_markdown(note: Note) -> str:
+    parts = []
+    for seg in merged(note):
+        if isinstance(seg, Math):
+            body = seg.latex.replace(r"\ ", " ").strip()
+            parts.append(" ✓ " if body == CHECK else inline(body))
+        else:
+            parts.append(escape(seg))
+    return " ".join("".join(parts).split(" ")).replace("  ", " ").strip()
+
+
+def _row_line(row: Row, previous_lhs: str) -> str:
+    note = note_markdown(row.note)
+    if row.kind in ("reference", "remark"):
+        return f"- {note}"
+    lhs = row.lhs or previous_lhs
+    maths = inline(f"{lhs} = {row.rhs}") if lhs else inline(row.rhs)
+    return f"- {maths}" + (f" — {note}" if note else "")
+
+
+def render_markdown(derivation: Derivation, detail: str = "normal", heading_level: int = 2) -> str:
+    """The derivation as Markdown: a heading, the function, the steps as a list, the rules used."""
+    hashes = "#" * heading_level
+    rows = layout(derivation, detail)
+    lines = [f"{hashes} {escape(title_text(derivation))}", "",
+             f"$${function_lhs(derivation)} = {latex_expr(derivation.expr)}$$", ""]
+    head_note = note_markdown(rows[0].note)
+    if head_note:
+        lines += [head_note, ""]
+    previous = ""
+    for row in rows[1:]:
+        if row.kind == "algebra" and rows[rows.index(row) - 1].kind != "algebra":
+            lines += ["", "To the teacher's form:", ""]
+        lines.append(_row_line(row, previous))
+        if row.lhs:
+            previous = row.lhs
+    lines += ["", f"$${derivation_lhs_final(derivation)}$$", "",
+              "✓ means the step was checked against `sympy.diff`.", "", f"{hashes}# Rules used", ""]
+    for rule_id in rules_used(derivation):
+        text = RULES[rule_id]
+        lines.append(f"- **{escape(text.name)}**: {inline(text.formula_latex)}. {escape(text.why)}")
+    for move in derivation.algebra:
+        text = ALGEBRA_MOVES[move.move]
+        lines.append(f"- **{escape(text.name)}**: {escape(text.why)}")
+    return "\n".join(lines) + "\n"
+
+
+def derivation_lhs_final(derivation: Derivation) -> str:
+    from derivtutor.render.latex import derivative_lhs, latex_factors
+
+    final = latex_factors(derivation.algebra[-1].shown) if derivation.algebra else latex_expr(derivation.result)
+    return f"{derivative_lhs(derivation)} = {final}"

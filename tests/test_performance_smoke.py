@@ -1,0 +1,146 @@
+"""Fast checks behind the performance work of issue 6 (the timings themselves live in bench/run.py).
+
+They pin what the speed relies on: no SymPy on the answer-only paths, a fast path that prints exactly what the
+typer path prints, deep expressions that finish with a printout that grows linearly, and a bottom-up
+verification that still catches a wrong step.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import sympy
+
+from derivtutor import __version__
+from derivtutor.engine import LayerNames, build_step, derive, verify_tree
+from derivtutor.verify import VerificationError, equal
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100", "PYTHONPATH": str(ROOT)}
+x = sympy.Symbol("x", real=True)
+
+
+def run_cli(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "derivtutor", *args], capture_output=True, text=True,
+                          env=ENV, cwd=ROOT, timeout=timeout)
+
+
+PROBE = """
+import sys
+sys.argv = ["derive", *sys.argv[1:]]
+from derivtutor.cli import main
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+heavy = sorted(m for m in ("sympy", "pydantic", "rich") if m in sys.modules)
+sys.stderr.write("LOADED=" + ",".join(heavy) + "\\n")
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["-V"], ["--list"]])
+def test_answer_only_commands_never_import_sympy(args: list[str]) -> None:
+    res = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=ENV, cwd=ROOT,
+                         timeout=30)
+    loaded = res.stderr.strip().splitlines()[-1]
+    assert loaded.startswith("LOADED=")
+    assert "sympy" not in loaded
+    if args != ["--help"]:  # typer's --help parse builds a pydantic adapter; the others skip typer's parsing
+        assert loaded == "LOADED="
+
+
+def test_version_and_list_fast_paths_print_the_same_as_before() -> None:
+    assert run_cli("--version").stdout == f"derivtutor {__version__}\n"
+    from derivtutor.preset_index import PRESET_SUMMARIES
+
+    width = max(map(len, PRESET_SUMMARIES))
+    expected = "".join(f"{name.ljust(width)}  {summary}\n" for name, summary in PRESET_SUMMARIES.items())
+    listing = run_cli("--list").stdout
+    assert listing == expected
+    assert listing.startswith("sigmoid ")
+
+
+def test_fast_derivation_path_matches_the_typer_path() -> None:
+    fast = run_cli("w*a + b", "--wrt=w", "--detail", "brief")
+    typer_path = run_cli("expr", "w*a + b", "--wrt", "w", "--detail", "brief")
+    assert fast.returncode == typer_path.returncode == 0
+    assert fast.stdout == typer_path.stdout
+    assert "Answer: df/dw = a" in fast.stdout
+
+
+def test_fast_path_hands_bad_options_to_typer() -> None:
+    res = run_cli("x^2", "--detail", "loud")
+    assert res.returncode == 2
+    assert "'loud' is not one of" in res.stderr
+
+
+def _nested(depth: int) -> str:
+    return "sin(" * depth + "x" + ")" * depth
+
+
+def test_sin_nested_200_deep_finishes_and_prints_linearly() -> None:
+    small, big = run_cli(_nested(100)), run_cli(_nested(200))
+    assert small.returncode == 0 and big.returncode == 0, big.stderr
+    assert "Answer: df/dx = cos(g)" in big.stdout  # named by layers, not a 20 000-symbol product
+    assert big.stdout.count("cos(") <= 5 * 200  # a few per layer; written out it would be 20 100
+    ratio = len(big.stdout) / len(small.stdout)
+    assert 1.5 < ratio < 2.5, ratio
+
+
+def _deep(work):  # noqa: ANN001, ANN202 - runs work() with room for SymPy's recursion
+    out = {}
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(100_000)
+    threading.stack_size(512 * 1024 * 1024)
+    try:
+        thread = threading.Thread(target=lambda: out.setdefault("v", work()))
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(0)
+        sys.setrecursionlimit(old)
+    return out["v"]
+
+
+def test_bottom_up_verification_gives_sympy_diffs_own_form() -> None:
+    expr = x
+    for _ in range(40):
+        expr = sympy.sin(expr)
+    d, reference = _deep(lambda: (derive(expr, x), sympy.diff(expr, x)))
+    assert d.verified
+    assert d.reference == reference == d.result  # 40 layers: the bottom-up path, reference not recomputed
+
+
+@pytest.mark.parametrize("whole", [False, True])
+def test_verification_still_catches_a_wrong_node(whole: bool) -> None:
+    expr = x**2 * sympy.sin(x) + sympy.exp(3 * x)
+    root = build_step(expr, x, LayerNames(expr))
+    power = next(s for s in root.walk() if type(s).__name__ == "PowerRule")
+    power.__dict__["_result"] = 3 * x  # d/dx x^2 is 2x: a wrong leaf
+    with pytest.raises(VerificationError):
+        verify_tree(root, whole=whole)
+
+
+@pytest.mark.parametrize("whole", [False, True])
+def test_verification_catches_a_wrong_combination(whole: bool) -> None:
+    expr = x**2 * sympy.sin(x)
+    root = build_step(expr, x, LayerNames(expr))
+    root.__dict__["_result"] = 2 * x * sympy.cos(x)  # the product rule's two terms, wrongly combined
+    with pytest.raises(VerificationError):
+        verify_tree(root, whole=whole)
+
+
+def test_answer_check_stays_fast_on_hostile_input() -> None:
+    import time
+
+    pairs = [((x + 1) ** 1000 - 1, (x + 1) ** 1000), (sympy.sin(x) ** 200 + sympy.cos(x) ** 200, sympy.S.One),
+             (sympy.exp(sympy.exp(sympy.exp(sympy.exp(x)))), sympy.exp(sympy.exp(sympy.exp(sympy.exp(x)))) + 1)]
+    for a, b in pairs:
+        start = time.perf_counter()
+        assert equal(a, b) is False
+        assert time.perf_counter() - start < 2.5
