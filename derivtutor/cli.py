@@ -24,9 +24,15 @@ class DefaultCommandGroup(TyperGroup):
 
     GROUP_FLAGS = frozenset({"--help", "-h", "--version", "-V", "--list"})
 
+    EXPR_OPTIONS = frozenset({"--wrt", "--detail", "--latex", "--fragment", "--markdown", "--json", "--plot"})
+
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in self.GROUP_FLAGS:
-            args = [DEFAULT_COMMAND, *args]
+            if args[0].startswith("-") and args[0].split("=")[0] not in self.EXPR_OPTIONS:
+                # `derive "-x^2"`: a target starting with a minus is maths, not an option; after `--` it stays so
+                args = [DEFAULT_COMMAND, *args[1:], "--", args[0]]
+            else:
+                args = [DEFAULT_COMMAND, *args]
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx: typer.Context) -> list[str]:

@@ -17,6 +17,14 @@ from derivtutor.preset_index import PRESET_SUMMARIES
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 DERIVE_SECONDS = 20.0
+"""Budget for a named derivation: presets are known-good, so this is only a safety net."""
+TYPED_DERIVE_SECONDS = 1.5
+"""Budget for reading, deriving and checking a typed expression: what does not fit is refused, not waited for."""
+MAX_EXPRESSION_NODES = 1000
+"""Parts (numbers, names, operations) a typed expression may have before we start deriving it."""
+MAX_DERIVATION_STEPS = 300
+"""Rule steps a derivation may have: more is not readable in a terminal (and bounds the output)."""
+TOO_BIG = "this expression is too big to derive step by step{why}; try a smaller piece of it first"
 T = TypeVar("T")
 
 
@@ -68,7 +76,20 @@ def build(target: str, wrt: str | None = None) -> object:
     if suggestion and len(target) > 3:  # a lone word close to a preset's name is a typo, not a variable
         raise InputError(f"there is no named derivation '{target}'{suggestion}")
     expr = parse_expression(target)
-    return derive(expr, choose_variable(expr, wrt))
+    _check_size(expr, MAX_EXPRESSION_NODES, "it has more than {limit} parts")
+    derivation = derive(expr, choose_variable(expr, wrt))
+    if sum(1 for _ in derivation.root.walk()) > MAX_DERIVATION_STEPS:
+        raise InputError(TOO_BIG.format(why=f" (it would take more than {MAX_DERIVATION_STEPS} steps)"))
+    return derivation
+
+
+def _check_size(expr: object, limit: int, why: str) -> None:
+    """Refuse an expression with more than `limit` tree nodes, counting only up to the limit (cheap)."""
+    import sympy
+
+    for count, _ in enumerate(sympy.preorder_traversal(expr), start=1):
+        if count > limit:
+            raise InputError(TOO_BIG.format(why=" (" + why.format(limit=limit) + ")"))
 
 
 DEEP_STACK_BYTES = 512 * 1024 * 1024  # virtual: only the pages a deep expression touches are used
@@ -119,16 +140,21 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
     from derivtutor.render.backprop_terminal import print_built
     from derivtutor.verify import VerificationError
 
+    seconds = DERIVE_SECONDS if target in PRESET_SUMMARIES else TYPED_DERIVE_SECONDS
     try:  # in the deep worker: SymPy recurses once per level of the expression
-        derivation = in_deep_thread(lambda: build(target, wrt), DERIVE_SECONDS)
+        derivation = in_deep_thread(lambda: build(target, wrt), seconds)
     except _parse_error() as exc:  # evaluated only when something was raised
         return _fail(exc.one_line() + _preset_hint(target), EXIT_BAD_INPUT)
     except (InputError, UnsupportedExpression) as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
-    except (TimeLimitExceeded, RecursionError):
-        return _fail(f"this expression is too big to derive within {DERIVE_SECONDS:g} seconds", EXIT_BAD_INPUT)
+    except TimeLimitExceeded:
+        return _fail(TOO_BIG.format(why=f" within {seconds:g} seconds"), EXIT_BAD_INPUT)
+    except (RecursionError, MemoryError):
+        return _fail(TOO_BIG.format(why=" (it is nested too deeply)"), EXIT_BAD_INPUT)
     except VerificationError as exc:
-        return _fail(f"internal error: a step failed its check, so nothing is shown ({exc})", EXIT_INTERNAL)
+        detail_text = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + "..."
+        return _fail(f"internal error: a step failed its check, so nothing is shown ({detail_text})",
+                     EXIT_INTERNAL)
     if exports is not None:
         from derivtutor.export import run_exports
 

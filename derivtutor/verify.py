@@ -105,12 +105,15 @@ def equal(a: sympy.Expr, b: sympy.Expr, seconds: float = DEFAULT_SECONDS) -> boo
     """True or False when decided within `seconds`, None when it could not be decided."""
     if a == b:
         return True
+    mine = None
     try:
-        with time_limit(seconds):
+        with time_limit(seconds) as mine:
             if strict_expr(a - b) == 0:
                 return True
             return numerically_equal(a, b)
-    except TimeLimitExceeded:
+    except TimeLimitExceeded as exc:
+        if exc.owner is not mine:  # a caller's deadline (a typed expression's budget): theirs to report
+            raise
         return None
     except (TypeError, ValueError, ZeroDivisionError, RecursionError):
         return None
