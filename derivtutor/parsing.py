@@ -690,6 +690,10 @@ class _Parser:
             return self.build(ftok, sp.sqrt, u)
         if name == "abs":
             return self.build(ftok, sp.Abs, u)
+        if name in ("max", "min", "relu") and not all(a.free_symbols or _simple_number(sp, a) for a in args):
+            # Comparing complicated constants (possibly complex ones) can keep SymPy busy for a minute.
+            raise self.error(f"{name} compares expressions in a variable or plain numbers (like 0, 1/2, pi); "
+                             f"this argument is a complicated constant", ftok.column)
         if name == "max":
             return self.build(ftok, sp.Max, *args)
         if name == "min":
@@ -776,8 +780,9 @@ def parse_expression(text: str, *, max_length: int = MAX_INPUT_LENGTH) -> sympy.
 
 def _numbers_only_function(sp: Any, func: Any, args: tuple) -> bool:
     """A function (sin, exp, ...) applied to numbers beyond the simple ones (fractions, multiples of pi, e)."""
-    def simple(a: Any) -> bool:
-        return a.is_Rational or a is sp.E or (a / sp.pi).is_Rational
-
     return (isinstance(func, type) and issubclass(func, sp.Function) and bool(args)
-            and all(not a.free_symbols for a in args) and not all(simple(a) for a in args))
+            and all(not a.free_symbols for a in args) and not all(_simple_number(sp, a) for a in args))
+
+
+def _simple_number(sp: Any, a: Any) -> bool:
+    return bool(a.is_Rational or a is sp.E or (a / sp.pi).is_Rational)
