@@ -43,12 +43,13 @@ def _concrete(expr: sympy.Expr) -> sympy.Expr:
     return expr.doit()
 
 
-def _points(symbols: list[sympy.Symbol], rng: random.Random, signs: tuple[int, ...]) -> list[dict]:
+def _points(symbols: list[sympy.Symbol], rng: random.Random, signs: tuple[int, ...],
+            high: float = 1.9) -> list[dict]:
     points = []
     for _ in range(POINTS):
         point = {}
         for s in symbols:
-            value = rng.uniform(0.15, 1.9) * rng.choice(signs)
+            value = rng.uniform(0.15, high) * rng.choice(signs)
             point[s] = sympy.Float(repr(value), DIGITS)
         points.append(point)
     return points
@@ -68,7 +69,10 @@ def _value(expr: sympy.Expr, point: dict) -> sympy.Expr | None:
 def _quick_value(expr: sympy.Expr, point: dict) -> sympy.Expr | None:
     """The value by plain Float arithmetic (xreplace evaluates as it rebuilds): several times faster than
     evalf, but not adaptive, so a disagreement is always confirmed with evalf before anything is said."""
-    value = expr.xreplace(point)
+    try:
+        value = expr.xreplace(point)
+    except (TypeError, ValueError):  # a piecewise condition that is not real at this point
+        return None
     if value.is_Number and value.is_finite:
         return value
     return _value(expr, point)
@@ -84,15 +88,18 @@ def numerically_equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
     symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
     rng = random.Random(20261128)
     compared = 0
-    # Mixed signs first; then positive points only, for functions (ln, sqrt, ...) undefined for negatives.
-    for point in _points(symbols, rng, (1, 1, -1)) + _points(symbols, rng, (1,)):
+    # Mixed signs first; then positive points only, for functions (ln, sqrt, ...) undefined for negatives;
+    # and last small positive points, inside the domain of asin, of powers of cos, and the like.
+    tries = _points(symbols, rng, (1, 1, -1)) + _points(symbols, rng, (1,)) + _points(symbols, rng, (1,), 0.9)
+    for point in tries:
         va, vb = _quick_value(a, point), _quick_value(b, point)
         if va is not None and vb is not None and _differ(va, vb):
             va, vb = _value(a, point), _value(b, point)  # confirm with evalf's guaranteed digits
         if va is None or vb is None:  # (None comes from evalf itself: see _quick_value)
-            if (va is None) != (vb is None):
-                return False  # one side is defined where the other is not
-            continue
+            defined = va if vb is None else vb
+            if defined is not None and sympy.im(defined) == 0:
+                return False  # one side is a real number where the other is undefined
+            continue  # both undefined, or the point is outside the real numbers (e.g. sec(u) for complex u)
         if _differ(va, vb):
             return False
         compared += 1
