@@ -41,7 +41,7 @@ from derivtutor.rules import (
     UndefinedFunctionRule,
     VariableRule,
 )
-from derivtutor.verify import VerificationError, equal
+from derivtutor.verify import UncheckedStep, VerificationError, equal
 
 LAYER_LETTERS = ("g", "h", "u", "v", "p", "q", "r", "s")
 
@@ -126,7 +126,7 @@ def verify_tree(root: Step, whole: bool = False) -> bool:
         verdict = equal(step.result, expected)
         if verdict is not True:
             problem = "does not equal" if verdict is False else "could not be checked against"
-            raise VerificationError(
+            raise (VerificationError if verdict is False else UncheckedStep)(
                 f"{type(step).__name__}: d/d{step.var} {step.expr} gave {step.result}, which {problem} "
                 f"sympy.diff's {expected}"
             )
@@ -222,6 +222,9 @@ def _power(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames) -> Step:
     if base == var:
         return PowerRule(expr, var, exponent)
     if exponent == var:
+        if base.is_zero:
+            raise UnsupportedExpression("0 to a variable power has no derivative rule here: it is 0 for positive "
+                                        "powers and undefined otherwise")
         return ExpBaseRule(expr, var, base)
     raise UnsupportedExpression(f"no rule for the power {expr}")  # unreachable: the chain handles the rest
 

@@ -138,7 +138,7 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
     from derivtutor.engine import UnsupportedExpression
     from derivtutor.limits import TimeLimitExceeded
     from derivtutor.render.backprop_terminal import print_built
-    from derivtutor.verify import VerificationError
+    from derivtutor.verify import UncheckedStep, VerificationError
 
     seconds = DERIVE_SECONDS if target in PRESET_SUMMARIES else TYPED_DERIVE_SECONDS
     try:  # in the deep worker: SymPy recurses once per level of the expression
@@ -151,6 +151,9 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
         return _fail(TOO_BIG.format(why=f" within {seconds:g} seconds"), EXIT_BAD_INPUT)
     except (RecursionError, MemoryError):
         return _fail(TOO_BIG.format(why=" (it is nested too deeply)"), EXIT_BAD_INPUT)
+    except UncheckedStep:
+        return _fail("a step of this derivation could not be checked against SymPy in time, so nothing is "
+                     "shown; try a simpler piece of it", EXIT_BAD_INPUT)
     except VerificationError as exc:
         detail_text = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + "..."
         return _fail(f"internal error: a step failed its check, so nothing is shown ({detail_text})",
