@@ -125,3 +125,10 @@ def test_help_and_version_do_not_import_sympy():
                 "assert 'sympy' not in sys.modules, 'sympy imported'")
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
+
+
+def test_readme_shows_the_current_sigmoid_output():
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```\n", readme.index("## What `derive sigmoid` shows")) + 4
+    shown = readme[start:readme.index("```", start)]
+    assert shown == (GOLDEN / "sigmoid-normal.txt").read_text(encoding="utf-8")
