@@ -139,8 +139,27 @@ NOTES: dict[str, str] = {
     "substitute_back": "Put the inner parts back ({assignments}) and multiply.",
     "verified": "same as sympy.diff",
     "sympy_form": "SymPy writes it as {expr}.",
+    "partial_one": "This is a partial derivative: only {var} changes; {names} is held constant (treated like a "
+                   "fixed number).",
+    "partial_many": "This is a partial derivative: only {var} changes; {names} are held constant (treated like "
+                    "fixed numbers).",
+    "layers_by_name": "Each factor is written with the layer names above; put them back from the inside out.",
     "sympy_kink": "SymPy's form gives a value at the corner by convention; the true slope does not exist there, "
                   "so our answer leaves it out.",
+}
+
+
+# The section headings of a derivation, in every format.
+HEADINGS: dict[str, str] = {
+    "find": "Find {d} for {f}({var}) = ",
+    "step_by_step": "{d} step by step",
+    "layers": "The layers (chain rule)",
+    "substitute": "Substitute back and multiply",
+    "checked": "Checked: ",
+    "checked_all": "every step above equals sympy.diff of that step",
+    "algebra": "Algebra: from the raw result to the teacher's form",
+    "answer": "Answer: ",
+    "why": "Why: ",
 }
 
 

@@ -21,7 +21,7 @@ from derivtutor.derivation import Derivation
 from derivtutor.explain import step_notes
 from derivtutor.render.mathtext import SUPERSCRIPT, factors_text, math_text, name_text
 from derivtutor.rules import ChainRule, Step
-from derivtutor.teaching import ALGEBRA_MOVES, NOTES, RULES
+from derivtutor.teaching import ALGEBRA_MOVES, HEADINGS, NOTES, RULES
 
 DETAILS = ("brief", "normal", "full")
 LONG = 300  # characters: beyond this, chain factors are written with layer names instead of reprinted
@@ -187,7 +187,7 @@ class TerminalRenderer:
         for note in _notes(s, step):
             block.add(indent + 2, note, "yellow")
         if self.detail == "full" or top or self.detail == "normal":
-            block.add(indent + 2, Text("Why: " + s.words(RULES[step.rule_id].why), style="italic"))
+            block.add(indent + 2, Text(HEADINGS["why"] + s.words(RULES[step.rule_id].why), style="italic"))
         for sub in step.substeps():
             if self._shown(sub) or _notes(s, sub):
                 self.step_lines(block, sub, indent + 4, top=False)
@@ -223,7 +223,7 @@ class TerminalRenderer:
                 blocks.append(block)
             blocks.append(self._substitute(root, fname, var))
         else:
-            block = Block(Text(f"{_d(s, fname, var)} step by step", style="bold"))
+            block = Block(Text(HEADINGS["step_by_step"].format(d=_d(s, fname, var)), style="bold"))
             self.step_lines(block, root, 2, top=True)
             blocks.append(block)
         blocks.append(self._reference(d, fname, var))
@@ -237,19 +237,18 @@ class TerminalRenderer:
         title = Text()
         if d.title:
             title.append(s.words(d.title) + "\n", style="bold magenta")
-        title.append(f"Find {_d(s, fname, var)} for {fname}({var}) = ", style="bold")
+        title.append(HEADINGS["find"].format(d=_d(s, fname, var), f=fname, var=var), style="bold")
         title.append(s.m(d.expr), style="bold")
         block = Block(title)
         if d.held_constant:
             names = ", ".join(s.m(c) for c in d.held_constant)
-            verb = "is" if len(d.held_constant) == 1 else "are"
-            block.add(2, f"This is a partial derivative: only {var} changes; {names} {verb} held constant "
-                         f"(treated like fixed numbers).", "yellow")
+            key = "partial_one" if len(d.held_constant) == 1 else "partial_many"
+            block.add(2, s.words(NOTES[key].format(var=var, names=names)), "yellow")
         return block
 
     def _layers(self, root: ChainRule, var: str) -> Block:
         s = self.style
-        block = Block(Text("The layers (chain rule)", style="bold"))
+        block = Block(Text(HEADINGS["layers"], style="bold"))
         block.add(2, s.words(NOTES["chain_layers"]))
         for layer in root.layers:
             block.add(4, f"{s.name(layer.name)}({s.m(layer.var)}) = {s.m(layer.expr)}")
@@ -257,12 +256,12 @@ class TerminalRenderer:
         factors = f" {s.dot} ".join(_d(s, names[i], names[i + 1]) for i in range(len(root.layers)))
         block.add(2, _rule_line(s, root))
         block.add(4, f"{_d(s, names[0], var)} = {factors}")
-        block.add(2, Text("Why: " + s.words(RULES["chain"].why), style="italic"))
+        block.add(2, Text(HEADINGS["why"] + s.words(RULES["chain"].why), style="italic"))
         return block
 
     def _substitute(self, root: ChainRule, fname: str, var: str) -> Block:
         s = self.style
-        block = Block(Text("Substitute back and multiply", style="bold"))
+        block = Block(Text(HEADINGS["substitute"], style="bold"))
         backs = [layer.back for layer in root.layers]
         inner = [layer.value for layer in root.layers if layer.value is not None]
         named = not s.fits(*backs, *inner)
@@ -270,7 +269,7 @@ class TerminalRenderer:
             f"{s.m(layer.var)} = {s.m(layer.value)}" for layer in root.layers if layer.value is not None)
         product = "" if named else factors_text(backs, s.unicode)
         if named or len(assignments) + len(product) > LONG:  # name the inner parts instead of reprinting them
-            block.add(2, "Each factor is written with the layer names above; put them back from the inside out.")
+            block.add(2, s.words(NOTES["layers_by_name"]))
             product = factors_text([layer.step.result for layer in root.layers], s.unicode)
         else:
             block.add(2, s.words(NOTES["substitute_back"].format(assignments=assignments)))
@@ -290,8 +289,8 @@ class TerminalRenderer:
 
     def _reference(self, d: Derivation, fname: str, var: str) -> Block:
         s = self.style
-        title = Text("Checked: ", style="bold green")
-        title.append(f"every step above equals sympy.diff of that step {s.check}", style="green")
+        title = Text(HEADINGS["checked"], style="bold green")
+        title.append(f"{HEADINGS['checked_all']} {s.check}", style="green")
         block = Block(title)
         if d.reference != d.result:
             block.add(2, s.words(NOTES["sympy_form"].format(expr=s.m(d.reference))))
@@ -301,7 +300,7 @@ class TerminalRenderer:
 
     def _algebra(self, d: Derivation) -> Block:
         s = self.style
-        block = Block(Text("Algebra: from the raw result to the teacher's form", style="bold"))
+        block = Block(Text(HEADINGS["algebra"], style="bold"))
         block.add(4, f"{s.m(d.result)}")
         for step in d.algebra:
             move = ALGEBRA_MOVES[step.move]
@@ -317,7 +316,7 @@ class TerminalRenderer:
 
     def _answer(self, d: Derivation, fname: str, var: str) -> Block:
         s = self.style
-        title = Text(f"Answer: {_d(s, fname, var)} = ", style="bold green")
+        title = Text(f"{HEADINGS['answer']}{_d(s, fname, var)} = ", style="bold green")
         if d.algebra:
             final = factors_text(list(d.algebra[-1].shown), s.unicode)
         elif isinstance(d.root, ChainRule) and len(d.root.layers) > 1 and not s.fits(d.result):
