@@ -259,6 +259,9 @@ def prepare_exercise(item: Item) -> Exercise:
     exercise.answer = exercise._at(d.final)
     exercise.stated = exercise._at(stated)
     exercise.usual = d.final if not values else exercise.stated
+    if answer_matches_engine(exercise) is False:  # a lesson must never teach a wrong answer
+        raise LessonError(f"{where}'answer': {item.answer} is not the derivative the engine finds "
+                          f"({math_text(exercise.answer, unicode=False)})")
     return exercise
 
 

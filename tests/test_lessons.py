@@ -307,3 +307,22 @@ def test_a_preset_without_a_single_tree_is_a_lesson_error(tmp_path: Path) -> Non
     result = run(["--dir", str(tmp_path), "mine"], tmp_path / "home")
     assert result.returncode == 2
     assert result.stderr.startswith(f"derive: {tmp_path / 'mine.toml'}: item 1: the named derivation '{other}'")
+
+
+@pytest.mark.parametrize(("answer", "problem"), [
+    ("3x +", "'answer': column 5: expected a number"),
+    ("3x", "'answer': 3x is not the derivative the engine finds (2*x)"),
+])
+def test_a_lesson_whose_answer_is_unusable_or_wrong_is_refused_in_one_line(tmp_path, answer, problem):
+    folder = tmp_path / "course"
+    folder.mkdir()
+    (folder / "one.toml").write_text(
+        'title = "One"\norder = 1\nsummary = "s"\n\n[[items]]\ntype = "exercise"\n'
+        f'question = "What is d/dx x^2?"\nexpression = "x^2"\nanswer = "{answer}"\n'
+        'hints = ["a", "b", "c", "d"]\n', encoding="utf-8")
+    result = run(["one", "--dir", str(folder)], tmp_path / "home")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"derive: {folder / 'one.toml'}: item 1: ")
+    assert problem in lines[0]
