@@ -18,6 +18,7 @@ from sympy.core.function import Application, AppliedUndef
 from derivtutor.algebra import teacher_form
 from derivtutor.derivation import Derivation
 from derivtutor.functions import sigmoid
+from derivtutor.limits import tree_size
 from derivtutor.rules import (
     ELEMENTARY_FUNCTIONS,
     AbsRule,
@@ -73,7 +74,7 @@ def derive(expr: sympy.Expr, var: sympy.Symbol, *, name: str = "f", title: str |
     """Build, verify and tidy the derivation of d(expr)/d(var). Raises UnsupportedExpression, VerificationError."""
     names = LayerNames(expr)
     root = build_step(expr, var, names, top_name=names.top_name(name))
-    if not _larger_than(expr, WHOLE_DIFF_NODES):
+    if tree_size(expr, WHOLE_DIFF_NODES) is not None:
         # Small (every course expression): sympy.diff of the root first, then of every node. SymPy's cache
         # already holds most of the nodes' derivatives, and the root is checked independently of the tree.
         reference = sympy.diff(expr, var)
@@ -91,18 +92,6 @@ def root_name(root: Step, preferred: str) -> str:
 
 
 WHOLE_DIFF_NODES = 30  # up to this many tree nodes, every node is checked against sympy.diff of the node
-
-
-def _larger_than(expr: sympy.Expr, limit: int) -> bool:
-    """Whether the expression tree has more than `limit` nodes; stops counting there (so it costs O(limit))."""
-    count, stack = 0, [expr]  # iterative: preorder_traversal's nested generators cost O(depth) per node
-    while stack:
-        node = stack.pop()
-        count += 1
-        if count > limit:
-            return True
-        stack.extend(node.args)
-    return False
 
 
 def verify_tree(root: Step, whole: bool = False) -> bool:

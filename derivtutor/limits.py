@@ -56,3 +56,18 @@ def time_limit(seconds: float) -> Iterator[object]:
         signal.signal(signal.SIGALRM, previous)
         if remaining:  # an outer limit was running: give it back the time it has left (at least a tick)
             signal.setitimer(signal.ITIMER_REAL, max(remaining - (time.monotonic() - started), 1e-3))
+
+
+def tree_size(expr: object, limit: int) -> int | None:
+    """The number of nodes of a SymPy expression tree, or None once it passes `limit` (so it costs O(limit)).
+
+    Iterative: SymPy's preorder_traversal nests generators and costs O(depth) per node on deep trees.
+    """
+    count, stack = 0, [expr]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > limit:
+            return None
+        stack.extend(node.args)
+    return count

@@ -85,11 +85,10 @@ def build(target: str, wrt: str | None = None) -> object:
 
 def _check_size(expr: object, limit: int, why: str) -> None:
     """Refuse an expression with more than `limit` tree nodes, counting only up to the limit (cheap)."""
-    import sympy
+    from derivtutor.limits import tree_size
 
-    for count, _ in enumerate(sympy.preorder_traversal(expr), start=1):
-        if count > limit:
-            raise InputError(TOO_BIG.format(why=" (" + why.format(limit=limit) + ")"))
+    if tree_size(expr, limit) is None:
+        raise InputError(TOO_BIG.format(why=" (" + why.format(limit=limit) + ")"))
 
 
 DEEP_STACK_BYTES = 512 * 1024 * 1024  # virtual: only the pages a deep expression touches are used

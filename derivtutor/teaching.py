@@ -219,6 +219,7 @@ NOTES.update({
                     "one quantity changes when the one before it changes; going through the links, the rates "
                     "multiply.",
     "bp_factor_see": "every step: derive {preset}",
+    "bp_factors_below": "Each factor is its own checked derivation, shown in full below.",
     "bp_factor_brief": "Each factor is its own checked derivation; run with --detail full to see them all here.",
     "bp_a_is_sigma": "{a} = σ({net}), so σ({net}) · (1 − σ({net})) is {a} · (1 − {a}).",
     "bp_net_factor": "The terms for the other inputs and the bias do not contain {w}, so they give 0 (see "

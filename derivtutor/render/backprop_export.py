@@ -32,42 +32,24 @@ from derivtutor.render.latex import (
     name_latex,
     note_math_mode,
     note_text_mode,
+    rules_list,
     rules_used,
     text_segments,
 )
 from derivtutor.render.mathtext import math_text, name_text
-from derivtutor.teaching import ALGEBRA_MOVES, NOTES, RULES
+from derivtutor.teaching import ALGEBRA_MOVES, NOTES
 
 Built = Explained | ChainOfDerivations
 
-# Symbols of the backprop notes that the shared sentence splitter leaves as text.
-_EXTRA = {"Σ": r"\sum", "ŷ": r"\hat{y}"}
 CHECK = r"\checkmark"
 
 
 # -- words and maths -------------------------------------------------------------------------------------------
-def segments(text: str) -> Note:
-    """A Unicode teaching sentence split into text and maths, with Σ and ŷ turned into maths too."""
-    out: list[Segment] = []
-    buffer = ""
-    for ch in text:
-        if ch in _EXTRA:
-            if buffer:
-                out.extend(text_segments(buffer))
-                buffer = ""
-            out.append(Math(_EXTRA[ch]))
-        else:
-            buffer += ch
-    if buffer:
-        out.extend(text_segments(buffer))
-    return tuple(out)
-
-
 def note(key: str, names: dict[str, str]) -> Note:
     """NOTES[key] with its {placeholders} filled by the symbol names, as LaTeX maths."""
     out: list[Segment] = []
     for literal, field_name, _, _ in string.Formatter().parse(NOTES[key]):
-        out.extend(segments(literal))
+        out.extend(text_segments(literal))
         if field_name is not None:
             out.append(Math(name_latex(names[field_name])))
     return tuple(out)
@@ -164,7 +146,7 @@ def _factor_parts(f: Factor) -> list[Part]:
     parts: list[Part] = [
         Heading((Math(f"{d(f.top, f.var)} = {m(f.general)}"),)),
         Equation(rf"\frac{{d}}{{d{latex_expr(dv.var)}}}\left[{latex_expr(dv.expr)}\right] = {final}",
-                 False, segments(NOTES["bp_factor_see"].format(preset=f.preset))),
+                 False, text_segments(NOTES["bp_factor_see"].format(preset=f.preset))),
     ]
     if f.note:
         parts.append(Para(note(f.note, names)))
@@ -185,7 +167,7 @@ def _chain_parts(c: ChainOfDerivations) -> list[Part]:
     else:
         product = outer
     parts.append(Equation(f"{d(c.top, c.var)} = {product}"))
-    parts.append(Para(segments("Each factor is its own checked derivation, shown in full below.")))
+    parts.append(Para(text_segments(NOTES["bp_factors_below"])))
     if c.path_factors:
         parts += [Heading(("Along one path, through output unit ", Math(name_latex(c.sum_index or "k")))),
                   Para(note("bp_hidden_path_factors", c.names))]
@@ -203,7 +185,7 @@ def _chain_parts(c: ChainOfDerivations) -> list[Part]:
     parts += [Heading(("The weight update",)), Para(note("bp_update", c.names)),
               Equation(rf"\Delta {name_latex(c.var)} = -\eta \cdot {d(c.top, c.var)} = {m(c.update)}")]
     sizes = ", ".join("-".join(str(n) for n in size) for size in c.check.sizes)
-    summary = segments(NOTES["bp_checked_network"].format(sizes=sizes, count=c.check.weights))
+    summary = text_segments(NOTES["bp_checked_network"].format(sizes=sizes, count=c.check.weights))
     parts.append(Para(summary + ((Math(CHECK),) if c.check.verified else ())))
     return parts
 
@@ -255,15 +237,15 @@ def _latex_equation(eq: Equation) -> str:
 def _latex_rewrites(r: Rewrites, detail: str) -> str:
     rows = [f"  & {m(r.start)}"]
     for rw in r.rewrites:
-        label: list[Segment] = list(segments(ALGEBRA_MOVES[rw.move].name))
+        label: list[Segment] = list(text_segments(ALGEBRA_MOVES[rw.move].name))
         if rw.verified:
             label.append(Math(r"\ \checkmark"))
         rows.append(f"  &= {m(rw.after)} && {note_math_mode(tuple(label))}")
     lines = "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
     whys = [rw for rw in r.rewrites if detail != "brief" or rw.assumption]
     if whys:
-        items = "\n".join(f"  \\item {note_text_mode(segments(ALGEBRA_MOVES[rw.move].name))}: "
-                          f"{note_text_mode(segments(ALGEBRA_MOVES[rw.move].why))}" for rw in whys)
+        items = "\n".join(f"  \\item {note_text_mode(text_segments(ALGEBRA_MOVES[rw.move].name))}: "
+                          f"{note_text_mode(text_segments(ALGEBRA_MOVES[rw.move].why))}" for rw in whys)
         lines += "\n\\begin{itemize}\n" + items + "\n\\end{itemize}"
     return lines
 
@@ -286,16 +268,7 @@ def latex_body(built: Built, detail: str = "normal") -> str:
 
 
 def _latex_rules(built: Built) -> str:
-    items = []
-    for rule_id in _rules_used(built):
-        text = RULES[rule_id]
-        items.append(f"  \\item \\textbf{{{note_text_mode(segments(text.name))}}}: ${text.formula_latex}$. "
-                     f"{note_text_mode(segments(text.why))}")
-    for move in _moves_used(built):
-        text = ALGEBRA_MOVES[move]
-        items.append(f"  \\item \\textbf{{{note_text_mode(segments(text.name))}}}: "
-                     f"{note_text_mode(segments(text.why))}")
-    return "\\section*{Rules used}\n\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}\n"
+    return rules_list(list(_rules_used(built)), list(_moves_used(built)))
 
 
 def latex(built: Built, fragment: bool = False, detail: str = "normal") -> str:
@@ -304,7 +277,7 @@ def latex(built: Built, fragment: bool = False, detail: str = "normal") -> str:
     if fragment:
         return body
     return (PREAMBLE + "\\begin{document}\n"
-            + f"\\section*{{{note_text_mode(segments(title_of(built)))}}}\n"
+            + f"\\section*{{{note_text_mode(text_segments(title_of(built)))}}}\n"
             + r"A \checkmark{} means the step was checked against \texttt{sympy.diff}." + "\n\n"
             + body + "\n" + _latex_rules(built) + "\\end{document}\n")
 

@@ -139,6 +139,7 @@ _SYMBOLS = {
     "Δ": r"\Delta", "∂": r"\partial", "·": r"\cdot", "−": "-", "′": "'", "√": r"\surd", "≤": r"\le",
     "≥": r"\ge", "≠": r"\ne", "×": r"\times", "→": r"\to", "∞": r"\infty", "✓": r"\checkmark",
     "½": r"\tfrac{1}{2}", "¼": r"\tfrac{1}{4}", "¾": r"\tfrac{3}{4}",  # E = ½(t - o)² in the lessons
+    "Σ": r"\sum", "ŷ": r"\hat{y}",  # the backpropagation notes: Σₖ, ŷᵢ
 }
 _TEXT_PUNCTUATION = {"–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\ldots{}"}
 
@@ -481,14 +482,19 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 
 def rules_section(derivation: Derivation) -> str:
     """The rules and algebra moves used, each with its general formula and one-sentence why."""
+    return rules_list(rules_used(derivation), [move.move for move in derivation.algebra])
+
+
+def rules_list(rule_ids: list[str], moves: list[str]) -> str:
+    """A 'Rules used' section for these rule ids and algebra moves (any document: derivation or preset)."""
+    words = sentence_latex
     items = []
-    for rule_id in rules_used(derivation):
+    for rule_id in rule_ids:
         text = RULES[rule_id]
-        items.append(f"  \\item \\textbf{{{_escape_text(text.name)}}}: ${text.formula_latex}$. "
-                     f"{sentence_latex(text.why)}")
-    for move in derivation.algebra:
-        text = ALGEBRA_MOVES[move.move]
-        items.append(f"  \\item \\textbf{{{sentence_latex(text.name)}}}: {sentence_latex(text.why)}")
+        items.append(f"  \\item \\textbf{{{words(text.name)}}}: ${text.formula_latex}$. {words(text.why)}")
+    for move in moves:
+        text = ALGEBRA_MOVES[move]
+        items.append(f"  \\item \\textbf{{{words(text.name)}}}: {words(text.why)}")
     return "\\section*{Rules used}\n\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}\n"
 
 

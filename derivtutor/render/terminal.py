@@ -19,6 +19,7 @@ from rich.text import Text
 
 from derivtutor.derivation import Derivation
 from derivtutor.explain import step_notes
+from derivtutor.limits import tree_size
 from derivtutor.render.mathtext import SUPERSCRIPT, factors_text, math_text, name_text
 from derivtutor.rules import ChainRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, HEADINGS, NOTES, RULES
@@ -28,18 +29,6 @@ LONG = 300  # characters: beyond this, chain factors are written with layer name
 # An expression larger than GROWTH x the input (+ SLACK) tree nodes is summarised, not printed: the raw result of
 # a 200-deep chain or a 100-factor product has quadratically many symbols, and the printout must stay linear.
 GROWTH, SLACK = 8, 200
-
-
-def _nodes_over(expr: sympy.Expr, limit: int) -> int | None:
-    """The tree size of expr, or None once it passes `limit` (so counting costs at most O(limit))."""
-    count, stack = 0, [expr]  # iterative: preorder_traversal's nested generators cost O(depth) per node
-    while stack:
-        node = stack.pop()
-        count += 1
-        if count > limit:
-            return None
-        stack.extend(node.args)
-    return count
 
 
 def _summary(expr: sympy.Expr, unicode: bool) -> str:
@@ -77,7 +66,7 @@ class Style:
             return True
         budget = self.limit
         for expr in exprs:
-            used = _nodes_over(expr, budget)
+            used = tree_size(expr, budget)
             if used is None:
                 return False
             budget -= used
@@ -206,7 +195,7 @@ class TerminalRenderer:
     # -- the whole derivation -------------------------------------------------------------------------------
     def blocks(self, d: Derivation) -> list[Block]:
         s = self.style
-        size = _nodes_over(d.expr, 10**9) or 1
+        size = tree_size(d.expr, 10**9) or 1
         s.limit = GROWTH * size + SLACK
         fname = s.name(d.function_name)
         var = s.m(d.var)
