@@ -11,35 +11,52 @@ import sympy
 
 from derivtutor.derivation import Derivation
 from derivtutor.engine import derive as derive_expression
+from derivtutor.export import render_document
 from derivtutor.run import build, choose_variable
 
 
-class DerivationResult:
-    """A Derivation with its renderings: LaTeX, Markdown, JSON, plots, and Jupyter's rich display."""
+class Result:
+    """What derive() built, with its renderings: LaTeX, Markdown, JSON and Jupyter's rich display.
 
-    def __init__(self, derivation: Derivation) -> None:
-        self.derivation = derivation
+    `built` is a Derivation, or a backprop preset (an Explained derivation or a chain of derivations);
+    export.render_document picks the renderer, exactly as `derive TARGET --latex` does.
+    """
+
+    def __init__(self, built: object) -> None:
+        self.built = built
+
+    @property
+    def derivation(self) -> Derivation:
+        """The single verified tree (an explained preset's own derivation); a chain has none."""
+        inner = getattr(self.built, "derivation", self.built)
+        if not isinstance(inner, Derivation):
+            raise AttributeError("a chain of derivations has no single tree; see .built for its factors")
+        return inner
 
     def latex(self, fragment: bool = False, detail: str = "normal") -> str:
-        from derivtutor.render.latex import render_latex
-
-        return render_latex(self.derivation, fragment=fragment, detail=detail)
+        return render_document(self.built, "latex", fragment=fragment, detail=detail)
 
     def markdown(self, detail: str = "normal") -> str:
-        from derivtutor.render.markdown import render_markdown
-
-        return render_markdown(self.derivation, detail=detail)
+        return render_document(self.built, "markdown", detail=detail)
 
     def json(self, indent: int | None = 2) -> str:
-        from derivtutor.render.json import render_json
+        if isinstance(self.built, Derivation):
+            from derivtutor.render.json import render_json
 
-        return render_json(self.derivation, indent=indent)
+            return render_json(self.built, indent=indent)
+        from derivtutor.render.backprop_export import render_json as render_preset_json
+
+        return render_preset_json(self.built, indent=indent)
 
     def data(self) -> dict:
         """The JSON document as Python data."""
-        from derivtutor.render.json import derivation_data
+        if isinstance(self.built, Derivation):
+            from derivtutor.render.json import derivation_data
 
-        return derivation_data(self.derivation)
+            return derivation_data(self.built)
+        from derivtutor.render.backprop_export import data
+
+        return data(self.built)
 
     def svg(self) -> str:
         from derivtutor.render.plot import render_svg, sample
@@ -51,13 +68,19 @@ class DerivationResult:
 
         return render_text(sample(self.derivation), width=width)
 
-    def _repr_latex_(self) -> str:
+    def _repr_latex_(self) -> str | None:
+        if not isinstance(self.built, Derivation):
+            return None  # Jupyter then uses the Markdown
         from derivtutor.render.latex import mathjax_block
 
-        return mathjax_block(self.derivation)
+        return mathjax_block(self.built)
 
     def _repr_markdown_(self) -> str:
         return self.markdown()
+
+    @property
+    def verified(self) -> bool:
+        return bool(self.built.verified)
 
     @property
     def result(self) -> sympy.Expr:
@@ -68,59 +91,24 @@ class DerivationResult:
         return self.derivation.final
 
     def __repr__(self) -> str:
-        d = self.derivation
-        return f"<derivation d/d{d.var.name} {d.expr} = {d.final}{' (verified)' if d.verified else ''}>"
-
-
-class PresetResult:
-    """A backprop preset (an Explained derivation or a chain of derivations) with its document renderings."""
-
-    def __init__(self, built: object) -> None:
-        self.built = built
-
-    def latex(self, fragment: bool = False, detail: str = "normal") -> str:
-        from derivtutor.render.backprop_export import latex
-
-        return latex(self.built, fragment=fragment, detail=detail)
-
-    def markdown(self, detail: str = "normal") -> str:
-        from derivtutor.render.backprop_export import markdown
-
-        return markdown(self.built, detail=detail)
-
-    def json(self, indent: int | None = 2) -> str:
-        from derivtutor.render.backprop_export import render_json
-
-        return render_json(self.built, indent=indent)
-
-    def data(self) -> dict:
-        from derivtutor.render.backprop_export import data
-
-        return data(self.built)
-
-    def _repr_markdown_(self) -> str:
-        return self.markdown()
-
-    @property
-    def verified(self) -> bool:
-        return bool(self.built.verified)
-
-    def __repr__(self) -> str:
+        mark = " (verified)" if self.verified else ""
+        if isinstance(self.built, Derivation):
+            d = self.built
+            return f"<derivation d/d{d.var.name} {d.expr} = {d.final}{mark}>"
         from derivtutor.render.backprop_export import title_of
 
-        return f"<{type(self.built).__name__} {title_of(self.built)}{' (verified)' if self.verified else ''}>"
+        return f"<{type(self.built).__name__} {title_of(self.built)}{mark}>"
 
 
-def derive(target: str | sympy.Expr, wrt: str | sympy.Symbol | None = None) -> DerivationResult | PresetResult:
+def derive(target: str | sympy.Expr, wrt: str | sympy.Symbol | None = None) -> Result:
     """Derive a preset, a text expression or a SymPy expression; every step is checked against sympy.diff.
 
-    A backprop preset (error, output-weight, ...) gives a PresetResult: the same latex/markdown/json methods
-    for the whole preset with its notes.
+    A backprop preset (error, output-weight, ...) renders whole, with its notes and factors.
     """
     if isinstance(target, str):
         built = build(target.strip(), wrt)  # presets and typed text, exactly as the CLI does
-        return DerivationResult(built) if isinstance(built, Derivation) else PresetResult(built)
+        return Result(built)
     if not isinstance(target, sympy.Basic):
         raise TypeError(f"derive() takes a SymPy expression or a string, not {type(target).__name__}")
     name = wrt.name if isinstance(wrt, sympy.Symbol) else wrt
-    return DerivationResult(derive_expression(target, choose_variable(target, name)))
+    return Result(derive_expression(target, choose_variable(target, name)))

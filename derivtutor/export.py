@@ -109,51 +109,52 @@ def write_plot(derivation: Derivation, path: str, stdout: TextIO | None = None, 
         raise ExportError(f"cannot write {path}: a plot file must end in .svg or .png (or use --plot - for text)")
 
 
-def write_all(derivation: object, latex: str | None = None, fragment: bool = False,
-              markdown: str | None = None, json: str | None = None, plot: str | None = None,
-              detail: str = "normal", stdout: TextIO | None = None) -> None:
-    """Every requested export of any built object; raises ExportError at the first one that fails.
+def render_document(built: object, kind: str, fragment: bool = False, detail: str = "normal") -> str:
+    """One document ('latex', 'markdown' or 'json') of anything a preset or an expression builds.
 
     A Derivation goes to the single-derivation renderers; a backprop preset (Explained or a chain of
     derivations) to render/backprop_export.py, which writes the whole preset and reuses them inside.
     """
-    if not isinstance(derivation, Derivation):
-        _write_built(derivation, latex, fragment, markdown, json, plot, detail, stdout)
-        return
-    if latex is not None:
-        from derivtutor.render.latex import render_latex
+    if isinstance(built, Derivation):
+        if kind == "latex":
+            from derivtutor.render.latex import render_latex
 
-        write_text(latex, render_latex(derivation, fragment=fragment, detail=detail), stdout)
-    if markdown is not None:
-        from derivtutor.render.markdown import render_markdown
+            return render_latex(built, fragment=fragment, detail=detail)
+        if kind == "markdown":
+            from derivtutor.render.markdown import render_markdown
 
-        write_text(markdown, render_markdown(derivation, detail=detail), stdout)
-    if json is not None:
+            return render_markdown(built, detail=detail)
         from derivtutor.render.json import render_json
 
-        write_text(json, render_json(derivation), stdout)
-    if plot is not None:
-        write_plot(derivation, plot, stdout)
-
-
-def _write_built(built: object, latex: str | None, fragment: bool, markdown: str | None, json: str | None,
-                 plot: str | None, detail: str, stdout: TextIO | None) -> None:
+        return render_json(built)
     from derivtutor.backprop import ChainOfDerivations, Explained
     from derivtutor.render import backprop_export
 
     if not isinstance(built, Explained | ChainOfDerivations):
         raise ExportError(f"nothing to export for a {type(built).__name__}")
+    if kind == "latex":
+        return backprop_export.latex(built, fragment=fragment, detail=detail)
+    if kind == "markdown":
+        return backprop_export.markdown(built, detail=detail)
+    return backprop_export.render_json(built)
+
+
+def write_all(derivation: object, latex: str | None = None, fragment: bool = False,
+              markdown: str | None = None, json: str | None = None, plot: str | None = None,
+              detail: str = "normal", stdout: TextIO | None = None) -> None:
+    """Every requested export of any built object; raises ExportError at the first one that fails."""
     if plot is not None:
-        if isinstance(built, ChainOfDerivations):
+        from derivtutor.backprop import ChainOfDerivations
+
+        if isinstance(derivation, ChainOfDerivations):
             raise ExportError("a chain of derivations has no single f to plot; plot a factor instead "
                               "(derive sigmoid --plot FILE.svg)")
-        write_plot(built.derivation, plot, stdout)
-    if latex is not None:
-        write_text(latex, backprop_export.latex(built, fragment=fragment, detail=detail), stdout)
-    if markdown is not None:
-        write_text(markdown, backprop_export.markdown(built, detail=detail), stdout)
-    if json is not None:
-        write_text(json, backprop_export.render_json(built), stdout)
+    documents = {"latex": latex, "markdown": markdown, "json": json}
+    for kind, path in documents.items():
+        if path is not None:
+            write_text(path, render_document(derivation, kind, fragment=fragment, detail=detail), stdout)
+    if plot is not None:
+        write_plot(getattr(derivation, "derivation", derivation), plot, stdout)
 
 
 def run_exports(derivation: object, exports: Exports, stdout: TextIO | None = None) -> int:
