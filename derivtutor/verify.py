@@ -16,6 +16,7 @@ from sympy.core.sympify import _sympify as strict_expr  # refuses strings: nothi
 
 from derivtutor.functions import as_exponentials
 from derivtutor.limits import TimeLimitExceeded, time_limit
+from derivtutor.numeric import differ, real_value
 
 POINTS = 5
 DIGITS = 30
@@ -106,9 +107,29 @@ def _differ(va: sympy.Expr, vb: sympy.Expr) -> bool:
     return bool(abs(va - vb) > _TOLERANCE * scale)
 
 
+def _agree_at(given: tuple[sympy.Expr, sympy.Expr], point: dict, concrete: list[sympy.Expr]) -> bool | None:
+    """True or False where both sides have comparable values at this point; None where it says nothing."""
+    fast_a, fast_b = real_value(given[0], point), real_value(given[1], point)
+    if fast_a is not None and fast_b is not None and not differ(fast_a, fast_b):
+        return True  # the everyday case: both real, finite and equal to 30 digits
+    if not concrete:  # made once, only when some point needs SymPy's own evaluation
+        concrete.extend(_concrete(side) for side in given)
+    a, b = concrete
+    va, vb = _quick_value(a, point), _quick_value(b, point)
+    if va is not None and vb is not None and _differ(va, vb):
+        va, vb = _value(a, point), _value(b, point)  # confirm with evalf's guaranteed digits
+    if va is None or vb is None:  # (None comes from evalf itself: see _quick_value)
+        undefined_side = a if va is None else b
+        if (va is None) != (vb is None) and not _leaves_the_reals(undefined_side, point):
+            return False  # one side is a number where the other is undefined, for no good reason
+        return None  # both undefined, or one side passes through non-real numbers here (|√x| at x < 0)
+    return not _differ(va, vb)
+
+
 def numerically_equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
-    a, b = _concrete(strict_expr(a)), _concrete(strict_expr(b))
-    symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
+    given = strict_expr(a), strict_expr(b)
+    concrete: list[sympy.Expr] = []
+    symbols = sorted(given[0].free_symbols | given[1].free_symbols, key=lambda s: s.name)
     rng = random.Random(20261128)
     compared = 0
     # Mixed signs first; then positive points only, for functions (ln, sqrt, ...) undefined for negatives;
@@ -117,19 +138,13 @@ def numerically_equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
     tries = (_points(symbols, rng, (1, 1, -1)) + _points(symbols, rng, (1,)) + _points(symbols, rng, (1,), 0.9)
              + _points(symbols, rng, (1,), 20.0))
     for point in tries:
-        va, vb = _quick_value(a, point), _quick_value(b, point)
-        if va is not None and vb is not None and _differ(va, vb):
-            va, vb = _value(a, point), _value(b, point)  # confirm with evalf's guaranteed digits
-        if va is None or vb is None:  # (None comes from evalf itself: see _quick_value)
-            undefined_side = a if va is None else b
-            if (va is None) != (vb is None) and not _leaves_the_reals(undefined_side, point):
-                return False  # one side is a number where the other is undefined, for no good reason
-            continue  # both undefined, or one side passes through non-real numbers here (|√x| at x < 0)
-        if _differ(va, vb):
+        agree = _agree_at(given, point, concrete)
+        if agree is False:
             return False
-        compared += 1
-        if compared >= POINTS:
-            break
+        if agree:
+            compared += 1
+            if compared >= POINTS:
+                break
     return True if compared >= 2 else None
 
 
