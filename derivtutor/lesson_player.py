@@ -277,6 +277,9 @@ def run_lesson_command(name: str | None, resume: bool = False, reset: bool = Fal
 
 
 def play(lesson: Lesson, store: progress.Progress, default: bool) -> int:
+    from derivtutor.entry import import_sympy_without_collecting
+
+    import_sympy_without_collecting()  # the screens are derivations
     from derivtutor.render.terminal import make_console, supports_unicode
 
     console = make_console()

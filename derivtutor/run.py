@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from derivtutor.entry import say
+from derivtutor.entry import import_sympy_without_collecting, say
 from derivtutor.preset_index import PRESET_SUMMARIES
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
@@ -134,6 +134,7 @@ def in_deep_thread(work: Callable[[], T], seconds: float) -> T:
 
 def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", exports: object = None) -> int:
     """Derive and print; with `exports` (an export.Exports) also write the requested files first."""
+    import_sympy_without_collecting()
     from derivtutor.engine import UnsupportedExpression
     from derivtutor.limits import TimeLimitExceeded
     from derivtutor.render.backprop_terminal import print_built

@@ -151,3 +151,25 @@ def test_answer_check_stays_fast_on_hostile_input() -> None:
         start = time.perf_counter()
         assert equal(a, b) is False
         assert time.perf_counter() - start < 2.5
+
+
+GC_PROBE = """
+import gc, sys
+sys.argv = ["derive", "sigmoid"]
+from derivtutor.entry import main
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+sys.stderr.write(f"CODE={code} ENABLED={gc.isenabled()} FROZEN={gc.get_freeze_count()}\\n")
+"""
+
+
+def test_derive_imports_sympy_with_the_collector_paused_then_turns_it_back_on() -> None:
+    """The start-up saving (bench: ~90 ms of `derive sigmoid`) must not leave the cycle collector off."""
+    res = subprocess.run([sys.executable, "-c", GC_PROBE], capture_output=True, text=True, env=ENV, cwd=ROOT,
+                         timeout=60)
+    code, enabled, frozen = (part.split("=")[1] for part in res.stderr.strip().splitlines()[-1].split())
+    assert (code, enabled) == ("0", "True")
+    assert int(frozen) > 50_000  # SymPy's objects were frozen: later collections skip them
+    assert "Answer: df/dx = σ(x) · (1 - σ(x))" in res.stdout
