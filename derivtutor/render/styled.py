@@ -234,8 +234,9 @@ def render_blocks(blocks: list[Block], width: int, colour: bool) -> str:
         out += _lines(block.title, width, 0, None, colour)
         for indent, text in block.lines:
             longest = max((cell_len(line) for line in text.plain.splitlines()), default=0)
-            inner = min(longest, width - indent) if indent < width else width - indent
-            out += _lines(text, inner, indent, max(inner, 0) if colour else None, colour)
+            inner = min(longest, width - indent)
+            if inner >= 1:  # rich prints nothing for an empty line, or one indented past the width
+                out += _lines(text, inner, indent, inner if colour else None, colour)
     if colour:
         return "\n".join(out) + "\n"
     return "\n".join(line.rstrip() for line in "\n".join(out).splitlines()) + "\n"
