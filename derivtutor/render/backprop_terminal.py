@@ -8,16 +8,28 @@ the blocks around it: the learner's question answered, the chain written out, th
 from __future__ import annotations
 
 import re
+import sys
+from typing import TYPE_CHECKING
 
 import sympy
-from rich.console import Console, Group
-from rich.text import Text
 
-from derivtutor.backprop import ChainOfDerivations, Explained, Factor, Rewrite
 from derivtutor.derivation import Derivation
 from derivtutor.render.mathtext import SUBSCRIPT, factors_text
-from derivtutor.render.terminal import Block, Style, TerminalRenderer, make_console, print_derivation, supports_unicode
+from derivtutor.render.styled import Block, Text, write_blocks
+from derivtutor.render.terminal import (
+    Style,
+    TerminalRenderer,
+    blocks_renderable,
+    print_derivation,
+    print_renderable,
+    supports_unicode,
+)
 from derivtutor.teaching import ALGEBRA_MOVES, NOTES
+
+if TYPE_CHECKING:  # derivtutor.backprop is imported only when a backprop preset is printed (it costs ~5 ms)
+    from rich.console import Console, Group
+
+    from derivtutor.backprop import ChainOfDerivations, Explained, Factor, Rewrite
 
 _LOWERED = {v: k for k, v in SUBSCRIPT.items()}
 _SUBSCRIPT_RUN = re.compile("[" + "".join(_LOWERED) + "]+")
@@ -186,20 +198,28 @@ class BackpropRenderer:
         return block
 
     # -- any built object -----------------------------------------------------------------------------------
+    def blocks(self, built: Explained | ChainOfDerivations) -> list[Block]:
+        from derivtutor.backprop import Explained
+
+        return self.explained_blocks(built) if isinstance(built, Explained) else self.chain_blocks(built)
+
     def renderable(self, built: Explained | ChainOfDerivations) -> Group:
-        blocks = self.explained_blocks(built) if isinstance(built, Explained) else self.chain_blocks(built)
-        parts = []
-        for block in blocks:
-            parts += [block.renderable(), Text("")]
-        return Group(*parts[:-1])
+        """As one rich renderable (imports rich; printing does not need it)."""
+        return blocks_renderable(self.blocks(built))
 
 
-def print_built(built: object, detail: str = "normal", console: Console | None = None) -> None:
+def print_built(built: object, detail: str = "normal", console: Console | None = None,
+                stream: object = None) -> None:
     """Print whatever a preset built: a Derivation, an Explained derivation or a chain of derivations."""
     if isinstance(built, Derivation):
-        print_derivation(built, detail, console)
+        print_derivation(built, detail, console, stream)
         return
-    if not isinstance(built, Explained | ChainOfDerivations):
+    # Only a backprop preset builds the other two, and then derivtutor.backprop is already loaded.
+    backprop = sys.modules.get("derivtutor.backprop")
+    if backprop is None or not isinstance(built, backprop.Explained | backprop.ChainOfDerivations):
         raise TypeError(f"no terminal renderer for {type(built).__name__}")
-    console = console or make_console()
-    console.print(BackpropRenderer(detail, supports_unicode(console.file)).renderable(built))
+    if console is not None:
+        print_renderable(BackpropRenderer(detail, supports_unicode(console.file)).renderable(built), console)
+        return
+    stream = stream or sys.stdout
+    write_blocks(BackpropRenderer(detail, supports_unicode(stream)).blocks(built), stream)

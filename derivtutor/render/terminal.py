@@ -10,19 +10,24 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sympy
-from rich.console import Console, Group
-from rich.padding import Padding
-from rich.text import Text
 
 from derivtutor.derivation import Derivation
 from derivtutor.explain import step_notes
 from derivtutor.limits import tree_size
 from derivtutor.render.mathtext import SUPERSCRIPT, factors_text, math_text, name_text
+from derivtutor.render.styled import Block, Text, write_blocks
 from derivtutor.rules import ChainRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, HEADINGS, NOTES, RULES
+
+if TYPE_CHECKING:
+    from rich.console import Console, Group
+
+__all__ = ["Block", "Style", "TerminalRenderer", "Text", "make_console", "print_derivation", "print_renderable",
+           "supports_unicode"]
 
 DETAILS = ("brief", "normal", "full")
 LONG = 300  # characters: beyond this, chain factors are written with layer names instead of reprinted
@@ -97,20 +102,6 @@ def ascii_words(text: str) -> str:
 
     text = _RAISED_RUN.sub(lower, text)
     return text.encode("ascii", "replace").decode("ascii")
-
-
-@dataclass
-class Block:
-    """One section of the explanation: a title line and indented lines (each a rich Text)."""
-
-    title: Text
-    lines: list[tuple[int, Text]] = field(default_factory=list)
-
-    def add(self, indent: int, text: Text | str, style: str = "") -> None:
-        self.lines.append((indent, text if isinstance(text, Text) else Text(text, style=style)))
-
-    def renderable(self) -> Group:
-        return Group(self.title, *(Padding(t, (0, 0, 0, i), expand=False) for i, t in self.lines))
 
 
 def _d(style: Style, top: str, var: str) -> str:
@@ -318,14 +309,25 @@ class TerminalRenderer:
         return Block(title)
 
     def renderable(self, d: Derivation) -> Group:
-        parts = []
-        for block in self.blocks(d):
-            parts += [block.renderable(), Text("")]
-        return Group(*parts[:-1])
+        """The whole derivation as one rich renderable (imports rich; printing does not need it)."""
+        return blocks_renderable(self.blocks(d))
+
+
+def blocks_renderable(blocks: list[Block]) -> Group:
+    """Blocks as a rich Group with a blank line between them: what write_blocks prints, for rich users."""
+    from rich.console import Group
+    from rich.text import Text as RichText
+
+    parts: list = []
+    for block in blocks:
+        parts += [block.renderable(), RichText("")]
+    return Group(*parts[:-1])
 
 
 def make_console(file: object = None) -> Console:
     """Colour only on a terminal and without NO_COLOR; the width is the terminal's (or COLUMNS)."""
+    from rich.console import Console
+
     stream = file or sys.stdout
     color = stream.isatty() and not os.environ.get("NO_COLOR")
     return Console(file=stream, highlight=False, no_color=not color, force_terminal=color or None,
@@ -350,6 +352,11 @@ def print_renderable(renderable: object, console: Console | None = None) -> None
         console.print(renderable)
 
 
-def print_derivation(d: Derivation, detail: str = "normal", console: Console | None = None) -> None:
-    console = console or make_console()
-    print_renderable(TerminalRenderer(detail, supports_unicode(console.file)).renderable(d), console)
+def print_derivation(d: Derivation, detail: str = "normal", console: Console | None = None,
+                     stream: object = None) -> None:
+    """Print to `stream` (standard output) without rich; through `console` when one is given."""
+    if console is not None:
+        print_renderable(TerminalRenderer(detail, supports_unicode(console.file)).renderable(d), console)
+        return
+    stream = stream or sys.stdout
+    write_blocks(TerminalRenderer(detail, supports_unicode(stream)).blocks(d), stream)
