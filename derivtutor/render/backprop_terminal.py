@@ -19,16 +19,12 @@ from derivtutor.render.styled import Block, Text, write_blocks
 from derivtutor.render.terminal import (
     Style,
     TerminalRenderer,
-    blocks_renderable,
     print_derivation,
-    print_renderable,
     supports_unicode,
 )
 from derivtutor.teaching import ALGEBRA_MOVES, NOTES
 
 if TYPE_CHECKING:  # derivtutor.backprop is imported only when a backprop preset is printed (it costs ~5 ms)
-    from rich.console import Console, Group
-
     from derivtutor.backprop import ChainOfDerivations, Explained, Factor, Rewrite
 
 _LOWERED = {v: k for k, v in SUBSCRIPT.items()}
@@ -203,23 +199,15 @@ class BackpropRenderer:
 
         return self.explained_blocks(built) if isinstance(built, Explained) else self.chain_blocks(built)
 
-    def renderable(self, built: Explained | ChainOfDerivations) -> Group:
-        """As one rich renderable (imports rich; printing does not need it)."""
-        return blocks_renderable(self.blocks(built))
 
-
-def print_built(built: object, detail: str = "normal", console: Console | None = None,
-                stream: object = None) -> None:
+def print_built(built: object, detail: str = "normal", stream: object = None) -> None:
     """Print whatever a preset built: a Derivation, an Explained derivation or a chain of derivations."""
     if isinstance(built, Derivation):
-        print_derivation(built, detail, console, stream)
+        print_derivation(built, detail, stream)
         return
     # Only a backprop preset builds the other two, and then derivtutor.backprop is already loaded.
     backprop = sys.modules.get("derivtutor.backprop")
     if backprop is None or not isinstance(built, backprop.Explained | backprop.ChainOfDerivations):
         raise TypeError(f"no terminal renderer for {type(built).__name__}")
-    if console is not None:
-        print_renderable(BackpropRenderer(detail, supports_unicode(console.file)).renderable(built), console)
-        return
     stream = stream or sys.stdout
     write_blocks(BackpropRenderer(detail, supports_unicode(stream)).blocks(built), stream)

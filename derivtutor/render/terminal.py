@@ -26,7 +26,7 @@ from derivtutor.teaching import ALGEBRA_MOVES, HEADINGS, NOTES, RULES
 if TYPE_CHECKING:
     from rich.console import Console, Group
 
-__all__ = ["Block", "Style", "TerminalRenderer", "Text", "make_console", "print_derivation", "print_renderable",
+__all__ = ["Block", "Style", "TerminalRenderer", "Text", "make_console", "print_derivation",
            "supports_unicode"]
 
 DETAILS = ("brief", "normal", "full")
@@ -308,10 +308,6 @@ class TerminalRenderer:
         title.append(final, style="bold green")
         return Block(title)
 
-    def renderable(self, d: Derivation) -> Group:
-        """The whole derivation as one rich renderable (imports rich; printing does not need it)."""
-        return blocks_renderable(self.blocks(d))
-
 
 def blocks_renderable(blocks: list[Block]) -> Group:
     """Blocks as a rich Group with a blank line between them: what write_blocks prints, for rich users."""
@@ -339,24 +335,7 @@ def supports_unicode(stream: object = None) -> bool:
     return encoding.lower().replace("-", "") in ("utf8", "utf_8") and not os.environ.get("DERIVTUTOR_ASCII")
 
 
-def print_renderable(renderable: object, console: Console | None = None) -> None:
-    """Print; without colour, also drop the trailing spaces rich pads wrapped lines with (clean when piped)."""
-    console = console or make_console()
-    if console.no_color:
-        with console.capture() as captured:
-            console.print(renderable)
-        text = "\n".join(line.rstrip() for line in captured.get().splitlines())
-        console.file.write(text + "\n")
-        console.file.flush()
-    else:
-        console.print(renderable)
-
-
-def print_derivation(d: Derivation, detail: str = "normal", console: Console | None = None,
-                     stream: object = None) -> None:
-    """Print to `stream` (standard output) without rich; through `console` when one is given."""
-    if console is not None:
-        print_renderable(TerminalRenderer(detail, supports_unicode(console.file)).renderable(d), console)
-        return
+def print_derivation(d: Derivation, detail: str = "normal", stream: object = None) -> None:
+    """Print to `stream` (standard output) without rich."""
     stream = stream or sys.stdout
     write_blocks(TerminalRenderer(detail, supports_unicode(stream)).blocks(d), stream)
