@@ -63,13 +63,13 @@ def choose_variable(expr: object, wrt: str | None) -> object:
 
 def build(target: str, wrt: str | None = None) -> object:
     """A preset's derivation, or the derivation of a typed expression."""
-    from derivtutor.engine import derive
-    from derivtutor.presets import PRESETS
-
-    if target in PRESETS:
+    if target in PRESET_SUMMARIES:
         if wrt is not None:
             raise InputError(f"'{target}' is a named derivation; --wrt only applies to expressions you type")
+        from derivtutor.presets import PRESETS  # the backprop presets' machinery: not needed for typed input
+
         return PRESETS[target].build()
+    from derivtutor.engine import derive
     from derivtutor.parsing import parse_expression
 
     suggestion = _preset_hint(target)

@@ -150,16 +150,20 @@ def test_a_terminal_gets_colour_and_the_same_words_as_a_pipe(target: str, column
     assert coloured == rich_output(blocks_of(target, "normal"), columns, colour=True)
 
 
-def test_derive_sigmoid_imports_no_rich() -> None:
+@pytest.mark.parametrize(("target", "heading", "unwanted"), [
+    ("sigmoid", "Find df/dx", ("rich",)),
+    ("x^2*sin(x)", "Find df/dx", ("rich", "derivtutor.presets", "derivtutor.backprop")),  # typed: no presets
+])
+def test_derive_imports_only_what_it_needs(target: str, heading: str, unwanted: tuple[str, ...]) -> None:
     probe = ("import sys, runpy\n"
-             "sys.argv = ['derive', 'sigmoid']\n"
+             f"sys.argv = ['derive', {target!r}]\n"
              "try:\n    runpy.run_module('derivtutor', run_name='__main__')\n"
              "except SystemExit:\n    pass\n"
-             "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] == 'rich'), file=sys.stderr)\n")
+             f"print('LOADED', sorted(m for m in sys.modules if m.startswith({unwanted!r})), file=sys.stderr)\n")
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60,
                             cwd=str(ROOT), encoding="utf-8")
-    assert "Find df/dx" in result.stdout
+    assert heading in result.stdout
     assert "LOADED []" in result.stderr, result.stderr
 
 

@@ -205,9 +205,9 @@ def print_built(built: object, detail: str = "normal", stream: object = None) ->
     if isinstance(built, Derivation):
         print_derivation(built, detail, stream)
         return
-    # Only a backprop preset builds the other two, and then derivtutor.backprop is already loaded.
-    backprop = sys.modules.get("derivtutor.backprop")
-    if backprop is None or not isinstance(built, backprop.Explained | backprop.ChainOfDerivations):
+    from derivtutor.backprop import ChainOfDerivations, Explained
+
+    if not isinstance(built, Explained | ChainOfDerivations):
         raise TypeError(f"no terminal renderer for {type(built).__name__}")
     stream = stream or sys.stdout
     write_blocks(BackpropRenderer(detail, supports_unicode(stream)).blocks(built), stream)
