@@ -38,6 +38,14 @@ TYPED = (
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+@pytest.fixture(autouse=True)
+def _rich_unaffected_by_the_callers_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """rich, the oracle, reads NO_COLOR, FORCE_COLOR and COLUMNS itself: the comparisons must not depend on the
+    environment the tests run in (CI and the newcomer check set NO_COLOR=1 COLUMNS=100)."""
+    for name in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TERM", "DERIVTUTOR_ASCII"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @cache
 def built(target: str) -> object:
     return build(target)
