@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from derivtutor.entry import DETAILS, EXIT_BAD_INPUT, print_presets, print_version
+from derivtutor.entry import DETAILS, EXIT_BAD_INPUT, import_sympy_without_collecting, print_presets, print_version
 
 DEFAULT_COMMAND = "expr"
 
@@ -115,6 +115,7 @@ def expr_command(
 ) -> None:
     if fragment and latex is None:
         raise fail("--fragment only makes sense with --latex FILE")
+    import_sympy_without_collecting()  # before export.py imports it the ordinary way (~100 ms slower)
     from derivtutor.export import Exports
     from derivtutor.run import run_derivation
 
@@ -168,6 +169,7 @@ def lesson_command(
             raise fail("a handout needs a lesson name: derive lesson NAME --latex FILE (derive lesson lists them)")
         if resume or reset:
             raise fail("--latex/--markdown write a handout; they do not go with --continue or --reset")
+        import_sympy_without_collecting()
         from derivtutor.render.lesson_handout import write_handouts
 
         raise typer.Exit(write_handouts(name, latex=latex, markdown=markdown, directory=directory))

@@ -1,9 +1,9 @@
 """The `derive` script's entry point: answer the everyday command lines before typer is even imported.
 
-typer (with pydantic behind it) costs a tenth of SymPy's import on every run. `derive --version`, `--list`,
-`derive lesson` and `derive TARGET [--wrt X] [--detail D]` are handled here directly; every other command
-line (help, subcommands, export options, mistakes) goes to the typer app in cli.py, which gives the usual
-messages. This module imports nothing heavy.
+typer (with pydantic behind it) costs a third of SymPy's import on every run. `derive --version`, `--list`,
+`derive lesson` and `derive TARGET [--wrt X] [--detail D] [--latex F] [--fragment] [--markdown F] [--json F]
+[--plot F]` are handled here directly; every other command line (help, subcommands, mistakes) goes to the
+typer app in cli.py, which gives the usual messages. This module imports nothing heavy.
 """
 
 from __future__ import annotations
@@ -50,28 +50,51 @@ FAST_COMMANDS = {
 }
 
 
+VALUE_OPTIONS = ("--wrt", "--detail", "--latex", "--markdown", "--json", "--plot")
+FLAG_OPTIONS = ("--fragment",)
+
+
 def fast_derivation(argv: list[str]) -> int | None:
-    """`derive TARGET [--wrt NAME] [--detail LEVEL]` run directly; None hands the command line to typer."""
+    """`derive TARGET [--wrt NAME] [--detail LEVEL] [exports]` run directly; None hands the command line to typer.
+
+    Anything unusual (an unknown or repeated option, a missing value, --fragment without --latex) goes to typer,
+    which gives its usual message.
+    """
     if not argv or argv[0].startswith("-") or argv[0] in SUBCOMMANDS:
         return None
-    options: dict[str, str] = {}
+    options: dict[str, str | bool] = {}
     rest = argv[1:]
     while rest:
         name, eq, value = rest[0].partition("=")
-        if name not in ("--wrt", "--detail") or name in options:
+        if name in options or name not in VALUE_OPTIONS + FLAG_OPTIONS:
             return None
+        if name in FLAG_OPTIONS:
+            if eq:
+                return None
+            options[name] = True
+            rest = rest[1:]
+            continue
         if not eq:
-            if len(rest) < 2:
+            if len(rest) < 2 or rest[1].startswith("--"):
                 return None
             value, rest = rest[1], rest[1:]
         options[name] = value
         rest = rest[1:]
-    detail = options.get("--detail", "normal")
-    if detail not in DETAILS:
+    detail = options.pop("--detail", "normal")
+    wrt = options.pop("--wrt", None)
+    if detail not in DETAILS or ("--fragment" in options and "--latex" not in options):
         return None
+    exports = None
+    if options:
+        import_sympy_without_collecting()  # before export.py imports it the ordinary way
+        from derivtutor.export import Exports
+
+        exports = Exports(latex=options.get("--latex"), fragment="--fragment" in options,
+                          markdown=options.get("--markdown"), json=options.get("--json"), plot=options.get("--plot"),
+                          detail=detail)
     from derivtutor.run import run_derivation
 
-    return run_derivation(argv[0], wrt=options.get("--wrt"), detail=detail)
+    return run_derivation(argv[0], wrt=wrt, detail=detail, exports=exports)
 
 
 def import_sympy_without_collecting() -> None:

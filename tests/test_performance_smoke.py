@@ -173,3 +173,34 @@ def test_derive_imports_sympy_with_the_collector_paused_then_turns_it_back_on() 
     assert (code, enabled) == ("0", "True")
     assert int(frozen) > 50_000  # SymPy's objects were frozen: later collections skip them
     assert "Answer: df/dx = σ(x) · (1 - σ(x))" in res.stdout
+
+
+@pytest.mark.parametrize("exports", [["--json", "-"], ["--markdown=-", "--detail", "brief"],
+                                     ["--latex", "-", "--fragment"], ["--plot", "text"]])
+def test_exports_on_the_fast_path_match_the_typer_path(exports: list[str]) -> None:
+    fast = run_cli("sigmoid", *exports)
+    typer_path = run_cli("expr", "sigmoid", *exports)
+    assert fast.returncode == typer_path.returncode == 0
+    assert fast.stdout == typer_path.stdout and len(fast.stdout) > 200
+
+
+def test_export_files_on_the_fast_path_without_typer(tmp_path: Path) -> None:
+    target = tmp_path / "sigmoid.tex"
+    res = subprocess.run([sys.executable, "-c", PROBE, "sigmoid", "--latex", str(target)], capture_output=True,
+                         text=True, env=ENV, cwd=ROOT, timeout=60)
+    assert res.stderr.strip().splitlines()[-1] == "LOADED=sympy"  # no typer, no pydantic, no rich
+    assert target.read_text(encoding="utf-8").startswith("\\documentclass")
+    assert "Answer: df/dx = σ(x) · (1 - σ(x))" in res.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["sigmoid", "--fragment"], "--fragment only makes sense with --latex FILE"),
+    (["sigmoid", "--latex"], "requires an argument"),
+    (["sigmoid", "--json", "-", "--json", "-"], ""),  # repeated: typer decides
+])
+def test_unusual_export_options_get_typers_messages(args: list[str], message: str) -> None:
+    res = run_cli(*args)
+    if message:
+        assert res.returncode == 2 and message in res.stderr
+    else:
+        assert res.returncode == run_cli("expr", *args).returncode
