@@ -245,6 +245,10 @@ class Player:
 def run_lesson_command(name: str | None, resume: bool = False, reset: bool = False,
                        directory: str | None = None) -> int:
     """What `derive lesson [NAME] [--continue] [--reset] [--dir DIR]` does; returns the exit code."""
+    if name is not None or resume:  # a lesson will be played: its screens are derivations
+        from derivtutor.entry import import_sympy_without_collecting
+
+        import_sympy_without_collecting()
     default = directory is None
     try:
         lessons = lesson_files.load_all(Path(directory) if directory else None)
@@ -277,9 +281,6 @@ def run_lesson_command(name: str | None, resume: bool = False, reset: bool = Fal
 
 
 def play(lesson: Lesson, store: progress.Progress, default: bool) -> int:
-    from derivtutor.entry import import_sympy_without_collecting
-
-    import_sympy_without_collecting()  # the screens are derivations
     from derivtutor.render.terminal import make_console, supports_unicode
 
     console = make_console()
