@@ -109,7 +109,7 @@ def real_value(expr: sympy.Basic, point: dict[sympy.Symbol, sympy.Float]) -> Num
         return None
 
 
-def differ(a: Number, b: Number, tolerance: float = 1e-20) -> bool:
-    """Whether two values disagree beyond rounding in the 30th digit (relative to their size, at least 1)."""
+def differ(a: Number | sympy.Expr, b: Number | sympy.Expr, tolerance: float = 1e-20) -> bool:
+    """Whether two values (mpmath or SymPy numbers) disagree beyond rounding: relative to their size, at least 1."""
     scale = max(abs(a), abs(b), 1)
     return bool(abs(a - b) > tolerance * scale)

@@ -16,12 +16,10 @@ from sympy.core.sympify import _sympify as strict_expr  # refuses strings: nothi
 
 from derivtutor.functions import as_exponentials
 from derivtutor.limits import TimeLimitExceeded, time_limit
-from derivtutor.numeric import differ, real_value
+from derivtutor.numeric import DIGITS, differ, real_value
 
 POINTS = 5
-DIGITS = 30
 DEFAULT_SECONDS = 2.0
-_TOLERANCE = sympy.Float("1e-20", DIGITS)
 
 
 class VerificationError(AssertionError):
@@ -102,11 +100,6 @@ def _leaves_the_reals(expr: sympy.Expr, point: dict, budget: int = 200) -> bool:
     return False
 
 
-def _differ(va: sympy.Expr, vb: sympy.Expr) -> bool:
-    scale = max(abs(va), abs(vb), 1)
-    return bool(abs(va - vb) > _TOLERANCE * scale)
-
-
 def _agree_at(given: tuple[sympy.Expr, sympy.Expr], point: dict, concrete: list[sympy.Expr]) -> bool | None:
     """True or False where both sides have comparable values at this point; None where it says nothing."""
     fast_a, fast_b = real_value(given[0], point), real_value(given[1], point)
@@ -116,14 +109,14 @@ def _agree_at(given: tuple[sympy.Expr, sympy.Expr], point: dict, concrete: list[
         concrete.extend(_concrete(side) for side in given)
     a, b = concrete
     va, vb = _quick_value(a, point), _quick_value(b, point)
-    if va is not None and vb is not None and _differ(va, vb):
+    if va is not None and vb is not None and differ(va, vb):
         va, vb = _value(a, point), _value(b, point)  # confirm with evalf's guaranteed digits
     if va is None or vb is None:  # (None comes from evalf itself: see _quick_value)
         undefined_side = a if va is None else b
         if (va is None) != (vb is None) and not _leaves_the_reals(undefined_side, point):
             return False  # one side is a number where the other is undefined, for no good reason
         return None  # both undefined, or one side passes through non-real numbers here (|√x| at x < 0)
-    return not _differ(va, vb)
+    return not differ(va, vb)
 
 
 def numerically_equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
