@@ -115,7 +115,6 @@ def expr_command(
 ) -> None:
     if fragment and latex is None:
         raise fail("--fragment only makes sense with --latex FILE")
-    import_sympy_without_collecting()  # before export.py imports it the ordinary way (~100 ms slower)
     from derivtutor.export import Exports
     from derivtutor.run import run_derivation
 

@@ -86,7 +86,6 @@ def fast_derivation(argv: list[str]) -> int | None:
         return None
     exports = None
     if options:
-        import_sympy_without_collecting()  # before export.py imports it the ordinary way
         from derivtutor.export import Exports
 
         exports = Exports(latex=options.get("--latex"), fragment="--fragment" in options,

@@ -12,9 +12,10 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from derivtutor.derivation import Derivation
+if TYPE_CHECKING:  # the module is read before SymPy is imported (entry.py's fast path): keep it light
+    from derivtutor.derivation import Derivation
 
 STDOUT = "-"
 TEXT_PLOT = ("-", "text")
@@ -115,6 +116,8 @@ def render_document(built: object, kind: str, fragment: bool = False, detail: st
     A Derivation goes to the single-derivation renderers; a backprop preset (Explained or a chain of
     derivations) to render/backprop_export.py, which writes the whole preset and reuses them inside.
     """
+    from derivtutor.derivation import Derivation
+
     if isinstance(built, Derivation):
         if kind == "latex":
             from derivtutor.render.latex import render_latex

@@ -155,7 +155,7 @@ def test_answer_check_stays_fast_on_hostile_input() -> None:
 
 GC_PROBE = """
 import gc, sys
-sys.argv = ["derive", "sigmoid"]
+sys.argv = ["derive", *sys.argv[1:]]
 from derivtutor.entry import main
 try:
     main()
@@ -165,14 +165,19 @@ sys.stderr.write(f"CODE={code} ENABLED={gc.isenabled()} FROZEN={gc.get_freeze_co
 """
 
 
-def test_derive_imports_sympy_with_the_collector_paused_then_turns_it_back_on() -> None:
+@pytest.mark.parametrize(("args", "shown"), [
+    (["sigmoid"], "Answer: df/dx = σ(x) · (1 - σ(x))"),
+    (["sigmoid", "--markdown", "-"], "σ(x)"),  # exports on the fast path
+    (["expr", "sigmoid", "--json", "-"], '"schema_version": 1'),  # the typer path
+])
+def test_derive_imports_sympy_with_the_collector_paused_then_turns_it_back_on(args: list[str], shown: str) -> None:
     """The start-up saving (bench: ~90 ms of `derive sigmoid`) must not leave the cycle collector off."""
-    res = subprocess.run([sys.executable, "-c", GC_PROBE], capture_output=True, text=True, env=ENV, cwd=ROOT,
+    res = subprocess.run([sys.executable, "-c", GC_PROBE, *args], capture_output=True, text=True, env=ENV, cwd=ROOT,
                          timeout=60)
     code, enabled, frozen = (part.split("=")[1] for part in res.stderr.strip().splitlines()[-1].split())
     assert (code, enabled) == ("0", "True")
     assert int(frozen) > 50_000  # SymPy's objects were frozen: later collections skip them
-    assert "Answer: df/dx = σ(x) · (1 - σ(x))" in res.stdout
+    assert shown in res.stdout
 
 
 @pytest.mark.parametrize("exports", [["--json", "-"], ["--markdown=-", "--detail", "brief"],
