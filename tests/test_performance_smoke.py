@@ -31,7 +31,7 @@ def run_cli(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
 
 
 PROBE = """
-import sys
+import gc, sys
 sys.argv = ["derive", *sys.argv[1:]]
 from derivtutor.entry import main
 try:
@@ -39,15 +39,24 @@ try:
 except SystemExit as exc:
     code = exc.code
 heavy = sorted(m for m in ("sympy", "pydantic", "rich", "typer") if m in sys.modules)
+sys.stderr.write(f"CODE={code} ENABLED={gc.isenabled()} FROZEN={gc.get_freeze_count()}\\n")
 sys.stderr.write("LOADED=" + ",".join(heavy) + "\\n")
 """
 
 
+def probe(*args: str) -> tuple[subprocess.CompletedProcess, dict[str, str]]:
+    """Run `derive ARGS` in a fresh interpreter; report what it loaded and how it left the cycle collector."""
+    res = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=ENV, cwd=ROOT,
+                         timeout=60)
+    collector, loaded = res.stderr.strip().splitlines()[-2:]
+    report = dict(part.split("=", 1) for part in collector.split())
+    report["LOADED"] = loaded
+    return res, report
+
+
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["-V"], ["--list"]])
 def test_answer_only_commands_never_import_sympy(args: list[str]) -> None:
-    res = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=ENV, cwd=ROOT,
-                         timeout=30)
-    loaded = res.stderr.strip().splitlines()[-1]
+    loaded = probe(*args)[1]["LOADED"]
     assert loaded.startswith("LOADED=")
     assert "sympy" not in loaded
     if args != ["--help"]:  # --help needs typer (and pydantic behind it); the others skip typer entirely
@@ -153,18 +162,6 @@ def test_answer_check_stays_fast_on_hostile_input() -> None:
         assert time.perf_counter() - start < 2.5
 
 
-GC_PROBE = """
-import gc, sys
-sys.argv = ["derive", *sys.argv[1:]]
-from derivtutor.entry import main
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
-sys.stderr.write(f"CODE={code} ENABLED={gc.isenabled()} FROZEN={gc.get_freeze_count()}\\n")
-"""
-
-
 @pytest.mark.parametrize(("args", "shown"), [
     (["sigmoid"], "Answer: df/dx = σ(x) · (1 - σ(x))"),
     (["sigmoid", "--markdown", "-"], "σ(x)"),  # exports on the fast path
@@ -172,9 +169,8 @@ sys.stderr.write(f"CODE={code} ENABLED={gc.isenabled()} FROZEN={gc.get_freeze_co
 ])
 def test_derive_imports_sympy_with_the_collector_paused_then_turns_it_back_on(args: list[str], shown: str) -> None:
     """The start-up saving (bench: ~90 ms of `derive sigmoid`) must not leave the cycle collector off."""
-    res = subprocess.run([sys.executable, "-c", GC_PROBE, *args], capture_output=True, text=True, env=ENV, cwd=ROOT,
-                         timeout=60)
-    code, enabled, frozen = (part.split("=")[1] for part in res.stderr.strip().splitlines()[-1].split())
+    res, report = probe(*args)
+    code, enabled, frozen = report["CODE"], report["ENABLED"], report["FROZEN"]
     assert (code, enabled) == ("0", "True")
     assert int(frozen) > 50_000  # SymPy's objects were frozen: later collections skip them
     assert shown in res.stdout
@@ -191,9 +187,8 @@ def test_exports_on_the_fast_path_match_the_typer_path(exports: list[str]) -> No
 
 def test_export_files_on_the_fast_path_without_typer(tmp_path: Path) -> None:
     target = tmp_path / "sigmoid.tex"
-    res = subprocess.run([sys.executable, "-c", PROBE, "sigmoid", "--latex", str(target)], capture_output=True,
-                         text=True, env=ENV, cwd=ROOT, timeout=60)
-    assert res.stderr.strip().splitlines()[-1] == "LOADED=sympy"  # no typer, no pydantic, no rich
+    res, report = probe("sigmoid", "--latex", str(target))
+    assert report["LOADED"] == "LOADED=sympy"  # no typer, no pydantic, no rich
     assert target.read_text(encoding="utf-8").startswith("\\documentclass")
     assert "Answer: df/dx = σ(x) · (1 - σ(x))" in res.stdout
 
