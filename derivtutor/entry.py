@@ -12,16 +12,10 @@ import os
 import sys
 
 from derivtutor import __version__
+from derivtutor.startup import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, import_sympy_without_collecting, say  # noqa: F401
 
-EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 DETAILS = ("brief", "normal", "full")
 SUBCOMMANDS = ("expr", "lesson", "network")  # cli.py's commands; a test keeps the two in step
-
-
-def say(message: str = "", err: bool = False) -> None:
-    stream = sys.stderr if err else sys.stdout
-    stream.write(message + "\n")
-    stream.flush()
 
 
 def print_version() -> None:
@@ -94,26 +88,6 @@ def fast_derivation(argv: list[str]) -> int | None:
     from derivtutor.run import run_derivation
 
     return run_derivation(argv[0], wrt=wrt, detail=detail, exports=exports)
-
-
-def import_sympy_without_collecting() -> None:
-    """Import SymPy with Python's cycle collector paused, then freeze what was imported.
-
-    Importing SymPy creates a few hundred thousand long-lived objects; the collector, run after every few
-    hundred allocations, would walk them again and again for nothing (the import alone is ~7% slower), and
-    every later full collection while the derivation runs would walk them once more. Frozen, they are skipped:
-    `derive sigmoid` starts ~90 ms sooner (bench/README.md). The collector is on again afterwards.
-    """
-    if "sympy" in sys.modules:  # only at start-up: a long-lived process (tests, a notebook) is left alone
-        return
-    import gc
-
-    gc.disable()
-    try:
-        import sympy  # noqa: F401
-    finally:
-        gc.freeze()
-        gc.enable()
 
 
 def main() -> None:
