@@ -135,6 +135,9 @@ def network_command(
         typer.Option("--steps", min=0, max=1_000_000, metavar="N",
                      help="Also show the error after N steps of training."),
     ] = 0,
+    as_graph: Annotated[
+        bool, typer.Option("--graph", help="Show the network as a computational graph, forward and backward.")
+    ] = False,
 ) -> None:
     from derivtutor import network
     from derivtutor.render.network_tables import render_network
@@ -143,7 +146,36 @@ def network_command(
         settings = network.load_config(config) if config is not None else network.default_config()
     except network.ConfigError as exc:
         raise fail(str(exc)) from None
+    if as_graph:
+        import_sympy_without_collecting()
+        from derivtutor.graph import run_graph
+
+        raise typer.Exit(run_graph("", network=settings))
     render_network(network.work_example(settings, n_steps=steps))
+
+
+@app.command("graph", help="The chain rule as a computational graph: forward and backward pass in numbers, checked.")
+def graph_command(
+    expression: Annotated[
+        str, typer.Argument(help="An expression, or named steps separated by ';' or newlines: 'c = a*b; d = c + a'.")
+    ],
+    at: Annotated[
+        str | None, typer.Option("--at", metavar="NAME=VALUE,...", help="The point, e.g. --at x=0.5,y=2.")
+    ] = None,
+    plot: Annotated[
+        str | None, typer.Option("--plot", metavar="FILE", help="Draw the graph: FILE.svg or FILE.png (graphviz).")
+    ] = None,
+    latex: Annotated[
+        str | None, typer.Option("--latex", metavar="FILE", help="Write a LaTeX document ('-': standard output).")
+    ] = None,
+    json_file: Annotated[
+        str | None, typer.Option("--json", metavar="FILE", help="Write the graph as JSON data ('-': stdout).")
+    ] = None,
+) -> None:
+    import_sympy_without_collecting()
+    from derivtutor.graph import run_graph
+
+    raise typer.Exit(run_graph(expression, at=at, plot=plot, latex=latex, json_file=json_file))
 
 
 @app.command("lesson", help="Lessons with exercises: list them with your progress, or play one.")

@@ -255,3 +255,43 @@ NOTES.update({
                     "output it already computed.",
     "bp_softplus_note": "The slope of softplus ln(1 + eˣ) is exactly the sigmoid: softplus is a smooth ReLU.",
 })
+
+
+# -- `derive graph`: the chain rule as a computational graph ----------------------------------------------------
+# {placeholders} are filled in by render/graph_views.py, in Unicode or ASCII.
+GRAPH_TEXT: dict[str, str] = {
+    "title": "Computational graph of {output}",
+    "drawing_why": "One node per operation, as you wrote it; an arrow points to the nodes a node feeds. "
+                   "Inputs first, the output ({output}) last.",
+    "forward": "Forward pass",
+    "forward_why": "Compute each node from the nodes it reads, in order, starting from the inputs.",
+    "input": "input",
+    "local": "Local derivatives (one per edge)",
+    "local_why": "How fast a node changes when one node it reads changes, the others held still. Each comes from "
+                 "the rule named and is checked against sympy.diff.",
+    "backward": "Backward pass",
+    "backward_why": "Start at the output with gradient 1 and walk back. A node's gradient is, for each node it "
+                    "feeds, that node's gradient times the local derivative on the edge (multiply along a path), "
+                    "added up over the nodes it feeds (add where paths meet).",
+    "output_grad": "{output} is the output: ∂{output}/∂{output} = 1",
+    "one_path": "{node} feeds one node: {parent_grad} (at {parent}) × {local} (the edge) = {total}",
+    "fan_out": "{node} feeds {count} nodes, so its gradient is the sum of {count} paths: {terms} = {total}",
+    "through": "{value} (through {parent})",
+    "through_inside": "{value} (through {parent} in {step})",
+    "used_times": "{rule}; {child} is used {times} times",
+    "feeds_nothing": "{node} feeds nothing that reaches {output}: its gradient is 0",
+    "check": "Gradient check",
+    "check_why": "Each input's gradient from the backward pass, next to the symbolic derivative of the whole "
+                 "expression (sympy.diff) at the point, and next to a central finite difference: nudge the input "
+                 "by 1e-6 up and down and see how {output} moves, knowing nothing of derivatives.",
+    "agree": "All three agree for every input.",
+    "disagree": "They do not all agree (✗): the point may be at or near a corner of relu, |x|, max or min.",
+    "symbolic_long": "(see --json)",
+    "e_step": "e is the name of a step here, so after that step e means it, not Euler's number 2.718...",
+    "network_intro": "The classic 2-2-2 network as a graph: net = w·a + b, out = σ(net), "
+                     "E = 1/2 (t − out)² summed over the outputs. Its backward pass is backpropagation.",
+    "network_delta": "In the backward table's notation: δ_{unit} = ∂E/∂net_{unit} = {delta}, and "
+                     "∂E/∂{weight} = δ_{unit} · {source} = {grad}.",
+    "hidden_paths": "{unit} feeds {count} output units, so ∂E/∂out_{unit} is the sum of {count} paths "
+                    "δₖ·wⱼₖ: {terms} = {total}; times out_{unit}(1 − out_{unit}) it is δ_{unit}.",
+}
