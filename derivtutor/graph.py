@@ -534,15 +534,15 @@ def build_graph(source: str, at: dict[str, sympy.Expr] | None = None) -> Graph:
         trees = [_e_as_step(t) if i > defined["e"] else t for i, t in enumerate(trees)]
         notes.append("e_step")
     parsed = [(_evaluated(t), t) for t in trees]
-    for index, (evaluated, _) in enumerate(parsed):
-        for symbol in evaluated.free_symbols:
+    for index, (_, tree) in enumerate(parsed):
+        for symbol in tree.free_symbols:
             if symbol.name in defined and defined[symbol.name] >= index:
                 raise GraphError(f"step {index + 1} uses {symbol.name} before it is defined (step "
                                  f"{defined[symbol.name] + 1})")
     for name in at:
         if name in defined:
             raise GraphError(f"--at {name}: {name} is computed by the program, so it cannot be given a value")
-    used = set().union(*(e.free_symbols for e, _ in parsed))
+    used = set().union(*(t.free_symbols for _, t in parsed))  # as written: x - x still reads x
     free = sorted({s.name for s in used} - set(defined))
     for name in at:
         if name not in free:
@@ -565,11 +565,11 @@ def build_graph(source: str, at: dict[str, sympy.Expr] | None = None) -> Graph:
     expressions: dict[sympy.Symbol, sympy.Expr] = {}  # each step written out in the inputs
     for st, (evaluated, tree) in zip(statements, parsed, strict=True):
         name = st.name or output_name
-        if not evaluated.free_symbols:  # `a = -4`: an input with its value given in the program
+        if not tree.free_symbols:  # `a = -4`: an input with its value given in the program
             builder.input(name, step=name)
             given[name] = _const_value(evaluated, name)
             continue
-        builder.current_step = name
+        builder.current_step = name if len(statements) > 1 else None  # "v5 in net_o1" helps only in a program
         builder.operation(tree, name)
         written = evaluated.xreplace(expressions)
         if tree_size(written, MAX_SYMBOLIC_PARTS) is None:

@@ -347,6 +347,15 @@ def backprop(config: NetworkConfig, fwd: ForwardPass | None = None) -> Gradients
     return Gradients(deltas=deltas, weights=weight_grads, biases=bias_grads)
 
 
+def hidden_paths(config: NetworkConfig, grads: Gradients, layer: int, j: int) -> list[tuple[int, float]]:
+    """Unit j of a hidden `layer` feeds every unit k of the next layer: one path each, worth delta_k * w_jk.
+
+    Their sum is dE/da_j (the total derivative adds the paths); times a_j(1 - a_j) it is delta_j.
+    """
+    after = config.weights[layer]  # after[k][j]: from unit j of this layer to unit k of the next
+    return [(k, grads.deltas[layer + 1][k] * after[k][j]) for k in range(len(after))]
+
+
 def finite_differences(config: NetworkConfig, h: float = FINITE_DIFFERENCE_STEP) -> tuple[list[Matrix],
                                                                                             list[list[float]]]:
     """Estimate every dE/dw and dE/db by (E(w + h) - E(w - h)) / 2h, knowing nothing of the formulas."""

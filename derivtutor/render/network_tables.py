@@ -14,7 +14,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from derivtutor.network import WorkedExample
+from derivtutor.network import WorkedExample, hidden_paths
 
 SIGNIFICANT_DIGITS = 9
 
@@ -84,7 +84,27 @@ def delta_section(example: WorkedExample) -> Group:
            "Output: delta_k = -(t_k - a_k) a_k (1 - a_k). "
            "Hidden: delta_j = (sum_k delta_k w_jk) a_j (1 - a_j), because a hidden unit feeds every unit "
            "after it, and the paths add up.")
-    return _section("Backward pass", why, table)
+    return Group(_section("Backward pass", why, table), paths_section(example))
+
+
+def paths_section(example: WorkedExample) -> Group:
+    """Each hidden unit's delta built from its paths: delta_k * w_jk through every unit k it feeds, added up."""
+    table = _table("unit", "through", "delta_k * w_jk", "a_j (1 - a_j)", "delta_j")
+    deltas = example.gradients.deltas
+    outs = example.forward.outs
+    for layer in range(len(deltas) - 2, 0, -1):
+        for j, a in enumerate(outs[layer]):
+            unit = example.unit(layer, j)
+            paths = hidden_paths(example.config, example.gradients, layer, j)
+            for k, contribution in paths:
+                table.add_row(unit, example.unit(layer + 1, k), fmt(contribution), "", "")
+            table.add_row(unit, "sum: dE/da_j", fmt(sum(c for _, c in paths)), fmt(a * (1 - a)),
+                          fmt(deltas[layer][j]))
+            table.add_section()
+    why = ("A hidden unit feeds every unit after it, so its error signal comes back along every path: "
+           "delta_k * w_jk through each unit k. The paths add up to dE/da_j, and times a_j (1 - a_j) "
+           "that is delta_j. (derive network --graph shows the same as a computational graph.)")
+    return _section("Paths into the hidden units", why, table)
 
 
 def _shown_rows(example: WorkedExample) -> list:
