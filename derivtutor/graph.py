@@ -38,6 +38,8 @@ GRAPH_SECONDS = 10.0
 FINITE_DIFFERENCE_STEP = mpmath.mpf("1e-6")
 FINITE_DIFFERENCE_TOLERANCE = 1e-6
 """A finite difference agrees with the gradient when they differ by less than this, relative (at least 1)."""
+MAX_MAGNITUDE = 1e300
+"""Values, local derivatives and gradients beyond this are refused: they could not be shown or checked honestly."""
 EXACT_TOLERANCE = 1e-20
 """Backprop and the symbolic derivative are both computed in 30 digits: they must agree to 20."""
 DIGITS = 30
@@ -491,8 +493,15 @@ def _forward(nodes: list[Node], given: dict[str, Any], output_name: str) -> dict
         if value is None:
             raise GraphError(f"{node.name} = {node.texts['ascii']} has no real value at this point "
                              f"({_point_text(nodes, values, node.operands)})")
+        _bounded(value, f"the value of {node.name}")
         values[node.name] = value
     return values
+
+
+def _bounded(value: Any, what: str) -> None:
+    if abs(value) > MAX_MAGNITUDE:
+        raise GraphError(f"{what} is larger than {MAX_MAGNITUDE:g} at this point, too large to work with; "
+                         f"choose a smaller point")
 
 
 def _point_text(nodes: list[Node], values: dict[str, Any], names: list[str]) -> str:
@@ -600,6 +609,7 @@ def build_graph(source: str, at: dict[str, sympy.Expr] | None = None) -> Graph:
                 raise GraphError(f"the local derivative d{node.name}/d{child} = {local} has no value at this point "
                                  f"({_point_text(nodes, values, node.operands)}): {node.name} = "
                                  f"{node.texts['ascii']} has a corner or a pole there; choose another point")
+            _bounded(local_value, f"the local derivative d{node.name}/d{child}")
             edges.append(Edge(child=child, parent=node.name, local=local, rule_id=root.rule_id,
                               uses=node.uses[child], local_value=local_value))
 
@@ -630,6 +640,7 @@ def _backward(graph: Graph) -> None:
         for edge in outgoing:
             edge.contribution = graph.node(edge.parent).grad * edge.local_value
             total += edge.contribution
+        _bounded(total, f"the gradient of {node.name}")
         node.grad = total
     for edge in graph.edges:
         if edge.contribution is None:
