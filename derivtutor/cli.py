@@ -154,7 +154,8 @@ def network_command(
     render_network(network.work_example(settings, n_steps=steps))
 
 
-@app.command("graph", help="The chain rule as a computational graph: forward and backward pass in numbers, checked.")
+@app.command("graph", help="The chain rule as a computational graph: forward and backward pass in numbers, checked.",
+             context_settings={"ignore_unknown_options": True})  # `derive graph "-x*y"`: maths, not an option
 def graph_command(
     expression: Annotated[
         str, typer.Argument(help="An expression, or named steps separated by ';' or newlines: 'c = a*b; d = c + a'.")

@@ -372,3 +372,8 @@ def test_network_backward_table_prints_the_path_contributions() -> None:
     total = next(row for row in rows if row[1] == "sum:")
     assert float(total[3]) == pytest.approx(0.036350306, abs=5e-10)
     assert float(total[-1]) == pytest.approx(0.008771355, abs=5e-10)
+
+
+def test_an_expression_starting_with_a_minus_is_maths_not_an_option() -> None:
+    data = _json_graph("-x*y", "--at", "x=1,y=2")
+    assert {c["name"]: c["gradient"] for c in data["inputs"]} == {"x": -2, "y": -1}
