@@ -269,6 +269,7 @@ GRAPH_TEXT: dict[str, str] = {
     "local": "Local derivatives (one per edge)",
     "local_why": "How fast a node changes when one node it reads changes, the others held still. Each comes from "
                  "the rule named and is checked against sympy.diff.",
+    "rules_used": "The rules used on the edges:",
     "backward": "Backward pass",
     "backward_why": "Start at the output with gradient 1 and walk back. A node's gradient is, for each node it "
                     "feeds, that node's gradient times the local derivative on the edge (multiply along a path), "

@@ -377,3 +377,21 @@ def test_network_backward_table_prints_the_path_contributions() -> None:
 def test_an_expression_starting_with_a_minus_is_maths_not_an_option() -> None:
     data = _json_graph("-x*y", "--at", "x=1,y=2")
     assert {c["name"]: c["gradient"] for c in data["inputs"]} == {"x": -2, "y": -1}
+
+
+def test_every_formula_printed_reads_back_to_the_node_it_stands_for() -> None:
+    from derivtutor.functions import as_exponentials
+    from derivtutor.graph import network_program
+    from derivtutor.network import default_config
+    from derivtutor.parsing import parse_expression
+    from derivtutor.verify import equal
+
+    network, values = network_program(default_config())
+    cases = [("x^-1 + 2^x + |x| + e^(x*2) + log(x, 2) + sqrt(x) + max(x, 1) + softplus(x) - x/(1+2) + 1/2x "
+              "+ sin^2 x + arcsin(x/2) + tanh(-x)", {"x": sympy.Rational(1, 2)}), (network, values)]
+    for source, at in cases:
+        graph = build_graph(source, at)
+        for node in graph.nodes:
+            if node.kind == "operation":
+                back = parse_expression(node.texts["ascii"])
+                assert equal(as_exponentials(back), as_exponentials(node.expr)) is True, node.texts["ascii"]

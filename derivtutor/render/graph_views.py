@@ -27,13 +27,15 @@ def _style_key(style: OutputStyle) -> str:
 
 
 def _ascii(text: str, style: OutputStyle) -> str:
+    """The same sentence in plain ASCII when the terminal cannot show Unicode."""
     if style.unicode:
         return text
-    for uni, plain in (("∂", "d"), ("→", "->"), ("▶", ">"), ("─", "-"), ("×", "*"), ("·", "*"), ("−", "-"),
-                       ("σ", "sigma"), ("δ", "delta_"), ("ₖ", "_k"), ("ⱼ", "j"), ("²", "^2"), ("✓", "ok"),
-                       ("✗", "X"), ("…", "...")):
+    from derivtutor.render.terminal import ascii_words
+
+    for uni, plain in (("∂", "d"), ("→", "->"), ("▶", ">"), ("─", "-"), ("×", "*"), ("δ", "delta_"),
+                       ("ₖ", "_k"), ("ⱼ", "j"), ("✓", "ok"), ("✗", "X"), ("…", "...")):
         text = text.replace(uni, plain)
-    return text
+    return ascii_words(text)
 
 
 def _math(expr: Any, style: OutputStyle) -> str:
@@ -125,6 +127,19 @@ def _rule_name(edge: Edge) -> str:
     return name
 
 
+def _rules_used(graph: Graph, style: OutputStyle) -> list[Text]:
+    """Each rule the edges used, once: its formula and its one-sentence why."""
+    seen: list[str] = []
+    for edge in graph.edges:
+        if edge.rule_id not in seen:
+            seen.append(edge.rule_id)
+    lines = [Text(_ascii(GRAPH_TEXT["rules_used"], style))]
+    for rule_id in seen:
+        words = rule_text(rule_id)
+        lines.append(Text(_ascii(f"{words.name}: {words.formula}. {words.why}", style)))
+    return lines
+
+
 def graph_renderables(graph: Graph, style: OutputStyle) -> list[RenderableType]:
     key = _style_key(style)
     out = graph.output
@@ -146,7 +161,7 @@ def graph_renderables(graph: Graph, style: OutputStyle) -> list[RenderableType]:
     for edge in graph.edges:
         local.add_row(_d(edge.parent, edge.child, style), _math(edge.local, style), _rule_name(edge),
                       _number(edge.local_value, style))
-    sections.append(_section(GRAPH_TEXT["local"], GRAPH_TEXT["local_why"], style, local))
+    sections.append(_section(GRAPH_TEXT["local"], GRAPH_TEXT["local_why"], style, local, *_rules_used(graph, style)))
 
     backward = _table(style, "node", f"#{_d(out, 'node', style)}", "how")
     for node in reversed(graph.nodes):
