@@ -147,6 +147,8 @@ def network_command(
     except network.ConfigError as exc:
         raise fail(str(exc)) from None
     if as_graph:
+        if steps:
+            raise fail("--graph shows the network as it is, before any training; it does not go with --steps")
         import_sympy_without_collecting()
         from derivtutor.graph import run_graph
 

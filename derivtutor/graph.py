@@ -441,12 +441,12 @@ def _formula_text(tree: sympy.Expr, kind: str, args: list[str], style: str) -> s
     if kind == "mul":
         top = [_wrap(a, style) for t, a in zip(tree.args, args, strict=True) if not _is_division(t)]
         bottom = [_wrap(a, style) for t, a in zip(tree.args, args, strict=True) if _is_division(t)]
-        if len(top) > 1 and top[0] == "1" and bottom:
-            top = top[1:]
-        numerator = times.join(top) if top else "1"
         if style == "latex" and bottom:
-            return r"\frac{" + numerator + "}{" + r" \cdot ".join(bottom) + "}"
-        return numerator + "".join("/" + b for b in bottom)
+            return r"\frac{" + times.join(top) + "}{" + r" \cdot ".join(bottom) + "}"
+        written = ""  # in the written order, left to right: 1/2·v3 stays 1/2·v3
+        for t, a in zip(tree.args, args, strict=True):
+            written += ("/" if _is_division(t) else (times if written else "")) + _wrap(a, style)
+        return written
     if kind == "pow":
         base = _wrap(args[0], style)
         if style == "latex":
