@@ -154,8 +154,8 @@ class InputCheck:
     name: str
     grad: Any
     symbolic: sympy.Expr
-    symbolic_value: Any
-    finite_difference: Any
+    symbolic_value: Any  # None when SymPy's derivative has no value at the point
+    finite_difference: Any  # None when a nudged point has no value
     exact: bool
     close: bool
 
@@ -606,7 +606,8 @@ def build_graph(source: str, at: dict[str, sympy.Expr] | None = None) -> Graph:
             local = root.result
             local_value = _number(local, point)
             if local_value is None:
-                raise GraphError(f"the local derivative d{node.name}/d{child} = {local} has no value at this point "
+                raise GraphError(f"the local derivative d{node.name}/d{child} = {_plain(local)} has no value at "
+                                 f"this point "
                                  f"({_point_text(nodes, values, node.operands)}): {node.name} = "
                                  f"{node.texts['ascii']} has a corner or a pole there; choose another point")
             _bounded(local_value, f"the local derivative d{node.name}/d{child}")
@@ -618,6 +619,12 @@ def build_graph(source: str, at: dict[str, sympy.Expr] | None = None) -> Graph:
     _backward(graph)
     graph.checks = _check_inputs(graph, given)
     return graph
+
+
+def _plain(expr: sympy.Expr) -> str:
+    from derivtutor.render.mathtext import math_text
+
+    return math_text(expr, False)
 
 
 def _const_value(expr: sympy.Expr, name: str) -> Any:
@@ -657,11 +664,14 @@ def _check_inputs(graph: Graph, given: dict[str, Any]) -> list[InputCheck]:
         symbolic = sympy.diff(graph.output_expr, node.symbol)
         symbolic_value = _number(symbolic, point)
         h = FINITE_DIFFERENCE_STEP * max(1, abs(node.value))
-        up = _forward(graph.nodes, {**given, node.name: node.value + h}, graph.output)[graph.output]
-        down = _forward(graph.nodes, {**given, node.name: node.value - h}, graph.output)[graph.output]
-        estimate = (up - down) / (2 * h)
+        try:
+            up = _forward(graph.nodes, {**given, node.name: node.value + h}, graph.output)[graph.output]
+            down = _forward(graph.nodes, {**given, node.name: node.value - h}, graph.output)[graph.output]
+            estimate = (up - down) / (2 * h)
+        except GraphError:  # a nudge leaves the domain (sqrt just below 0): no estimate, and no check mark
+            estimate = None
         exact = symbolic_value is not None and not differ(node.grad, symbolic_value, EXACT_TOLERANCE)
-        close = not differ(node.grad, estimate, FINITE_DIFFERENCE_TOLERANCE)
+        close = estimate is not None and not differ(node.grad, estimate, FINITE_DIFFERENCE_TOLERANCE)
         checks.append(InputCheck(node.name, node.grad, symbolic, symbolic_value, estimate, exact, close))
     return checks
 

@@ -286,8 +286,9 @@ GRAPH_TEXT: dict[str, str] = {
                  "expression (sympy.diff) at the point, and next to a central finite difference: nudge the input "
                  "by 1e-6 up and down and see how {output} moves, knowing nothing of derivatives.",
     "agree": "All three agree for every input.",
-    "disagree": "They do not all agree (✗): the point may be at or near a corner (relu, |x|, max, min), or the "
-                "numbers too large or too steep for a finite difference.",
+    "disagree": "They do not all agree (✗): the point may be at or near a corner (relu, |x|, max, min), a "
+                "nudge of 1e-6 may leave where the expression is defined (?), or the numbers are too large or "
+                "too steep for a finite difference.",
     "symbolic_long": "(see --json)",
     "e_step": "e is the name of a step here, so after that step e means it, not Euler's number 2.718...",
     "network_intro": "The classic 2-2-2 network as a graph: net = w·a + b, out = σ(net), "

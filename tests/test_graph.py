@@ -395,3 +395,17 @@ def test_every_formula_printed_reads_back_to_the_node_it_stands_for() -> None:
             if node.kind == "operation":
                 back = parse_expression(node.texts["ascii"])
                 assert equal(as_exponentials(back), as_exponentials(node.expr)) is True, node.texts["ascii"]
+
+
+def test_no_check_mark_when_the_finite_difference_cannot_be_taken() -> None:
+    result = run_cli("graph", "sqrt(x - 1) + x", "--at", "x=1.0000001")
+    assert result.returncode == 0, result.stderr
+    out = " ".join(result.stdout.split())
+    assert "1582.138830084 ? ✗" in out and "✓" not in out
+    assert "They do not all agree (✗)" in out
+
+
+def test_network_graph_does_not_go_with_steps() -> None:
+    result = run_cli("network", "--graph", "--steps", "3")
+    assert result.returncode == 2
+    assert result.stderr.startswith("derive: --graph shows the network as it is")

@@ -176,7 +176,7 @@ def graph_renderables(graph: Graph, style: OutputStyle) -> list[RenderableType]:
         mark = ("✓" if style.unicode else "ok") if c.exact and c.close else ("✗" if style.unicode else "X")
         check.add_row(_d(out, c.name, style), _number(c.grad, style), symbolic,
                       _number(c.symbolic_value, style) if c.symbolic_value is not None else "?",
-                      _number(c.finite_difference, style), mark)
+                      _number(c.finite_difference, style) if c.finite_difference is not None else "?", mark)
     verdict = GRAPH_TEXT["agree"] if all(c.exact and c.close for c in graph.checks) else GRAPH_TEXT["disagree"]
     sections.append(_section(GRAPH_TEXT["check"], GRAPH_TEXT["check_why"].format(output=out), style, check,
                              Text(_ascii(verdict, style))))
@@ -215,7 +215,8 @@ def graph_data(graph: Graph) -> dict[str, Any]:
                    "path_contribution": num(e.contribution)} for e in graph.edges],
         "inputs": [{"name": c.name, "gradient": num(c.grad), "symbolic": _plain(c.symbolic),
                     "symbolic_value": num(c.symbolic_value) if c.symbolic_value is not None else None,
-                    "finite_difference": num(c.finite_difference), "agree": bool(c.exact and c.close)}
+                    "finite_difference": num(c.finite_difference) if c.finite_difference is not None else None,
+                    "agree": bool(c.exact and c.close)}
                    for c in graph.checks],
     }
 
@@ -290,8 +291,9 @@ def graph_latex(graph: Graph) -> str:
     for c in graph.checks:
         ok = r"$\checkmark$" if c.exact and c.close else r"$\times$"
         sym = _tex_number(c.symbolic_value) if c.symbolic_value is not None else "?"
+        estimate = _tex_number(c.finite_difference) if c.finite_difference is not None else "?"
         lines.append(rf"$\partial {out}/\partial {_tex_name(c.name)}$ & ${_tex_number(c.grad)}$ & "
-                     f"${sym}$ & ${_tex_number(c.finite_difference)}$ & {ok} \\\\")
+                     f"${sym}$ & ${estimate}$ & {ok} \\\\")
     lines += [r"\hline\end{longtable}", r"\end{document}", ""]
     return "\n".join(lines)
 
