@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from derivtutor.entry import DETAILS, EXIT_BAD_INPUT, import_sympy_without_collecting, print_presets, print_version
+from derivtutor.startup import visible
 
 DEFAULT_COMMAND = "expr"
 
@@ -181,9 +182,15 @@ def graph_command(
     raise typer.Exit(run_graph(expression, at=at, plot=plot, latex=latex, json_file=json_file))
 
 
-@app.command("lesson", help="Lessons with exercises: list them with your progress, or play one.")
+@app.command("lesson", help=(
+    "Lessons with exercises: list them with your progress, or play one.\n\n"
+    "For teachers: 'derive lesson new NAME [--dir DIR]' writes a starter lesson; "
+    "'derive lesson --check [DIR | FILE]' lists every problem of the lesson files (see docs/lessons.md)."))
 def lesson_command(
-    name: Annotated[str | None, typer.Argument(help="The lesson to play (derive lesson lists them).")] = None,
+    name: Annotated[str | None, typer.Argument(
+        help="The lesson to play (derive lesson lists them); with --check, the folder or file to check.")] = None,
+    new_name: Annotated[str | None, typer.Argument(metavar="[NAME]", hidden=True)] = None,
+    check: Annotated[bool, typer.Option("--check", help="Check the lesson files without playing them.")] = False,
     resume: Annotated[bool, typer.Option("--continue", help="Carry on where you stopped.")] = False,
     reset: Annotated[bool, typer.Option("--reset", help="Forget all saved progress.")] = False,
     directory: Annotated[
@@ -198,6 +205,21 @@ def lesson_command(
         typer.Option("--markdown", metavar="FILE", help="Write the lesson as a Markdown handout ('-': stdout)."),
     ] = None,
 ) -> None:
+    if check or name == "new":  # for teachers: lesson_check.py, lesson_starter.py
+        if resume or reset or latex is not None or markdown is not None:
+            raise fail("--check and 'lesson new' do not go with --continue, --reset, --latex or --markdown")
+        if check:
+            if new_name is not None or (name is not None and directory is not None):
+                raise fail("check one folder or file: derive lesson --check [DIR | FILE]")
+            from derivtutor.lesson_check import run_check_command
+
+            raise typer.Exit(run_check_command(name if name is not None else directory))
+        from derivtutor.lesson_starter import run_new_command
+
+        raise typer.Exit(run_new_command(new_name, directory))
+    if new_name is not None:
+        raise fail(f"one lesson at a time: got an extra argument '{visible(new_name)}' (to write a lesson: "
+                   f"derive lesson new NAME)")
     if latex is not None or markdown is not None:  # a handout instead of playing
         if name is None:
             raise fail("a handout needs a lesson name: derive lesson NAME --latex FILE (derive lesson lists them)")

@@ -13,9 +13,18 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from derivtutor.startup import visible
+
 ITEM_KINDS = ("text", "derivation", "exercise")
 MAX_FILE_BYTES = 1_000_000
 MAX_TEXT = 20_000
+MAX_ITEMS = 200  # items in one lesson
+MAX_HINTS = 10
+MAX_MISTAKES = 30  # listed mistakes in one exercise
+MAX_FILES = 500  # lesson files in one folder
+MAX_PROBLEMS = 50  # problems reported for one file
+MAX_KEY = 60  # characters of an unknown field's name shown in a problem
+DEFAULT_ORDER = 1000
 
 
 class LessonError(ValueError):
@@ -82,6 +91,39 @@ class Lesson:
         return [item for item in self.items if item.kind == "exercise"]
 
 
+class Problems:
+    """Every problem found in one lesson file, in reading order: the loader stops at the first, the check lists all.
+
+    Each entry is one line without the file name, such as `item 3: missing 'answer'`; bounded, so a hostile file
+    with thousands of mistakes still gives a short report.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.dropped = 0
+
+    def add(self, line: str) -> None:
+        if len(self.lines) < MAX_PROBLEMS:
+            self.lines.append(line)
+        else:
+            self.dropped += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+    @property
+    def count(self) -> int:
+        return len(self.lines) + self.dropped
+
+    def text(self, where: str, table: dict, key: str, required: bool, limit: int = MAX_TEXT) -> str:
+        """The field as clean text, or "" after recording why it cannot be used."""
+        try:
+            return _need_str(where, table, key, required, limit)
+        except LessonError as exc:
+            self.add(str(exc))
+            return ""
+
+
 def _need_str(where: str, table: dict, key: str, required: bool, limit: int = MAX_TEXT) -> str:
     if key not in table:
         if required:
@@ -92,109 +134,205 @@ def _need_str(where: str, table: dict, key: str, required: bool, limit: int = MA
         value = str(value)  # answer = 0 is a natural thing to write
     if not isinstance(value, str):
         raise LessonError(f"{where}'{key}' must be text in quotes, not {type(value).__name__}")
-    if required and not value.strip():
+    if not value.strip() and (required or key in _NOT_BLANK):
         raise LessonError(f"{where}'{key}' is empty")
     if len(value) > limit:
         raise LessonError(f"{where}'{key}' is longer than {limit} characters")
     return clean_text(value)
 
 
-def _unknown_keys(where: str, table: dict, allowed: set[str]) -> None:
-    extra = sorted(set(table) - allowed)
-    if extra:
-        close = difflib.get_close_matches(extra[0], sorted(allowed), n=1)
+def _unknown_keys(where: str, table: dict, allowed: set[str], problems: Problems) -> None:
+    for extra in sorted(set(table) - allowed):
+        close = difflib.get_close_matches(extra, sorted(allowed), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise LessonError(f"{where}unknown field '{extra[0]}'{hint}")
+        problems.add(f"{where}unknown field '{visible(extra[:MAX_KEY])}'{hint}")
 
 
-_ALLOWED = {
+# The fields each table may have; lesson.schema.json lists the same ones (a test keeps the two in step).
+LESSON_FIELDS = {"title", "order", "summary", "items"}
+ITEM_FIELDS = {
     "text": {"type", "text", "title"},
     "derivation": {"type", "text", "title", "expression", "preset", "wrt", "name"},
     "exercise": {"type", "question", "title", "expression", "wrt", "answer", "at", "hints", "mistakes", "name"},
 }
+MISTAKE_FIELDS = {"answer", "message"}
+_NOT_BLANK = {"expression", "preset", "wrt", "name", "answer", "title"}  # optional, but not "" when given
+LIMITS = {"title": 200, "summary": 300, "name": 20, "wrt": 40, "preset": 40, "expression": 2000, "answer": 2000,
+          "message": 2000, "hint": 2000}
 
 
-def _item(number: int, raw: object) -> Item:
+def _item(number: int, raw: object, problems: Problems) -> Item | None:
+    """One [[items]] table as an Item, or None when it has a problem (recorded: all of them, not the first)."""
     where = f"item {number}: "
     if not isinstance(raw, dict):
-        raise LessonError(f"{where}must be a table ([[items]])")
+        problems.add(f"{where}must be a table ([[items]])")
+        return None
     kind = raw.get("type")
     if kind not in ITEM_KINDS:
         if kind is None:
-            raise LessonError(f"{where}missing 'type' (one of {', '.join(ITEM_KINDS)})")
-        raise LessonError(f"{where}'type' must be one of {', '.join(ITEM_KINDS)}, not {kind!r}")
-    _unknown_keys(where, raw, _ALLOWED[kind])
-    title = _need_str(where, raw, "title", False, 200)
+            problems.add(f"{where}missing 'type' (one of {', '.join(ITEM_KINDS)})")
+        else:
+            shown = visible(repr(kind)[:MAX_KEY])
+            problems.add(f"{where}'type' must be one of {', '.join(ITEM_KINDS)}, not {shown}")
+        return None
+    before = problems.count
+    _unknown_keys(where, raw, ITEM_FIELDS[kind], problems)
+    title = problems.text(where, raw, "title", False, LIMITS["title"])
     if kind == "text":
-        return Item("text", number, text=_need_str(where, raw, "text", True), title=title)
-    name = _need_str(where, raw, "name", False, 20) or "f"
-    wrt = _need_str(where, raw, "wrt", False, 40)
-    if kind == "derivation":
-        expression = _need_str(where, raw, "expression", False, 2000)
-        preset = _need_str(where, raw, "preset", False, 40)
-        if bool(expression) == bool(preset):
-            raise LessonError(f"{where}give exactly one of 'expression' or 'preset'")
-        return Item("derivation", number, text=_need_str(where, raw, "text", False), title=title,
+        item = Item("text", number, text=problems.text(where, raw, "text", True), title=title)
+    elif kind == "derivation":
+        name = problems.text(where, raw, "name", False, LIMITS["name"]) or "f"
+        wrt = problems.text(where, raw, "wrt", False, LIMITS["wrt"])
+        expression = problems.text(where, raw, "expression", False, LIMITS["expression"])
+        preset = problems.text(where, raw, "preset", False, LIMITS["preset"])
+        if ("expression" in raw) == ("preset" in raw):
+            problems.add(f"{where}give exactly one of 'expression' or 'preset'")
+        item = Item("derivation", number, text=problems.text(where, raw, "text", False), title=title,
                     expression=expression, preset=preset, wrt=wrt, name=name)
-    question = _need_str(where, raw, "question", True)
-    expression = _need_str(where, raw, "expression", True, 2000)
-    answer = _need_str(where, raw, "answer", True, 2000)
+    else:
+        name = problems.text(where, raw, "name", False, LIMITS["name"]) or "f"
+        wrt = problems.text(where, raw, "wrt", False, LIMITS["wrt"])
+        question = problems.text(where, raw, "question", True)
+        expression = problems.text(where, raw, "expression", True, LIMITS["expression"])
+        answer = problems.text(where, raw, "answer", True, LIMITS["answer"])
+        item = Item("exercise", number, text=question, title=title, expression=expression, wrt=wrt, name=name,
+                    answer=answer, hints=_hints(where, raw, problems), at=_at(where, raw, problems),
+                    mistakes=_mistakes(where, raw, problems))
+    return item if problems.count == before else None
+
+
+def _hints(where: str, raw: dict, problems: Problems) -> tuple[str, ...]:
     hints_raw = raw.get("hints")
     if hints_raw is None:
-        raise LessonError(f"{where}missing 'hints' (a list: nudge, rule name, substitution, full step)")
+        problems.add(f"{where}missing 'hints' (a list: nudge, rule name, substitution, full step)")
+        return ()
     if not isinstance(hints_raw, list) or not hints_raw or not all(isinstance(h, str) and h.strip()
                                                                    for h in hints_raw):
-        raise LessonError(f"{where}'hints' must be a list of one or more texts")
+        problems.add(f"{where}'hints' must be a list of one or more texts")
+        return ()
+    if len(hints_raw) > MAX_HINTS:
+        problems.add(f"{where}'hints': more than {MAX_HINTS} hints; a ladder of four is the custom")
+    for number, hint in enumerate(hints_raw, start=1):
+        if len(hint) > LIMITS["hint"]:
+            problems.add(f"{where}'hints': hint {number} is longer than {LIMITS['hint']} characters")
+    return tuple(clean_text(h) for h in hints_raw)
+
+
+def _at(where: str, raw: dict, problems: Problems) -> tuple[tuple[str, str], ...]:
     at_raw = raw.get("at", {})
     if not isinstance(at_raw, dict):
-        raise LessonError(f"{where}'at' must be a table such as {{ x = 3 }}")
+        problems.add(f"{where}'at' must be a table such as {{ x = 3 }}")
+        return ()
     at = []
     for key, value in at_raw.items():
         if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise LessonError(f"{where}'at': {key} must be a number")
-        at.append((clean_text(str(key)), clean_text(str(value))))
+            problems.add(f"{where}'at': {visible(key[:MAX_KEY])} must be a number")
+        elif isinstance(value, str) and len(value) > LIMITS["answer"]:
+            problems.add(f"{where}'at': {visible(key[:MAX_KEY])} is longer than {LIMITS['answer']} characters")
+        else:
+            at.append((clean_text(str(key)), clean_text(str(value))))
+    return tuple(at)
+
+
+def _mistakes(where: str, raw: dict, problems: Problems) -> tuple[Mistake, ...]:
+    mistakes_raw = raw.get("mistakes", [])
+    if not isinstance(mistakes_raw, list):
+        problems.add(f"{where}'mistakes' must be a list of [[items.mistakes]] tables")
+        return ()
+    if len(mistakes_raw) > MAX_MISTAKES:
+        problems.add(f"{where}'mistakes': more than {MAX_MISTAKES} known mistakes")
+        return ()
     mistakes = []
-    for m_number, m_raw in enumerate(raw.get("mistakes", []), start=1):
+    for m_number, m_raw in enumerate(mistakes_raw, start=1):
         m_where = f"{where}mistake {m_number}: "
         if not isinstance(m_raw, dict):
-            raise LessonError(f"{m_where}must be a table with 'answer' and 'message'")
-        _unknown_keys(m_where, m_raw, {"answer", "message"})
-        mistakes.append(Mistake(_need_str(m_where, m_raw, "answer", True, 2000),
-                                _need_str(m_where, m_raw, "message", True, 2000)))
-    return Item("exercise", number, text=question, title=title, expression=expression, wrt=wrt, name=name,
-                answer=answer, at=tuple(at), hints=tuple(clean_text(h) for h in hints_raw),
-                mistakes=tuple(mistakes))
+            problems.add(f"{m_where}must be a table with 'answer' and 'message'")
+            continue
+        _unknown_keys(m_where, m_raw, MISTAKE_FIELDS, problems)
+        mistakes.append(Mistake(problems.text(m_where, m_raw, "answer", True, LIMITS["answer"]),
+                                problems.text(m_where, m_raw, "message", True, LIMITS["message"])))
+    return tuple(mistakes)
 
 
-def load_lesson(path: Path) -> Lesson:
-    """Read and check one lesson file. Raises LessonError with `FILE: item N: problem`."""
+def read_toml(path: Path) -> dict:
+    """The file's TOML table. Raises LessonError (without the file name) when it cannot be read."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise LessonError(f"{path}: the file is larger than {MAX_FILE_BYTES} bytes")
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            raise LessonError(f"the file is larger than {MAX_FILE_BYTES} bytes")
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except LessonError:
         raise
     except OSError as exc:
-        raise LessonError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise LessonError(f"cannot be read ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
-        raise LessonError(f"{path}: is not UTF-8 text") from None
+        raise LessonError("is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
-        raise LessonError(f"{path}: is not valid TOML ({exc})") from None
+        raise LessonError(f"is not valid TOML ({exc})") from None
+    except ValueError:  # an integer of thousands of digits
+        raise LessonError("is not valid TOML (a number is too long)") from None
+    except RecursionError:  # [[[[... nested thousands deep
+        raise LessonError("is not valid TOML (nested too deeply)") from None
+
+
+def read_lesson(path: Path) -> tuple[Lesson | None, Problems]:
+    """Read one lesson file and record every problem of its fields.
+
+    The Lesson (None when the file is not TOML at all) keeps only the items without a problem, so
+    `derive lesson --check` can go on to check their maths; the player refuses any file with a problem.
+    """
+    problems = Problems()
     try:
-        _unknown_keys("", raw, {"title", "order", "summary", "items"})
-        title = _need_str("", raw, "title", True, 200)
-        summary = _need_str("", raw, "summary", False, 300)
-        order = raw.get("order", 1000)
-        if isinstance(order, bool) or not isinstance(order, int):
-            raise LessonError("'order' must be a whole number")
-        items_raw = raw.get("items")
-        if not isinstance(items_raw, list) or not items_raw:
-            raise LessonError("missing 'items' (a list of [[items]] tables)")
-        items = tuple(_item(n, it) for n, it in enumerate(items_raw, start=1))
+        raw = read_toml(path)
     except LessonError as exc:
-        raise LessonError(f"{path}: {exc}") from None
-    return Lesson(clean_text(path.stem), title, order, summary, items, path)
+        problems.add(str(exc))
+        return None, problems
+    _unknown_keys("", raw, LESSON_FIELDS, problems)
+    title = problems.text("", raw, "title", True, LIMITS["title"])
+    summary = problems.text("", raw, "summary", False, LIMITS["summary"])
+    order = raw.get("order", DEFAULT_ORDER)
+    if isinstance(order, float) and order.is_integer():  # order = 3.0: JSON Schema counts it as an integer too
+        order = int(order)
+    if isinstance(order, bool) or not isinstance(order, int):
+        problems.add("'order' must be a whole number")
+    items_raw = raw.get("items")
+    items: list[Item | None] = []
+    if not isinstance(items_raw, list) or not items_raw:
+        problems.add("missing 'items' (a list of [[items]] tables)")
+    elif len(items_raw) > MAX_ITEMS:
+        problems.add(f"'items': more than {MAX_ITEMS} items; split the lesson in two")
+    else:
+        items = [_item(n, it, problems) for n, it in enumerate(items_raw, start=1)]
+    if isinstance(order, bool) or not isinstance(order, int):
+        order = DEFAULT_ORDER
+    kept = tuple(item for item in items if item is not None)
+    return Lesson(clean_text(path.stem), title, order, summary, kept, path), problems
+
+
+def where(path: Path) -> str:
+    """A lesson file's name as problems show it: every control character made visible."""
+    return visible(str(path))
+
+
+def load_lesson(path: Path) -> Lesson:
+    """Read and check one lesson file. Raises LessonError with `FILE: item N: problem` (the first problem)."""
+    lesson, problems = read_lesson(path)
+    if lesson is None or problems:
+        raise LessonError(f"{where(path)}: {problems.lines[0]}")
+    return lesson
+
+
+def lesson_paths(directory: Path | None = None) -> list[Path]:
+    """The lesson files of a folder (the shipped one by default), sorted. Raises LessonError."""
+    directory = directory or default_dir()
+    if not directory.is_dir():
+        raise LessonError(f"{where(directory)}: no such lesson folder")
+    paths = sorted(directory.glob("*.toml"))
+    if not paths:
+        raise LessonError(f"{where(directory)}: no lesson files (*.toml) in this folder")
+    if len(paths) > MAX_FILES:
+        raise LessonError(f"{where(directory)}: more than {MAX_FILES} lesson files in this folder")
+    return paths
 
 
 def default_dir() -> Path:
@@ -206,12 +344,7 @@ def default_dir() -> Path:
 
 def load_all(directory: Path | None = None) -> list[Lesson]:
     """Every *.toml in the folder, in lesson order (then by name). Raises LessonError on the first bad file."""
-    directory = directory or default_dir()
-    if not directory.is_dir():
-        raise LessonError(f"{directory}: no such lesson folder")
-    lessons = [load_lesson(p) for p in sorted(directory.glob("*.toml"))]
-    if not lessons:
-        raise LessonError(f"{directory}: no lesson files (*.toml) in this folder")
+    lessons = [load_lesson(p) for p in lesson_paths(directory)]
     return sorted(lessons, key=lambda lesson: (lesson.order, lesson.name))
 
 

@@ -70,23 +70,27 @@ class Screen:
 
 def build_screens(lesson: Lesson) -> list[Screen]:
     """Every screen of the lesson; derivations and exercises are derived (and verified) here, once."""
-    from derivtutor.lessons import derivation_for, prepare_exercise
-    from derivtutor.render.terminal import TerminalRenderer
-
     screens: list[Screen] = []
     for item in lesson.items:
         try:
-            if item.kind == "text":
-                screens.append(Screen(item))
-            elif item.kind == "derivation":
-                d = derivation_for(item)
-                count = len(TerminalRenderer("normal").blocks(d))
-                screens += [Screen(item, i, count, derivation=d) for i in range(count)]
-            else:
-                screens.append(Screen(item, exercise=prepare_exercise(item)))
+            screens += item_screens(item)
         except LessonError as exc:
-            raise LessonError(f"{lesson.path}: {exc}") from None
+            raise LessonError(f"{lesson_files.where(lesson.path)}: {exc}") from None
     return screens
+
+
+def item_screens(item: Item) -> list[Screen]:
+    """The screens of one item (a derivation has one per block). Raises LessonError (`item N: ...`)."""
+    from derivtutor.lessons import derivation_for, prepare_exercise
+    from derivtutor.render.terminal import TerminalRenderer
+
+    if item.kind == "text":
+        return [Screen(item)]
+    if item.kind == "derivation":
+        d = derivation_for(item)
+        count = len(TerminalRenderer("normal").blocks(d))
+        return [Screen(item, i, count, derivation=d) for i in range(count)]
+    return [Screen(item, exercise=prepare_exercise(item))]
 
 
 class Player:
