@@ -97,20 +97,26 @@ def _check_wrt(item: Item, expr: object, where_: str, problems: list[str]) -> No
 
 
 def check_item(item: Item) -> tuple[int, list[str]]:
-    """The screens the item makes and its problems (`item N: ...`); the work runs under a time limit."""
+    """The screens the item makes and its problems (`item N: ...`), under a time limit.
+
+    The work runs in the main thread, as in the player, so every equality check has the same 2-second budget
+    the player gives it: an answer the player could not decide is reported, not decided here with more time.
+    """
     from derivtutor.engine import UnsupportedExpression
-    from derivtutor.limits import TimeLimitExceeded
-    from derivtutor.run import in_deep_thread
+    from derivtutor.limits import TimeLimitExceeded, time_limit
     from derivtutor.verify import UncheckedStep
 
     where_ = f"item {item.number}: "
     try:
-        return in_deep_thread(lambda: _check_item(item), ITEM_SECONDS)
+        with time_limit(ITEM_SECONDS):
+            return _check_item(item)
     except UnsupportedExpression as exc:
         return 0, [f"{where_}'expression': {exc}"]
-    except (TimeLimitExceeded, RecursionError, MemoryError):
+    except TimeLimitExceeded:
         return 0, [f"{where_}could not be derived and checked within {ITEM_SECONDS:g} seconds; "
                    f"use a smaller expression"]
+    except (RecursionError, MemoryError):
+        return 0, [f"{where_}is nested too deeply to derive step by step; use a smaller expression"]
     except UncheckedStep:
         return 0, [f"{where_}a step of this derivation could not be checked against SymPy in time"]
 
@@ -227,20 +233,19 @@ def _whose(verdict: Verdict, item: Item) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- the folder
-def check_lesson(lesson: Lesson, report: Report) -> None:
-    """The maths of every item the loader accepted, and the lesson's name."""
+def check_lesson(lesson: Lesson, report: Report) -> list[str]:
+    """The problems of the lesson's name and of the maths of every item the loader accepted."""
+    problems = []
     if lesson.name.casefold() in RESERVED_NAMES:
-        report.add(lesson.path, f"the name '{lesson.name}' is taken by `derive lesson {lesson.name} NAME`; "
-                                f"rename the file")
+        problems.append(f"the name '{lesson.name}' is taken by `derive lesson {lesson.name} NAME`; rename the file")
     elif lesson.name.startswith("-"):
-        report.add(lesson.path, f"the name '{lesson.name}' starts with '-' and would read as an option; "
-                                f"rename the file")
+        problems.append(f"the name '{lesson.name}' starts with '-' and would read as an option; rename the file")
     for item in lesson.items:
-        screens, problems = check_item(item)
+        screens, found = check_item(item)
         report.screens += screens
         report.exercises += item.kind == "exercise"
-        for line in problems:
-            report.add(lesson.path, line)
+        problems += found
+    return problems
 
 
 def check_unique(lessons: list[Lesson], report: Report) -> None:
@@ -270,15 +275,21 @@ def check_paths(paths: Iterable[Path]) -> Report:
     for path in paths:
         report.files += 1
         lesson, problems = read_lesson(path)
-        for line in problems.lines:
+        lines = list(problems.lines)
+        if lesson is not None:
+            lines += check_lesson(lesson, report)
+            lessons.append(lesson)
+        for line in sorted(lines, key=_item_number):  # the file's own problems first, then item by item
             report.add(path, line)
         if problems.dropped:
             report.add(path, f"... and {_count(problems.dropped, 'more problem')} in this file")
-        if lesson is not None:
-            check_lesson(lesson, report)
-            lessons.append(lesson)
     check_unique(lessons, report)
     return report
+
+
+def _item_number(line: str) -> int:
+    found = re.match(r"item (\d+): ", line)
+    return int(found.group(1)) if found else 0
 
 
 def run_check_command(target: str | None) -> int:
