@@ -187,9 +187,10 @@ def graph_command(
     "For teachers: 'derive lesson new NAME [--dir DIR]' writes a starter lesson; "
     "'derive lesson --check [DIR | FILE]' lists every problem of the lesson files (see docs/lessons.md)."))
 def lesson_command(
-    name: Annotated[str | None, typer.Argument(
-        help="The lesson to play (derive lesson lists them); with --check, the folder or file to check.")] = None,
-    new_name: Annotated[str | None, typer.Argument(metavar="[NAME]", hidden=True)] = None,
+    words: Annotated[list[str] | None, typer.Argument(
+        metavar="NAME | new NAME",
+        help="The lesson to play (derive lesson lists them); 'new NAME' writes a starter lesson; with --check, "
+             "the folder or file to check.", show_default=False)] = None,
     check: Annotated[bool, typer.Option("--check", help="Check the lesson files without playing them.")] = False,
     resume: Annotated[bool, typer.Option("--continue", help="Carry on where you stopped.")] = False,
     reset: Annotated[bool, typer.Option("--reset", help="Forget all saved progress.")] = False,
@@ -205,6 +206,11 @@ def lesson_command(
         typer.Option("--markdown", metavar="FILE", help="Write the lesson as a Markdown handout ('-': stdout)."),
     ] = None,
 ) -> None:
+    name, *more = words or [None]
+    new_name = more[0] if len(more) == 1 else None
+    if len(more) > 1 or (more and name != "new"):
+        raise fail(f"one lesson at a time: got an extra argument '{visible(more[-1])}' (to write a lesson: "
+                   f"derive lesson new NAME)")
     if check or name == "new":  # for teachers: lesson_check.py, lesson_starter.py
         if resume or reset or latex is not None or markdown is not None:
             raise fail("--check and 'lesson new' do not go with --continue, --reset, --latex or --markdown")
@@ -217,9 +223,6 @@ def lesson_command(
         from derivtutor.lesson_starter import run_new_command
 
         raise typer.Exit(run_new_command(new_name, directory))
-    if new_name is not None:
-        raise fail(f"one lesson at a time: got an extra argument '{visible(new_name)}' (to write a lesson: "
-                   f"derive lesson new NAME)")
     if latex is not None or markdown is not None:  # a handout instead of playing
         if name is None:
             raise fail("a handout needs a lesson name: derive lesson NAME --latex FILE (derive lesson lists them)")
