@@ -22,8 +22,8 @@ from derivtutor.lesson_files import (
     Lesson,
     LessonError,
     lesson_paths,
+    path_text,
     read_lesson,
-    where,
 )
 from derivtutor.startup import EXIT_BAD_INPUT, EXIT_OK, fail, import_sympy_without_collecting, say, visible
 
@@ -54,7 +54,7 @@ class Report:
     by_file: dict[Path, list[str]] = field(default_factory=dict)
 
     def add(self, path: Path, line: str) -> None:
-        self.by_file.setdefault(path, []).append(visible(f"{where(path)}: {line}"))
+        self.by_file.setdefault(path, []).append(visible(f"{path_text(path)}: {line}"))
 
     @property
     def problems(self) -> list[str]:
@@ -89,10 +89,10 @@ def _letters(expr: object) -> list[str]:
     return sorted(s.name for s in expr.free_symbols)
 
 
-def _check_wrt(item: Item, expr: object, where_: str, problems: list[str]) -> None:
+def _check_wrt(item: Item, expr: object, where: str, problems: list[str]) -> None:
     letters = _letters(expr)
     if item.wrt and letters and item.wrt not in letters:
-        problems.append(f"{where_}'wrt': {item.wrt} is not a letter of the expression (its letters: "
+        problems.append(f"{where}'wrt': {item.wrt} is not a letter of the expression (its letters: "
                         f"{', '.join(letters)})")
 
 
@@ -106,38 +106,38 @@ def check_item(item: Item) -> tuple[int, list[str]]:
     from derivtutor.limits import TimeLimitExceeded, time_limit
     from derivtutor.verify import UncheckedStep
 
-    where_ = f"item {item.number}: "
+    where = f"item {item.number}: "
     try:
         with time_limit(ITEM_SECONDS):
             return _check_item(item)
     except UnsupportedExpression as exc:
-        return 0, [f"{where_}'expression': {exc}"]
+        return 0, [f"{where}'expression': {exc}"]
     except TimeLimitExceeded:
-        return 0, [f"{where_}could not be derived and checked within {ITEM_SECONDS:g} seconds; "
+        return 0, [f"{where}could not be derived and checked within {ITEM_SECONDS:g} seconds; "
                    f"use a smaller expression"]
     except (RecursionError, MemoryError):
-        return 0, [f"{where_}is nested too deeply to derive step by step; use a smaller expression"]
+        return 0, [f"{where}is nested too deeply to derive step by step; use a smaller expression"]
     except UncheckedStep:
-        return 0, [f"{where_}a step of this derivation could not be checked against SymPy in time"]
+        return 0, [f"{where}a step of this derivation could not be checked against SymPy in time"]
 
 
 def _check_item(item: Item) -> tuple[int, list[str]]:
     from derivtutor.lesson_player import item_screens
 
-    where_ = f"item {item.number}: "
+    where = f"item {item.number}: "
     blocking: list[str] = []  # problems that leave nothing to derive
     unreadable: set[int] = set()  # mistakes that are not expressions
     if item.kind == "text":
         return 1, blocking
     if item.kind == "derivation" and item.expression:
-        expr = _read(item.expression, f"{where_}'expression'", blocking)
+        expr = _read(item.expression, f"{where}'expression'", blocking)
         if expr is not None:
-            _check_wrt(item, expr, where_, blocking)
+            _check_wrt(item, expr, where, blocking)
     mistakes: list[str] = []  # an unreadable known mistake: the rest can still be checked
     if item.kind == "exercise":
         _read_exercise(item, blocking)
         for number, mistake in enumerate(item.mistakes, start=1):
-            if _read(mistake.answer, f"{where_}mistake {number}: 'answer'", mistakes) is None:
+            if _read(mistake.answer, f"{where}mistake {number}: 'answer'", mistakes) is None:
                 unreadable.add(number)
     hints = _hint_problems(item)
     if blocking:
@@ -160,17 +160,17 @@ def _mistake_number(line: str) -> int:
 
 def _read_exercise(item: Item, problems: list[str]) -> None:
     """The exercise's maths read by the one reader; the `at` letters and numbers; the variable."""
-    where_ = f"item {item.number}: "
-    expr = _read(item.expression, f"{where_}'expression'", problems)
-    _read(item.answer, f"{where_}'answer'", problems)
+    where = f"item {item.number}: "
+    expr = _read(item.expression, f"{where}'expression'", problems)
+    _read(item.answer, f"{where}'answer'", problems)
     for name, value in item.at:
-        number = _read(value, f"{where_}'at': {name}", problems)
+        number = _read(value, f"{where}'at': {name}", problems)
         if number is not None and number.free_symbols:
-            problems.append(f"{where_}'at': {name} = {value} is not a number")
+            problems.append(f"{where}'at': {name} = {value} is not a number")
         if expr is not None and name not in _letters(expr):
-            problems.append(f"{where_}'at': {name} is not a letter of the expression")
+            problems.append(f"{where}'at': {name} is not a letter of the expression")
     if expr is not None:
-        _check_wrt(item, expr, where_, problems)
+        _check_wrt(item, expr, where, problems)
 
 
 def _hint_problems(item: Item) -> list[str]:
@@ -192,17 +192,17 @@ def _check_exercise(exercise: Exercise, unreadable: set[int], problems: list[str
     from derivtutor.verify import equal
 
     item = exercise.item
-    where_ = f"item {item.number}: "
+    where = f"item {item.number}: "
     if answer_matches_engine(exercise) is None:
-        problems.append(f"{where_}'answer': could not decide in time whether {item.answer} equals the engine's "
+        problems.append(f"{where}'answer': could not decide in time whether {item.answer} equals the engine's "
                         f"derivative; write the expression or the answer more simply")
         return
     if not unreadable and judge(exercise, item.answer).kind != "right":
-        problems.append(f"{where_}'answer': {item.answer} is not accepted when a learner types it")
+        problems.append(f"{where}'answer': {item.answer} is not accepted when a learner types it")
     for number, mistake in enumerate(item.mistakes, start=1):
         if number in unreadable:
             continue
-        m_where = f"{where_}mistake {number}: "
+        m_where = f"{where}mistake {number}: "
         same = equal(exercise._at(parse_expression(mistake.answer)), exercise.answer)
         if same is True:
             problems.append(f"{m_where}'answer': {mistake.answer} equals the right answer, so it is no mistake")
@@ -243,7 +243,7 @@ def check_lesson(lesson: Lesson, report: Report) -> list[str]:
     for item in lesson.items:
         screens, found = check_item(item)
         report.screens += screens
-        report.exercises += item.kind == "exercise"
+        report.exercises += int(item.kind == "exercise")
         problems += found
     return problems
 

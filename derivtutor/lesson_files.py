@@ -309,7 +309,7 @@ def read_lesson(path: Path) -> tuple[Lesson | None, Problems]:
     return Lesson(clean_text(path.stem), title, order, summary, kept, path), problems
 
 
-def where(path: Path) -> str:
+def path_text(path: Path) -> str:
     """A lesson file's name as problems show it: every control character made visible."""
     return visible(str(path))
 
@@ -318,7 +318,7 @@ def load_lesson(path: Path) -> Lesson:
     """Read and check one lesson file. Raises LessonError with `FILE: item N: problem` (the first problem)."""
     lesson, problems = read_lesson(path)
     if lesson is None or problems:
-        raise LessonError(f"{where(path)}: {problems.lines[0]}")
+        raise LessonError(f"{path_text(path)}: {problems.lines[0]}")
     return lesson
 
 
@@ -326,12 +326,12 @@ def lesson_paths(directory: Path | None = None) -> list[Path]:
     """The lesson files of a folder (the shipped one by default), sorted. Raises LessonError."""
     directory = directory or default_dir()
     if not directory.is_dir():
-        raise LessonError(f"{where(directory)}: no such lesson folder")
+        raise LessonError(f"{path_text(directory)}: no such lesson folder")
     paths = sorted(directory.glob("*.toml"))
     if not paths:
-        raise LessonError(f"{where(directory)}: no lesson files (*.toml) in this folder")
+        raise LessonError(f"{path_text(directory)}: no lesson files (*.toml) in this folder")
     if len(paths) > MAX_FILES:
-        raise LessonError(f"{where(directory)}: more than {MAX_FILES} lesson files in this folder")
+        raise LessonError(f"{path_text(directory)}: more than {MAX_FILES} lesson files in this folder")
     return paths
 
 

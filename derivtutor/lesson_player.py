@@ -75,7 +75,7 @@ def build_screens(lesson: Lesson) -> list[Screen]:
         try:
             screens += item_screens(item)
         except LessonError as exc:
-            raise LessonError(f"{lesson_files.where(lesson.path)}: {exc}") from None
+            raise LessonError(f"{lesson_files.path_text(lesson.path)}: {exc}") from None
     return screens
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from string import Template
 
 from derivtutor.export import ExportError, write_text
-from derivtutor.lesson_files import DEFAULT_ORDER, default_dir, read_lesson, where
+from derivtutor.lesson_files import DEFAULT_ORDER, default_dir, path_text, read_lesson
 from derivtutor.startup import EXIT_OK, fail, say, visible
 
 SCHEMA_FILE = "lesson.schema.json"
@@ -55,9 +55,9 @@ def run_new_command(name: str | None, directory: str | None) -> int:
     if folder.is_dir():
         for existing in folder.glob("*.toml"):
             if existing.stem.casefold() == name.casefold():
-                return fail(f"{where(existing)} already exists; choose another name or remove it")
+                return fail(f"{path_text(existing)} already exists; choose another name or remove it")
     if target.exists() or target.is_symlink():
-        return fail(f"{where(target)} already exists; choose another name or remove it")
+        return fail(f"{path_text(target)} already exists; choose another name or remove it")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         text = starter_text(name, next_order(folder))
@@ -72,9 +72,9 @@ def run_new_command(name: str | None, directory: str | None) -> int:
     except ExportError as exc:
         return fail(str(exc))
     shown = visible(shlex.quote(str(folder)))
-    say(f"Wrote {where(target)}, a starter lesson with a text screen, a derivation and an exercise.")
+    say(f"Wrote {path_text(target)}, a starter lesson with a text screen, a derivation and an exercise.")
     if kept:
-        say(f"Kept your {where(schema)}; it differs from this version's (remove it to get the new one).")
+        say(f"Kept your {path_text(schema)}; it differs from this version's (remove it to get the new one).")
     say(f"Check it:  derive lesson --check {shown}")
     say(f"Play it:   derive lesson {name} --dir {shown}")
     say("The guide to every field: docs/lessons.md")
