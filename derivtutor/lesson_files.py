@@ -8,6 +8,7 @@ the field, so a teacher can fix a lesson without reading the code.
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -123,6 +124,14 @@ class Problems:
             self.add(str(exc))
             return ""
 
+    def name(self, where: str, table: dict, key: str, limit: int) -> str:
+        """The field as a plain variable name, or "" after recording why it cannot be used."""
+        try:
+            return _need_name(where, table, key, limit)
+        except LessonError as exc:
+            self.add(str(exc))
+            return ""
+
 
 def _need_str(where: str, table: dict, key: str, required: bool, limit: int = MAX_TEXT) -> str:
     if key not in table:
@@ -139,6 +148,19 @@ def _need_str(where: str, table: dict, key: str, required: bool, limit: int = MA
     if len(value) > limit:
         raise LessonError(f"{where}'{key}' is longer than {limit} characters")
     return clean_text(value)
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*")
+"""A variable or function name as the reader writes it (lesson.schema.json has the same pattern)."""
+
+
+def _need_name(where: str, table: dict, key: str, limit: int) -> str:
+    """A variable or function name: plain ASCII letters, digits and _, as the reader writes them (they reach
+    LaTeX, Markdown and the terminal, so nothing else may pass)."""
+    value = _need_str(where, table, key, False, limit)
+    if value and not _PLAIN_NAME.fullmatch(value):
+        raise LessonError(f"{where}'{key}' must be a variable name such as x or w_jk, not {value!r}")
+    return value
 
 
 def _unknown_keys(where: str, table: dict, allowed: set[str], problems: Problems) -> None:
@@ -181,8 +203,8 @@ def _item(number: int, raw: object, problems: Problems) -> Item | None:
     if kind == "text":
         item = Item("text", number, text=problems.text(where, raw, "text", True), title=title)
     elif kind == "derivation":
-        name = problems.text(where, raw, "name", False, LIMITS["name"]) or "f"
-        wrt = problems.text(where, raw, "wrt", False, LIMITS["wrt"])
+        name = problems.name(where, raw, "name", LIMITS["name"]) or "f"
+        wrt = problems.name(where, raw, "wrt", LIMITS["wrt"])
         expression = problems.text(where, raw, "expression", False, LIMITS["expression"])
         preset = problems.text(where, raw, "preset", False, LIMITS["preset"])
         if ("expression" in raw) == ("preset" in raw):
@@ -190,8 +212,8 @@ def _item(number: int, raw: object, problems: Problems) -> Item | None:
         item = Item("derivation", number, text=problems.text(where, raw, "text", False), title=title,
                     expression=expression, preset=preset, wrt=wrt, name=name)
     else:
-        name = problems.text(where, raw, "name", False, LIMITS["name"]) or "f"
-        wrt = problems.text(where, raw, "wrt", False, LIMITS["wrt"])
+        name = problems.name(where, raw, "name", LIMITS["name"]) or "f"
+        wrt = problems.name(where, raw, "wrt", LIMITS["wrt"])
         question = problems.text(where, raw, "question", True)
         expression = problems.text(where, raw, "expression", True, LIMITS["expression"])
         answer = problems.text(where, raw, "answer", True, LIMITS["answer"])
@@ -225,12 +247,14 @@ def _at(where: str, raw: dict, problems: Problems) -> tuple[tuple[str, str], ...
         return ()
     at = []
     for key, value in at_raw.items():
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            problems.add(f"{where}'at': {visible(key[:MAX_KEY])} must be a number")
+        if not _PLAIN_NAME.fullmatch(key):
+            problems.add(f"{where}'at': {clean_text(key[:MAX_KEY])!r} is not a variable name (such as x or w_jk)")
+        elif isinstance(value, bool) or not isinstance(value, int | float | str):
+            problems.add(f"{where}'at': {key} must be a number")
         elif isinstance(value, str) and len(value) > LIMITS["answer"]:
-            problems.add(f"{where}'at': {visible(key[:MAX_KEY])} is longer than {LIMITS['answer']} characters")
+            problems.add(f"{where}'at': {key} is longer than {LIMITS['answer']} characters")
         else:
-            at.append((clean_text(str(key)), clean_text(str(value))))
+            at.append((key, clean_text(str(value))))
     return tuple(at)
 
 
@@ -300,7 +324,7 @@ def read_lesson(path: Path) -> tuple[Lesson | None, Problems]:
     if not isinstance(items_raw, list) or not items_raw:
         problems.add("missing 'items' (a list of [[items]] tables)")
     elif len(items_raw) > MAX_ITEMS:
-        problems.add(f"'items': more than {MAX_ITEMS} items; split the lesson in two")
+        problems.add(f"has {len(items_raw)} items; a lesson may have at most {MAX_ITEMS} (split it in two)")
     else:
         items = [_item(n, it, problems) for n, it in enumerate(items_raw, start=1)]
     if isinstance(order, bool) or not isinstance(order, int):
