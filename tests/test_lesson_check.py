@@ -28,9 +28,11 @@ from derivtutor.lesson_files import (
     MISTAKE_FIELDS,
     LessonError,
     default_dir,
+    load_all,
     load_lesson,
     read_lesson,
 )
+from derivtutor.lesson_player import build_screens
 from derivtutor.lessons import KnownMistake, Verdict
 
 SHIPPED = sorted(default_dir().glob("*.toml"))
@@ -48,7 +50,8 @@ def lesson(path: Path, text: str) -> Path:
 def test_the_shipped_lessons_pass_the_check() -> None:
     result = run_cli("lesson", "--check")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == "8 lessons, 87 screens, 23 exercises: all good\n"
+    screens = sum(len(build_screens(lesson)) for lesson in load_all())  # as many as the player shows
+    assert result.stdout == f"8 lessons, {screens} screens, 23 exercises: all good\n"
     assert result.stderr == ""
 
 
@@ -153,18 +156,21 @@ def test_three_broken_files_every_problem_with_file_item_and_field(tmp_path: Pat
         f"{fields}: item 5: mistake 1: unknown field 'mesage' (did you mean 'message'?)",
         f"{fields}: item 5: mistake 1: missing 'message'",
         f"{maths}: item 1: no named derivation 'no-such-thing' (see derive --list)",
-        f"{maths}: item 2: 'expression': column 6: expected a number, a name or '(' after '+' in: x^2 +",
-        f"{maths}: item 3: 'answer': 3x is not the derivative the engine finds (2*x)",
+        f"{maths}: item 2: 'expression': column 6: ...",  # the reader's words
+        f"{maths}: item 3: 'answer': 3x is not the derivative the engine finds ...",
         f"{maths}: item 3: 'hints': hint 2 repeats hint 1",
         f"{maths}: item 4: 'at': z is not a letter of the expression",
         f"{maths}: item 4: 'wrt': y is not a letter of the expression (its letters: x)",
         f"{maths}: item 5: mistake 1: 'answer': x*2 equals the right answer, so it is no mistake",
-        f"{maths}: item 5: mistake 4: 'answer': column 5: expected a number, a name or '(' after '+' in: 2x +",
+        f"{maths}: item 5: mistake 4: 'answer': column 5: ...",
         f"{maths}: 'order': 1 is also the order of fields.toml; each lesson needs its own place in the list",
-        f"{broken}: is not valid TOML (Illegal character '\\n' (at line 1, column 16))",
+        f"{broken}: is not valid TOML ...",
         "3 lessons, 1 screen, 3 exercises: 19 problems in 3 files",
     ]
-    assert result.stdout.splitlines() == expected
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(expected), lines
+    for line, want in zip(lines, expected, strict=True):  # "..." ends a line whose words belong to another module
+        assert line == want or (want.endswith(" ...") and line.startswith(want[:-3])), (line, want)
 
 
 def test_a_listed_mistake_shadowed_by_another_is_reported(tmp_path: Path) -> None:
