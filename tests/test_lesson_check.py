@@ -248,8 +248,9 @@ def test_new_lesson_checks_and_plays(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert f"Wrote {folder / 'probe.toml'}, a starter lesson" in out
-    assert "1 lesson, 9 screens, 1 exercise: all good" in out
-    assert "Probe: 1 of 9" in out and "Your turn: What is df/dx for f(x) = (3x + 1)²?" in out
+    screens = len(build_screens(load_lesson(folder / "probe.toml")))
+    assert f"1 lesson, {screens} screens, 1 exercise: all good" in out
+    assert f"Probe: 1 of {screens}" in out and "Your turn: What is df/dx for f(x) = (3x + 1)²?" in out
     text = (folder / "probe.toml").read_text(encoding="utf-8")
     assert text.startswith(DIRECTIVE + "\n")
     assert (folder / "lesson.schema.json").read_text(encoding="utf-8") == json.dumps(SCHEMA, indent=2,
@@ -390,3 +391,15 @@ def test_taplo_reads_the_schema_directive(tmp_path: Path) -> None:
     caught = subprocess.run(["taplo", "check", str(typo)], capture_output=True, text=True, timeout=60)
     assert caught.returncode != 0
     assert "'anwser' was unexpected" in caught.stderr
+
+
+def test_a_hostile_folder_name_is_shown_never_obeyed(tmp_path: Path) -> None:
+    folder = tmp_path / "course\x1b]0;pwned\x07"
+    made = run_cli("lesson", "new", "probe", "--dir", str(folder))
+    assert made.returncode == 0, made.stderr
+    checked = run_cli("lesson", "--check", str(folder))
+    assert checked.returncode == 0 and re.fullmatch(r"1 lesson, \d+ screens, 1 exercise: all good\n", checked.stdout)
+    again = run_cli("lesson", "new", "probe", "--dir", str(folder))
+    for output in (made.stdout, again.stderr):
+        assert "\x1b" not in output and "\x07" not in output
+        assert "course\\x1b]0;pwned\\x07" in output
