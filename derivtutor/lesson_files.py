@@ -2,7 +2,8 @@
 
 Nothing here imports SymPy: `derive lesson` (the list with progress) must answer at once. Expressions stay
 text until the player needs them (`lessons.py` parses and derives). Every problem names the file, the item and
-the field, so a teacher can fix a lesson without reading the code.
+the field, so a teacher can fix a lesson without reading the code: the player stops at a file's first problem,
+`derive lesson --check` (lesson_check.py) lists them all. lesson.schema.json describes the same fields for editors.
 """
 
 from __future__ import annotations
