@@ -298,3 +298,124 @@ GRAPH_TEXT: dict[str, str] = {
     "hidden_paths": "{unit} feeds {count} output units, so ∂E/∂out_{unit} is the sum of {count} paths "
                     "δₖ·wⱼₖ: {terms} = {total}; times out_{unit}(1 − out_{unit}) it is δ_{unit}.",
 }
+
+
+# -- the slips `derive check` and the lessons recognise (judge.py / slips.py) ------------------------------------
+# Each slip: a short name (what the JSON and a teacher see), the words for the learner (filled in with the details
+# of the slip: {layer}, {missing}, {var}...), and the first hint. None of them gives the answer away.
+
+@dataclass(frozen=True)
+class SlipText:
+    name: str
+    message: str
+    hint: str
+
+
+SLIPS: dict[str, SlipText] = {
+    "outer_only": SlipText(
+        "only the outer derivative",
+        "You took only the outer derivative ({outer}) and stopped there. The chain rule multiplies it by the "
+        "derivative of every inner layer too: {missing} {are} missing.",
+        "Name the inner parts (g = ..., h = ...), differentiate each layer by the layer inside it, and multiply "
+        "all the factors."),
+    "chain_factors_missing": SlipText(
+        "chain-rule factors missing",
+        "The chain rule multiplies one factor per layer, and {missing} {are} missing from your answer.",
+        "Write the layers one under the other and check that your product has one factor for each."),
+    "inner_missing": SlipText(
+        "inner derivative forgotten",
+        "You stopped after the outer derivative and forgot the inner derivative (chain rule): the innermost "
+        "layer {layer} must be differentiated too, "
+        "and its derivative multiplied in.",
+        "What is inside the outer function? Differentiate that inside part and multiply it in."),
+    "lost_sign": SlipText(
+        "lost minus sign",
+        "Check the sign: the layer {layer} has a negative derivative ({factor}), and that minus sign is missing "
+        "from your answer (chain rule: multiply by every layer's derivative, minus signs included).",
+        "Look for a minus sign inside: what is the derivative of the innermost part?"),
+    "flipped_sign": SlipText(
+        "sign flipped",
+        "Close, but the sign is wrong: your answer is the right one times -1. Look for a minus sign that got "
+        "lost or added (a -x inside, or the minus in front of a term).",
+        "Go through your factors one by one and count the minus signs."),
+    "product_as_constant": SlipText(
+        "product treated as a constant",
+        "You treated {product} as a constant, but it contains {var}. Only the other letters are constants: like "
+        "d/dx (3x) = 3, the derivative of {constant}·{var} by {var} is not 0.",
+        "Which letters are constants here? A constant factor stays in front (constant multiple rule)."),
+    "product_as_variable": SlipText(
+        "product treated as the variable",
+        "You treated {product} as if it were {var} itself (slope 1), but {constant} is a constant factor that "
+        "multiplies {var}: it stays in front (constant multiple rule), it does not disappear.",
+        "Think of d/dx (3x): the 3 stays. What plays the part of the 3 here?"),
+    "forgot_half": SlipText(
+        "the 1/2 forgotten",
+        "Your answer is twice the right one: the 1/2 in front got dropped. It stays through differentiating "
+        "(constant multiple rule) and cancels the 2 the power rule brings down.",
+        "What happens to a constant factor in front when you differentiate?"),
+    "forgot_two": SlipText(
+        "the power rule's 2 forgotten",
+        "Your answer is half the right one: the power rule brings the exponent 2 down in front, and that 2 is "
+        "what cancels the 1/2.",
+        "Differentiate u² with the power rule: what comes down in front?"),
+    "whole_sum": SlipText(
+        "whole sum kept",
+        "You kept every term of the sum, but only the term with {var} in it changes when {var} changes. The "
+        "other terms ({others}) are constants here: their slope is 0.",
+        "Write the sum out term by term: which terms contain {var}?"),
+    "exponent_only": SlipText(
+        "only the exponent differentiated",
+        "You differentiated only the exponent of {power}: the derivative of eᵘ is eᵘ itself, and the chain "
+        "rule then multiplies by the exponent's derivative. The factor {power} is missing.",
+        "d/du eᵘ = eᵘ: the exponential stays, then multiply by the derivative of the exponent."),
+    "power_rule_on_exp": SlipText(
+        "power rule used on eᵘ",
+        "The power rule does not apply to {power}: the variable is in the exponent, not in the base, so n·uⁿ⁻¹ "
+        "does not fit. eᵘ is the function whose slope is itself.",
+        "Which rule is for a variable in the exponent? Look up the exponential rule."),
+    "quotient_reversed": SlipText(
+        "quotient rule's minus reversed",
+        "The two terms on top of the quotient rule are the wrong way round: it is (f′·g − f·g′)/g², bottom "
+        "times the top's slope first. Your answer is the right one times -1.",
+        "Write the quotient rule down first, then put in f = {top} and g = {bottom}."),
+    "sigma_prime_is_sigma": SlipText(
+        "σ′ taken to be σ",
+        "You wrote the sigmoid itself. Only eˣ is its own slope; σ is not. The slope of σ has to be derived "
+        "(or remembered): it is written with σ, but it is not σ.",
+        "Write σ(u) = 1/(1 + e⁻ᵘ) and differentiate it with the chain rule (derive sigmoid shows how)."),
+}
+
+# The sentences `derive check` and the lesson checker say around a verdict.
+CHECK_TEXT: dict[str, str] = {
+    "right": "Right.",
+    "right_usual": "Right. The usual way to write it is {usual}; here is why they are equal:",
+    "wrong_slip": "Not quite: {message}",
+    "wrong_plain": "Not quite: that is not equal to the derivative.",
+    "hint": "Hint: {hint}",
+    "rule_hint": "This needs the {rule}: {formula}.",
+    "unsure": "I could not decide whether that equals the derivative in the time allowed; try writing it more "
+              "simply.",
+    "unreadable": "I could not read that as an expression: {problem}",
+    "link_given": "your answer",
+    "link_exponentials": "write it with exponentials (cosh u = (eᵘ + e⁻ᵘ)/2, σ(u) = 1/(1 + e⁻ᵘ), ...)",
+    "link_equal": "the same value written another way (checked equal)",
+    "link_raw": "the derivative as the rules give it",
+    "line_ok_start": "the expression to differentiate",
+    "line_ok_equal": "equal to the line before",
+    "line_ok_diff": "{rule}: correct",
+    "line_ok_layer": "a layer of the chain",
+    "line_ok_layer_derivative": "the derivative of this layer: correct",
+    "line_wrong_equal": "This line is not equal to the line before.",
+    "line_wrong_diff": "The derivative taken on this line is wrong: {what}.",
+    "line_wrong_layer": "This layer does not build the expression: no part of it is {expr}.",
+    "line_wrong_layer_derivative": "The derivative of this layer is wrong: {what}.",
+    "line_unknown_name": "I do not know what {name} stands for: define it first (for example {name} = ...).",
+    "line_not_judged": "not judged (a line before it is wrong)",
+    "next_line": "A correct next line would be: {line}",
+    "no_next_line": "There is nothing left to differentiate: the working is complete.",
+    "working_done": "Every line is right, and the last one is the derivative.",
+    "working_unfinished": "Every line so far is right; the derivative still has to be finished.",
+    "interactive_intro": "Check your working for {what}, one line at a time. Commands start with ':': :s shows a "
+                         "correct next line, :h a hint, :q quits. Start with d/d{var} [...] or the expression.",
+    "interactive_ok": "Right so far. Next line (or :q):",
+}

@@ -1,0 +1,641 @@
+"""Judge a learner's answer, or their working line by line: a Verdict that says right or wrong and names the slip.
+
+`target_for(built)` turns what `derive` builds (a Derivation, a preset's Explained or ChainOfDerivations) into the
+forms a right answer may take (the worked form in the derivation's own symbols, and the general form in the
+learner's index notation: -(t_k - a_k)), each with its slips from the slip library (slips.py). `judge_answer`
+compares an answer with them; `Working` judges a working one line at a time: equality steps, differentiation
+steps (a d/dx [...] disappears from part of the line) and the chain-rule layer notation (f(g) = 1/g,
+g = 1 + e^h, dg/dh = e^h). It stops at the first wrong line. Every sentence comes from teaching.CHECK_TEXT and
+teaching.SLIPS; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sympy
+
+from derivtutor.derivation import Derivation
+from derivtutor.functions import as_exponentials
+from derivtutor.limits import TimeLimitExceeded, time_limit
+from derivtutor.render.mathtext import factors_text, math_text
+from derivtutor.slips import Slip, product_slips, renamed, tree_slips
+from derivtutor.teaching import ALGEBRA_MOVES, CHECK_TEXT, RULES
+from derivtutor.verify import equal
+
+VERDICT_SECONDS = 2.0
+"""A verdict takes at most this long; after it the answer is "could not decide"."""
+EQUAL_SECONDS = 0.5
+"""One equality check inside a verdict."""
+
+
+@dataclass
+class Verdict:
+    """right: True, False or None (could not decide); `status` says the same in one word for JSON and lessons."""
+
+    right: bool | None
+    message: str
+    slip: str | None = None  # a key of teaching.SLIPS
+    hint: str = ""
+    usual: str | None = None  # the usual form, when the answer is right in another form
+    link: list[tuple[str, str]] = field(default_factory=list)  # (maths, why) from the answer to the usual form
+    unreadable: bool = False
+
+    @property
+    def status(self) -> str:
+        if self.unreadable:
+            return "unreadable"
+        return {True: "right", False: "wrong", None: "unsure"}[self.right]
+
+    def as_data(self) -> dict:
+        data = {"status": self.status, "slip": self.slip, "message": self.message}
+        if self.hint:
+            data["hint"] = self.hint
+        if self.usual:
+            data["usual"] = self.usual
+            data["link"] = [{"expr": m, "why": why} for m, why in self.link]
+        return data
+
+
+@dataclass(eq=False)
+class Form:
+    """One way a right answer may be written, with the slips written in the same symbols."""
+
+    answer: sympy.Expr
+    usual: str  # how a teacher writes it
+    usual_exprs: tuple[sympy.Expr, ...]  # forms that count as 'the usual one' (no link shown)
+    slips_source: object  # a callable giving list[Slip], made lazily (cached)
+    derivation: Derivation | None = None
+    _slips: list[Slip] | None = None
+
+    @property
+    def slips(self) -> list[Slip]:
+        if self._slips is None:
+            self._slips = self.slips_source()
+        return self._slips
+
+    @property
+    def symbols(self) -> set[sympy.Symbol]:
+        return self.answer.free_symbols
+
+
+@dataclass(eq=False)
+class Target:
+    """What a verdict is judged against: the forms of the right answer, the variable, the derivation to work."""
+
+    label: str
+    var: sympy.Symbol
+    forms: list[Form]
+    derivation: Derivation | None  # the tree a working follows (None: a chain of derivations)
+    rule_hint: str = ""
+
+    def form_for(self, answer: sympy.Expr) -> Form:
+        """The form written in the answer's symbols (a_k, t_k: the general one), else the first."""
+        names = {s.name for s in answer.free_symbols}
+        for form in self.forms:
+            if names <= {s.name for s in form.symbols} | {self.var.name}:
+                return form
+        return self.forms[0]
+
+
+def _usual_of(d: Derivation) -> tuple[str, tuple[sympy.Expr, ...]]:
+    if d.algebra:
+        shown = list(d.algebra[-1].shown)
+        return factors_text(shown), (d.final, d.result, as_exponentials(d.final))
+    return math_text(d.final), (d.final, d.result)
+
+
+def _derivation_form(d: Derivation) -> Form:
+    usual, exprs = _usual_of(d)
+    return Form(d.final, usual, exprs, lambda: tree_slips(d), d)
+
+
+def _rule_hint(rule_id: str) -> str:
+    rule = RULES.get(rule_id)
+    if rule is None:
+        return ""
+    return CHECK_TEXT["rule_hint"].format(rule=rule.name, formula=rule.formula)
+
+
+def _general_names(general: sympy.Expr, names: dict[str, str]) -> dict:
+    """Concrete symbols -> the general ones (a_2 -> a_k), from an Explained's placeholder names ({'ak': 'a_2'})."""
+    mapping = {}
+    for s in general.free_symbols:
+        concrete = names.get(s.name.replace("_", ""))
+        if concrete:
+            mapping[sympy.Symbol(concrete, real=True)] = s
+    return mapping
+
+
+def target_for(built: object, label: str = "") -> Target:
+    """The Target for what run.build returns: a Derivation, an Explained or a ChainOfDerivations."""
+    from derivtutor.backprop import ChainOfDerivations, Explained
+
+    if isinstance(built, Derivation):
+        return Target(label, built.var, [_derivation_form(built)], built, _rule_hint(built.root.rule_id))
+    if isinstance(built, Explained):
+        d = built.derivation
+        concrete = _derivation_form(d)
+        forms = [concrete]
+        if built.general_lhs is not None and built.general != d.final:
+            mapping = _general_names(built.general, built.names)
+            general = built.general
+            forms.append(Form(general, math_text(general), (general,),
+                              lambda: renamed(tree_slips(d), mapping), d))
+            if built.rewrites:
+                concrete.answer = built.final
+        return Target(label, d.var, forms, d, _rule_hint(d.root.rule_id))
+    if isinstance(built, ChainOfDerivations):
+        return _chain_target(built, label)
+    raise TypeError(f"cannot judge against {type(built).__name__}")
+
+
+def _factor_slips(factor: object) -> list[Slip]:
+    """A factor's own slips, written in the general notation (σ(net_k) back to a_k where the factor says so)."""
+    d = factor.derivation
+    back: dict = {}
+    for rewrite in factor.rewrites:
+        for a, value in rewrite.definitions.items():
+            if value.func.__name__ == "sigmoid":
+                net = value.args[0]
+                back[net] = sympy.log(a / (1 - a))
+    return [Slip(s.id, s.expr.xreplace(back), s.words) for s in tree_slips(d)]
+
+
+def _chain_target(chain: object, label: str) -> Target:
+    factors = [(f"d{f.top}/d{f.var}", f.general, f) for f in chain.factors]
+    var = sympy.Symbol(chain.var, real=True)
+    if chain.sum_index is None:
+        answer = sympy.Mul(*(g for _, g, _ in factors))
+        pieces = [(name, g, f) for name, g, f in factors]
+    else:
+        k = sympy.Symbol(chain.sum_index, real=True)
+        total = sympy.Sum(chain.formula, (k, 1, sympy.Symbol("K", real=True)))
+        answer = total * chain.outer
+        pieces = [(f"Σ{chain.sum_index} (...)", total, None), *factors]
+
+    def slips() -> list[Slip]:
+        return product_slips([(name, g, _factor_slips(f) if f is not None else []) for name, g, f in pieces])
+
+    form = Form(answer, math_text(chain.formula if chain.sum_index is None else answer), (answer,), slips)
+    return Target(label, var, [form], None, _rule_hint("chain"))
+
+
+# -- judging one answer ------------------------------------------------------------------------------------------
+def _equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
+    return equal(as_exponentials(a), as_exponentials(b), EQUAL_SECONDS)
+
+
+def _link(answer: sympy.Expr, form: Form) -> list[tuple[str, str]]:
+    """From the learner's form to the usual one, each link checked equal to the answer."""
+    links = [(math_text(answer), CHECK_TEXT["link_given"])]
+    exponential = as_exponentials(answer).rewrite(sympy.exp)
+    if exponential != answer and _equal(exponential, answer) is True:
+        links.append((math_text(exponential), CHECK_TEXT["link_exponentials"]))
+    d = form.derivation
+    if d is not None and d.algebra and form.answer == d.final:
+        links.append((math_text(d.result), CHECK_TEXT["link_equal"]))
+        for step in d.algebra:
+            links.append((factors_text(list(step.shown)), ALGEBRA_MOVES[step.move].name))
+    else:
+        links.append((form.usual, CHECK_TEXT["link_equal"]))
+    return links
+
+
+def _is_usual(answer: sympy.Expr, form: Form) -> bool:
+    plain = as_exponentials(answer)
+    return any(answer == u or plain == as_exponentials(u) for u in form.usual_exprs)
+
+
+def judge_answer(target: Target, answer: sympy.Expr, seconds: float = VERDICT_SECONDS) -> Verdict:
+    """Right (and in which form), wrong (and which slip, with the first hint), or could not decide in `seconds`."""
+    try:
+        with time_limit(seconds):
+            return _judge(target, answer)
+    except TimeLimitExceeded:
+        return Verdict(None, CHECK_TEXT["unsure"])
+
+
+def _judge(target: Target, answer: sympy.Expr) -> Verdict:
+    form = target.form_for(answer)
+    same = _equal(answer, form.answer)
+    if same is True:
+        if _is_usual(answer, form):
+            return Verdict(True, CHECK_TEXT["right"])
+        return Verdict(True, CHECK_TEXT["right_usual"].format(usual=form.usual), usual=form.usual,
+                       link=_link(answer, form))
+    slip = find_slip(form.slips, answer)
+    if slip is not None:
+        return Verdict(False, CHECK_TEXT["wrong_slip"].format(message=slip.message()), slip.id, slip.hint())
+    if same is None:
+        return Verdict(None, CHECK_TEXT["unsure"])
+    return Verdict(False, CHECK_TEXT["wrong_plain"], hint=target.rule_hint)
+
+
+def find_slip(slips: list[Slip], answer: sympy.Expr) -> Slip | None:
+    """The first slip (most specific first) whose wrong answer equals this one."""
+    for slip in slips:
+        if _equal(answer, slip.expr) is True:
+            return slip
+    return None
+
+
+def verdict_for_text(target: Target, text: str) -> Verdict:
+    """Read the answer with the one reader, then judge it; an unreadable answer is a Verdict too."""
+    from derivtutor.parsing import ParseError, parse_expression
+
+    try:
+        answer = parse_expression(text)
+    except ParseError as exc:
+        return Verdict(None, CHECK_TEXT["unreadable"].format(problem=exc.one_line()), unreadable=True)
+    return judge_answer(target, answer)
+
+
+# -- judging a working, line by line ------------------------------------------------------------------------------
+@dataclass
+class LineVerdict:
+    number: int
+    text: str
+    status: str  # "right", "wrong", "unsure", "unreadable" or "not judged"
+    kind: str = ""  # "start", "equal", "differentiate", "layer", "layer derivative"
+    rule: str | None = None  # the rule a differentiation step used (or should have used)
+    slip: str | None = None
+    message: str = ""
+    hint: str = ""
+
+    def as_data(self) -> dict:
+        data = {"line": self.number, "text": self.text, "status": self.status, "kind": self.kind or None,
+                "rule": self.rule, "slip": self.slip, "message": self.message}
+        if self.hint:
+            data["hint"] = self.hint
+        return data
+
+
+class LineError(ValueError):
+    """A line that cannot be read; the message says why in one line."""
+
+
+_OPERATOR = re.compile(r"[d∂]\s*/\s*[d∂]\s*([A-Za-z][A-Za-z0-9_]*)")
+_DERIVATIVE_LHS = re.compile(r"^[d∂]\s*([A-Za-z][A-Za-z0-9_]*)\s*/\s*[d∂]\s*([A-Za-z][A-Za-z0-9_]*)$")
+_NAME_LHS = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)\s*(?:\(\s*([A-Za-z][A-Za-z0-9_]*)\s*\))?$")
+_PRIME_LHS = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)\s*['′]\s*(?:\(\s*([A-Za-z][A-Za-z0-9_]*)\s*\))?$")
+_OPEN, _CLOSE = "([{", ")]}"
+PLACEHOLDER = "dpending_{}"
+MAX_LINES = 60
+MAX_OPERATORS = 12
+
+
+def _split_top_level(text: str, sep: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth -= 1
+        elif ch == sep and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _group_end(text: str, start: int) -> int:
+    """Index just after the bracket group opening at `start`."""
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] in _OPEN:
+            depth += 1
+        elif text[i] in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    raise LineError("a bracket opened after d/d... is never closed")
+
+
+def _term_end(text: str, start: int) -> int:
+    """Where an unbracketed d/dx operand ends: at the next + or - outside brackets (after its first character)."""
+    depth = 0
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            if depth == 0:
+                return i
+            depth -= 1
+        elif ch in "+-−" and depth == 0 and text[start:i].strip():
+            return i
+    return len(text)
+
+
+@dataclass
+class Pending:
+    """One d/dvar [inner] still to be taken on a line."""
+
+    var_name: str
+    inner: sympy.Expr
+    symbol: sympy.Symbol
+
+
+def _read_operators(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The line with each d/dvar [...] replaced by a placeholder name, and the (var, inner text) pairs."""
+    pieces: list[tuple[str, str]] = []
+    out, pos = [], 0
+    while (m := _OPERATOR.search(text, pos)) is not None:
+        if len(pieces) >= MAX_OPERATORS:
+            raise LineError(f"more than {MAX_OPERATORS} d/d... on one line")
+        out.append(text[pos:m.start()])
+        after = m.end()
+        while after < len(text) and text[after] == " ":
+            after += 1
+        if after < len(text) and text[after] in _OPEN:
+            end = _group_end(text, after)
+            inner = text[after + 1:end - 1]
+        else:
+            end = _term_end(text, after)
+            inner = text[after:end]
+        if not inner.strip():
+            raise LineError("d/d... needs something to differentiate after it")
+        out.append(f" ({PLACEHOLDER.format(len(pieces))}) ")
+        pieces.append((m.group(1), inner))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out), pieces
+
+
+class Working:
+    """A learner's working for one target, judged a line at a time; the state moves on only past right lines."""
+
+    def __init__(self, target: Target) -> None:
+        if target.derivation is None:
+            raise LineError("a working can be checked for an expression or a single derivation; for this preset "
+                            "check the final answer instead")
+        self.target = target
+        self.d = target.derivation
+        self.var = self.d.var
+        self.function = self.d.expr
+        self.derivative = self.d.result
+        self.definitions: dict[str, sympy.Expr] = {}  # layer name -> its expression (in the next layer's name)
+        self.arguments: dict[str, str] = {}  # layer name -> the name of its variable
+        self.top: str | None = None
+        self.outer: sympy.Expr | None = None  # the last right derivative line, with placeholders
+        self.pending: list[Pending] = []
+        self.count = 0
+
+    # -- reading -----------------------------------------------------------------------------------------------
+    def _parse(self, text: str) -> sympy.Expr:
+        from derivtutor.parsing import ParseError, parse_expression
+
+        try:
+            return parse_expression(text)
+        except ParseError as exc:
+            raise LineError(exc.one_line()) from None
+
+    def _symbol(self, name: str) -> sympy.Symbol:
+        for s in self.function.free_symbols:
+            if s.name == name:
+                return s
+        return sympy.Symbol(name, real=True)
+
+    def _line_value(self, text: str) -> tuple[sympy.Expr, list[Pending], sympy.Expr]:
+        """(value with every pending derivative taken, the pending parts, the line with placeholders)."""
+        rest, pieces = _read_operators(text)
+        expr = self._parse(rest)
+        pending = []
+        for i, (var_name, inner_text) in enumerate(pieces):
+            inner = self.expand(self._parse(inner_text))
+            pending.append(Pending(var_name, inner, sympy.Symbol(PLACEHOLDER.format(i), real=True)))
+        value = self.expand(expr).xreplace({p.symbol: self._diff(p) for p in pending})
+        return value, pending, expr
+
+    def _diff(self, p: Pending) -> sympy.Expr:
+        var = self._symbol(p.var_name)
+        return sympy.diff(as_exponentials(p.inner), var)
+
+    def expand(self, expr: sympy.Expr) -> sympy.Expr:
+        """Layer names put back (g -> 1 + e^h -> 1 + e^(-x)) until only the learner's variables are left."""
+        for _ in range(20):
+            swap = {s: self.definitions[s.name] for s in expr.free_symbols if s.name in self.definitions}
+            if not swap:
+                return expr
+            expr = expr.xreplace(swap)
+        return expr
+
+    # -- judging -----------------------------------------------------------------------------------------------
+    def judge_line(self, text: str) -> LineVerdict:
+        """Judge one line against the lines before; the state advances only when the line is right."""
+        self.count += 1
+        number = self.count
+        try:
+            with time_limit(VERDICT_SECONDS):
+                verdict = self._judge_line(number, text)
+        except LineError as exc:
+            verdict = LineVerdict(number, text, "unreadable",
+                                  message=CHECK_TEXT["unreadable"].format(problem=str(exc)))
+        except TimeLimitExceeded:
+            verdict = LineVerdict(number, text, "unsure", message=CHECK_TEXT["unsure"])
+        if verdict.status != "right":
+            self.count -= 1  # the learner may try this line again (interactive mode)
+        return verdict
+
+    def _judge_line(self, number: int, text: str) -> LineVerdict:
+        line = text.strip()
+        if line.startswith("="):
+            line = line[1:].strip()
+        sides = _split_top_level(line, "=")
+        if len(sides) > 2:
+            raise LineError("one '=' per line, please (write the next step on the next line)")
+        if len(sides) == 2:
+            lhs, rhs = sides[0].strip(), sides[1].strip()
+            if not lhs or not rhs:
+                raise LineError("something is missing on one side of '='")
+            if m := _DERIVATIVE_LHS.match(lhs):
+                return self._layer_derivative(number, text, m.group(1), m.group(2), rhs)
+            if m := _PRIME_LHS.match(lhs):
+                return self._expression_line(number, text, rhs, claim=True)
+            if (m := _NAME_LHS.match(lhs)) and not _OPERATOR.search(lhs) and self._is_layer_name(m.group(1)):
+                return self._definition(number, text, m.group(1), m.group(2), rhs)
+            first = self._expression_line(number, text, lhs)
+            if first.status != "right":
+                return first
+            return self._expression_line(number, text, rhs)
+        return self._expression_line(number, text, line)
+
+    def _is_layer_name(self, name: str) -> bool:
+        return name not in {s.name for s in self.function.free_symbols}
+
+    def _definition(self, number: int, text: str, name: str, argument: str | None, rhs: str) -> LineVerdict:
+        expr = self._parse(rhs)
+        if name in self.definitions and self.top != name:
+            raise LineError(f"{name} is already defined")
+        is_top = self.top is None or self.top == name
+        if is_top and (argument in (None, self.var.name)) and not (expr.free_symbols - {self.var}) - set():
+            # f(x) = the expression itself
+            if _equal(expr, self.function) is True:
+                self.top = name
+                return LineVerdict(number, text, "right", "start", message=CHECK_TEXT["line_ok_start"])
+        self.definitions[name] = expr
+        if argument is not None:
+            self.arguments[name] = argument
+        if self.top is None:
+            self.top = name
+        composed = self.expand(sympy.Symbol(self.top, real=True))
+        open_names = [s for s in composed.free_symbols if s != self.var and s not in self.function.free_symbols]
+        if len(open_names) > 1:
+            del self.definitions[name]
+            raise LineError("name one inner part at a time (one new layer name per line)")
+        if not open_names:
+            ok = _equal(composed, self.function) is True
+        else:
+            u = open_names[0]
+            ok = any(composed.xreplace({u: part}) == self.function
+                     for part in sympy.preorder_traversal(self.function) if part.has(self.var))
+        if ok:
+            return LineVerdict(number, text, "right", "layer", rule="chain", message=CHECK_TEXT["line_ok_layer"])
+        del self.definitions[name]
+        return LineVerdict(number, text, "wrong", "layer", rule="chain",
+                           message=CHECK_TEXT["line_wrong_layer"].format(expr=math_text(expr)),
+                           hint=_rule_hint("chain"))
+
+    def _layer_derivative(self, number: int, text: str, top: str, by: str, rhs: str) -> LineVerdict:
+        from derivtutor.engine import derive
+
+        value = self._parse(rhs)
+        if _OPERATOR.search(rhs):
+            raise LineError("write the derivative of the layer itself on the right of dA/dB = ...")
+        whole = (top == self.top or top not in self.definitions) and by == self.var.name
+        if whole:  # df/dx = ...: a claim about the whole derivative
+            return self._expression_line(number, text, rhs, claim=True)
+        if top not in self.definitions:
+            raise LineError(CHECK_TEXT["line_unknown_name"].format(name=top))
+        layer = self.definitions[top]
+        by_symbol = self._symbol(by)
+        if not layer.has(by_symbol):
+            expanded_names = {s.name for s in layer.free_symbols}
+            if by not in expanded_names:
+                return LineVerdict(number, text, "wrong", "layer derivative", rule="chain",
+                                   message=CHECK_TEXT["line_wrong_layer_derivative"].format(
+                                       what=f"{top} is written in terms of "
+                                            f"{', '.join(sorted(expanded_names)) or 'numbers'}, not {by}"))
+        right = sympy.diff(as_exponentials(layer), by_symbol)
+        sub = derive(layer, by_symbol, name=top)
+        rule = RULES[sub.root.rule_id].name
+        given = value
+        if _equal(self.expand(given), self.expand(right)) is True:
+            return LineVerdict(number, text, "right", "layer derivative", rule=rule,
+                               message=CHECK_TEXT["line_ok_layer_derivative"])
+        slip = find_slip(tree_slips(sub), given) or find_slip(tree_slips(sub), self._fold(given))
+        what = slip.message() if slip else CHECK_TEXT["line_wrong_equal"].rstrip(".").lower()
+        return LineVerdict(number, text, "wrong", "layer derivative", rule=rule, slip=slip.id if slip else None,
+                           message=CHECK_TEXT["line_wrong_layer_derivative"].format(what=what),
+                           hint=slip.hint() if slip else _rule_hint(sub.root.rule_id))
+
+    def _fold(self, expr: sympy.Expr) -> sympy.Expr:
+        return self.expand(expr)
+
+    def _expression_line(self, number: int, text: str, line: str, claim: bool = False) -> LineVerdict:
+        value, pending, with_holders = self._line_value(line)
+        if not pending and self.outer is None and not claim:
+            if _equal(value, self.function) is True:  # the expression itself, before differentiating
+                return LineVerdict(number, text, "right", "start", message=CHECK_TEXT["line_ok_start"])
+        started = self.outer is not None
+        differentiated = [p for p in self.pending if not any(p.inner == q.inner for q in pending)]
+        kind = "equal" if started and not differentiated else "differentiate"
+        if not started and pending:
+            kind = "start"
+        same = _equal(value, self.derivative)
+        rule = self._rule_of(differentiated) if kind == "differentiate" else None
+        if same is True:
+            self.outer, self.pending = with_holders, pending
+            if kind == "start":
+                message = CHECK_TEXT["line_ok_start"]
+            elif kind == "differentiate":
+                message = CHECK_TEXT["line_ok_diff"].format(rule=rule or "differentiation")
+            else:
+                message = CHECK_TEXT["line_ok_equal"]
+            return LineVerdict(number, text, "right", kind, rule=rule, message=message)
+        if same is None:
+            return LineVerdict(number, text, "unsure", kind, rule=rule, message=CHECK_TEXT["unsure"])
+        return self._diagnose(number, text, kind, rule, value, differentiated)
+
+    def _rule_of(self, parts: list[Pending]) -> str | None:
+        from derivtutor.engine import derive
+
+        names = []
+        for p in parts:
+            try:
+                names.append(RULES[derive(p.inner, self._symbol(p.var_name)).root.rule_id].name)
+            except Exception:  # noqa: BLE001 - a rule name is a nicety; the value was checked already
+                continue
+        return ", ".join(dict.fromkeys(names)) or None
+
+    def _diagnose(self, number: int, text: str, kind: str, rule: str | None, value: sympy.Expr,
+                  differentiated: list[Pending]) -> LineVerdict:
+        from derivtutor.engine import derive
+
+        if kind == "start":
+            return LineVerdict(number, text, "wrong", kind, message=CHECK_TEXT["line_wrong_equal"].replace(
+                "the line before", "the derivative asked for"), hint=self.target.rule_hint)
+        hint = ""
+        if kind == "differentiate" and self.outer is not None:
+            rights = {p.symbol: self._diff(p) for p in self.pending}
+            for part in differentiated:
+                sub = derive(part.inner, self._symbol(part.var_name))
+                for slip in tree_slips(sub):
+                    candidate = self.expand(self.outer).xreplace({**rights, part.symbol: slip.expr})
+                    if _equal(value, candidate) is True:
+                        return LineVerdict(number, text, "wrong", kind, rule=rule, slip=slip.id,
+                                           message=CHECK_TEXT["line_wrong_diff"].format(what=slip.message()),
+                                           hint=slip.hint())
+                hint = hint or _rule_hint(sub.root.rule_id)
+        slip = find_slip(self.target.forms[0].slips, value)
+        if slip is not None:
+            message = CHECK_TEXT["line_wrong_diff" if kind == "differentiate" else "line_wrong_equal"]
+            message = message.format(what=slip.message()) if "{what}" in message else \
+                f"{message} {slip.message()}"
+            return LineVerdict(number, text, "wrong", kind, rule=rule, slip=slip.id, message=message,
+                               hint=slip.hint())
+        message = CHECK_TEXT["line_wrong_equal"]
+        return LineVerdict(number, text, "wrong", kind, rule=rule, message=message,
+                           hint=hint or self.target.rule_hint)
+
+    # -- what comes next ----------------------------------------------------------------------------------------
+    def next_line(self) -> str:
+        """A correct next line from the last right one (shown on request, never unasked)."""
+        from derivtutor.engine import derive
+
+        if self.outer is None:
+            return f"d/d{self.var.name} [{math_text(self.function, unicode=False)}]"
+        if self.pending:
+            done = {}
+            for p in self.pending:
+                done[p.symbol] = derive(p.inner, self._symbol(p.var_name)).result
+            return math_text(self.expand(self.outer).xreplace(done))
+        usual = self.target.forms[0]
+        current = self.expand(self.outer)
+        if _is_usual(current, usual):
+            return CHECK_TEXT["no_next_line"]
+        return usual.usual
+
+    @property
+    def finished(self) -> bool:
+        return self.outer is not None and not self.pending
+
+
+def judge_working(target: Target, lines: list[str]) -> list[LineVerdict]:
+    """Every line judged until the first one that is not right; the lines after it are 'not judged'."""
+    if len(lines) > MAX_LINES:
+        raise LineError(f"a working may have at most {MAX_LINES} lines")
+    working = Working(target)
+    verdicts: list[LineVerdict] = []
+    stopped = False
+    for number, text in enumerate(lines, start=1):
+        if stopped:
+            verdicts.append(LineVerdict(number, text, "not judged", message=CHECK_TEXT["line_not_judged"]))
+            continue
+        verdict = working.judge_line(text)
+        verdict.number = number
+        verdicts.append(verdict)
+        stopped = verdict.status != "right"
+    return verdicts
