@@ -178,7 +178,8 @@ def _chain_target(chain: object, label: str) -> Target:
     def slips() -> list[Slip]:
         return product_slips([(name, g, _factor_slips(f) if f is not None else []) for name, g, f in pieces])
 
-    form = Form(answer, math_text(chain.formula if chain.sum_index is None else answer), (answer,), slips)
+    usual = factors_text([g for _, g, _ in pieces])
+    form = Form(answer, usual, (answer, chain.formula), slips)
     return Target(label, var, [form], None, _rule_hint("chain"))
 
 

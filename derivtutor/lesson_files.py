@@ -77,6 +77,7 @@ class Item:
     at: tuple[tuple[str, str], ...] = ()  # exercise: evaluate the derivative at these values
     hints: tuple[str, ...] = ()
     mistakes: tuple[Mistake, ...] = ()
+    working: bool = False  # exercise: the learner writes the working, several lines, each one judged
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,8 @@ LESSON_FIELDS = {"title", "order", "summary", "items"}
 ITEM_FIELDS = {
     "text": {"type", "text", "title"},
     "derivation": {"type", "text", "title", "expression", "preset", "wrt", "name"},
-    "exercise": {"type", "question", "title", "expression", "wrt", "answer", "at", "hints", "mistakes", "name"},
+    "exercise": {"type", "question", "title", "expression", "wrt", "answer", "at", "hints", "mistakes", "name",
+                 "working"},
 }
 MISTAKE_FIELDS = {"answer", "message"}
 _NOT_BLANK = {"expression", "preset", "wrt", "name", "answer", "title"}  # optional, but not "" when given
@@ -218,10 +220,22 @@ def _item(number: int, raw: object, problems: Problems) -> Item | None:
         question = problems.text(where, raw, "question", True)
         expression = problems.text(where, raw, "expression", True, LIMITS["expression"])
         answer = problems.text(where, raw, "answer", True, LIMITS["answer"])
+        at = _at(where, raw, problems)
         item = Item("exercise", number, text=question, title=title, expression=expression, wrt=wrt, name=name,
-                    answer=answer, hints=_hints(where, raw, problems), at=_at(where, raw, problems),
-                    mistakes=_mistakes(where, raw, problems))
+                    answer=answer, hints=_hints(where, raw, problems), at=at,
+                    mistakes=_mistakes(where, raw, problems), working=_working(where, raw, at, problems))
     return item if problems.count == before else None
+
+
+def _working(where: str, raw: dict, at: tuple, problems: Problems) -> bool:
+    """`working = true`: the learner writes the working, line by line (judge.Working), not just the answer."""
+    working = raw.get("working", False)
+    if not isinstance(working, bool):
+        problems.add(f"{where}'working' must be true or false")
+        return False
+    if working and at:
+        problems.add(f"{where}'working' and 'at' do not go together: a working ends in the derivative itself")
+    return working
 
 
 def _hints(where: str, raw: dict, problems: Problems) -> tuple[str, ...]:

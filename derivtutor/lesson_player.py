@@ -166,6 +166,7 @@ class Player:
         store.last = key
         index = max(0, min(start, len(self.screens) - 1))
         hints_shown: dict[int, int] = {}
+        workings: dict[int, object] = {}  # screen index -> its Working (judge.py), for working exercises
         shown = None
         while True:
             state.screen = index
@@ -174,7 +175,9 @@ class Player:
                 self.show(index)
                 shown = index
             screen = self.screens[index]
-            if screen.exercise is not None:
+            if screen.exercise is not None and screen.item.working:
+                prompt = "Next line of your working (or a key: n, b, h, s, q): "
+            elif screen.exercise is not None:
                 prompt = "Your answer (or a key: n, b, h, s, q): "
             else:
                 prompt = "[Enter] next, b back, h hint, s full step, q quit: "
@@ -209,6 +212,11 @@ class Player:
                 self.show_full(index)
             elif command == "?" or command == "help":
                 self.say(KEYS)
+            elif screen.exercise is not None and screen.item.working:
+                if self.working_line(screen, line, workings):
+                    if screen.item.number not in state.solved:
+                        state.solved.append(screen.item.number)
+                    self.say("Press Enter for the next screen (h still shows the hints).")
             elif screen.exercise is not None:
                 self.say(f"You wrote: {echo(line)}", "dim")
                 verdict = screen.exercise.check(line)
@@ -220,6 +228,28 @@ class Player:
                     self.say("Press Enter for the next screen (h still shows the hints).")
             else:
                 self.say(f"Unknown key '{echo(line)}'. {KEYS}.")
+
+    def working_line(self, screen: Screen, line: str, workings: dict[int, object]) -> bool:
+        """Judge one line of a working with the same judge as `derive check`; True once the working is done."""
+        from derivtutor.lessons import echo
+        from derivtutor.teaching import CHECK_TEXT
+
+        key = id(screen)
+        if key not in workings:
+            workings[key] = screen.exercise.working()
+        working = workings[key]
+        verdict = working.judge_line(line)
+        mark = ("✓" if verdict.status == "right" else "✗") if self.unicode else \
+            ("ok" if verdict.status == "right" else "X")
+        self.say(f"{mark} {echo(line)}   {verdict.message}", "green" if verdict.status == "right" else "yellow")
+        if verdict.status != "right":
+            if verdict.hint:
+                self.say(CHECK_TEXT["hint"].format(hint=verdict.hint), "yellow")
+            return False
+        if working.finished:
+            self.say(CHECK_TEXT["working_done"], "bold green")
+            return True
+        return False
 
     def hint(self, screen: Screen, hints_shown: dict[int, int]) -> None:
         hints = screen.item.hints if screen.exercise is not None else ()

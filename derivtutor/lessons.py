@@ -4,8 +4,8 @@ An exercise's right answer is never trusted from the file alone: the engine deri
 and the stated answer must equal it (tests check every lesson). A learner's answer is accepted when it is
 mathematically equal (verify.equal), whatever its form. A wrong answer is compared with the known wrong
 answers: those the lesson lists, and those made automatically from the verified tree by the slips beginners
-make (a chain factor left out, a sign flipped, w·a treated as a constant, the 1/2 forgotten), so every
-exercise gets a diagnosis without anyone writing it.
+make (slips.py: the one library `derive check` uses too), so every exercise gets a diagnosis without anyone
+writing it. An exercise with `working = true` asks for several lines, judged like `derive check --work`.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import sympy
 
 from derivtutor.derivation import Derivation
-from derivtutor.engine import derive, substitute
+from derivtutor.engine import derive
 from derivtutor.lesson_files import Item, LessonError, clean_text
 from derivtutor.render.mathtext import factors_text, math_text
-from derivtutor.rules import ChainRule, ConstantMultipleRule, Step
+from derivtutor.slips import tree_slips, with_override  # noqa: F401 - with_override: the lessons' old home of it
 from derivtutor.verify import equal
 
 CHECK_SECONDS = 2.0
@@ -29,6 +29,7 @@ class KnownMistake:
     expr: sympy.Expr
     message: str
     automatic: bool
+    slip: str | None = None  # the slip library's id (teaching.SLIPS) for an automatic one
 
 
 @dataclass
@@ -84,92 +85,10 @@ def derivation_for(item: Item) -> Derivation:
     return derive(expr, var, name=item.name or "f", title=item.title or None)
 
 
-# -- automatic mistakes: the same tree with one node's result changed ---------------------------------------------
-def _path(root: Step, target: Step) -> list[Step] | None:
-    if root is target:
-        return [root]
-    for sub in root.substeps():
-        found = _path(sub, target)
-        if found:
-            return [root, *found]
-    return None
-
-
-def with_override(root: Step, target: Step, value: sympy.Expr) -> sympy.Expr:
-    """The root's result if `target` had produced `value`: the slip carried up through every rule above it.
-
-    The cached results on the path are cleared and a chain's `back` (its layer derivative written in x) is
-    recomputed; everything is restored afterwards, so the verified tree is left exactly as it was.
-    """
-    path = _path(root, target)
-    if path is None:
-        raise ValueError("target is not in the tree")
-    saved = [(node, node.__dict__.get("_result")) for node in path]
-    saved_backs = []
-    try:
-        for node in path:
-            node.__dict__.pop("_result", None)
-        target.__dict__["_result"] = value
-        for parent, child in reversed(list(zip(path, path[1:], strict=False))):
-            if isinstance(parent, ChainRule):
-                for layer in parent.layers:
-                    if layer.step is child:
-                        saved_backs.append((layer, layer.back))
-                        result = child.result
-                        layer.back = result if layer.value is None else substitute(result, layer.var, layer.value)
-        return root.result
-    finally:
-        for layer, back in saved_backs:
-            layer.back = back
-        for node, cached in saved:
-            if cached is None:
-                node.__dict__.pop("_result", None)
-            else:
-                node.__dict__["_result"] = cached
-
-
+# -- automatic mistakes: the slip library (slips.py), shared with `derive check` ----------------------------------
 def automatic_mistakes(d: Derivation) -> list[KnownMistake]:
-    """The typical wrong answers for this derivation, each with the misconception it shows."""
-    root = d.root
-    found: list[KnownMistake] = []
-    for step in root.walk():
-        if isinstance(step, ChainRule):
-            for i, layer in enumerate(step.layers):
-                if layer.back == 1:
-                    continue
-                others = sympy.Mul(*(other.back for j, other in enumerate(step.layers) if j != i))
-                wrong = with_override(root, step, others)
-                if layer.back.is_number and layer.back.is_negative:
-                    message = (f"Check the sign: the layer {layer.name}({layer.var}) = {math_text(layer.expr)} "
-                               f"has a negative derivative, and that minus sign is missing from your answer "
-                               f"(chain rule: multiply by every layer's derivative, minus signs included).")
-                elif i == len(step.layers) - 1:
-                    message = (f"You forgot the inner derivative (chain rule): the innermost layer "
-                               f"{layer.name}({layer.var}) = {math_text(layer.expr)} must be differentiated too, "
-                               f"and its derivative multiplied in.")
-                else:
-                    message = (f"One chain-rule factor is missing: the derivative of the layer "
-                               f"{layer.name}({layer.var}) = {math_text(layer.expr)}. The chain rule multiplies "
-                               f"one factor per layer.")
-                found.append(KnownMistake(wrong, message, True))
-        if isinstance(step, ConstantMultipleRule):
-            if step.constant.free_symbols:
-                wrong = with_override(root, step, sympy.S.Zero)
-                found.append(KnownMistake(wrong, (
-                    f"You treated {math_text(step.expr)} as a constant, but it contains {step.var}. "
-                    f"Only the other letters are constants: like d/dx (3x) = 3, the derivative of "
-                    f"{math_text(step.constant)}·{step.var} by {step.var} is {math_text(step.constant)}."), True))
-            if step.constant == sympy.Rational(1, 2):
-                wrong = with_override(root, step, step.rest.result)
-                found.append(KnownMistake(wrong, (
-                    "Your answer is twice the right one: the 1/2 in front got dropped. It stays through "
-                    "differentiating (constant multiple rule) and cancels the 2 the power rule brings down."), True))
-    result = d.final
-    if result != 0:
-        found.append(KnownMistake(-result, (
-            "Close, but the sign is wrong: your answer is the right one times -1. Look for a minus sign that got "
-            "lost or added (a -x inside, or the minus in front of a term)."), True))
-    return found
+    """The typical wrong answers for this derivation, each with the misconception it shows (slips.py)."""
+    return [KnownMistake(slip.expr, slip.message(), True, slip.id) for slip in tree_slips(d)]
 
 
 @dataclass
@@ -200,7 +119,10 @@ class Exercise:
             for candidate in listed + auto:
                 if candidate.automatic and equal(candidate.expr, self.answer, CHECK_SECONDS) is not False:
                     continue
-                if any(equal(candidate.expr, k.expr, CHECK_SECONDS) is True for k in kept):
+                if any(candidate.expr == k.expr for k in kept):  # the first (most specific) slip names it
+                    continue
+                if not candidate.automatic and any(equal(candidate.expr, k.expr, CHECK_SECONDS) is True
+                                                   for k in kept):
                     continue
                 kept.append(candidate)
             self._mistakes = kept
@@ -237,6 +159,13 @@ class Exercise:
             return Verdict("unsure", "I could not decide whether that equals the answer in the time allowed; "
                                      "try writing it more simply.")
         return Verdict("wrong", "Not quite: that is not equal to the derivative. Type h for a hint.")
+
+
+    def working(self) -> object:
+        """A fresh line-by-line judge for this exercise (an exercise with `working = true`)."""
+        from derivtutor.judge import Working, target_for
+
+        return Working(target_for(self.derivation))
 
 
 def prepare_exercise(item: Item) -> Exercise:

@@ -282,6 +282,6 @@ def product_slips(factors: list[tuple[str, sympy.Expr, list[Slip]]], outer: symp
         found += [Slip(s.id, outer * others * s.expr, s.words) for s in own if s.id != "flipped_sign"]
     whole = outer * sympy.Mul(*values)
     found.append(Slip("flipped_sign", -whole))
-    order = list(SLIP_ORDER)
+    order = ["outer_only", "chain_factors_missing", *SLIP_ORDER]  # a factor left out is named as that first
     found.sort(key=lambda s: order.index(s.id))
     return found[:MAX_SLIPS]

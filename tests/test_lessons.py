@@ -100,7 +100,10 @@ def test_with_override_leaves_the_tree_as_it_was() -> None:
     assert equal(wrong, -before) is True  # dh/dx = -1 replaced by 1 flips the sign of the whole answer
     assert d.root.result == before and [layer.back for layer in d.root.layers] == backs
     auto = automatic_mistakes(d)
-    assert len(auto) == 4  # each of the three chain factors left out, and the sign flipped
+    # every subset of the three chain factors left out (6), d eʰ taken as h′ or by the power rule, σ′ = σ, -answer
+    assert len(auto) == 10
+    assert {m.slip for m in auto} == {"lost_sign", "outer_only", "chain_factors_missing",
+                                      "exponent_only", "power_rule_on_exp", "sigma_prime_is_sigma", "flipped_sign"}
     assert [m.expr for m in auto][-1] == -d.final
 
 
