@@ -28,6 +28,10 @@ class DefaultCommandGroup(TyperGroup):
     EXPR_OPTIONS = frozenset({"--wrt", "--detail", "--latex", "--fragment", "--markdown", "--json", "--plot"})
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if args and args[0] == "check":  # a learner's answer may start with '-': maths, not an option
+            from derivtutor.checking import protect_maths
+
+            args = ["check", *protect_maths(args[1:])]
         if args and args[0] not in self.commands and args[0] not in self.GROUP_FLAGS:
             if args[0].startswith("-") and args[0].split("=")[0] not in self.EXPR_OPTIONS:
                 # `derive "-x^2"`: a target starting with a minus is maths, not an option; after `--` it stays so
@@ -54,6 +58,7 @@ app = typer.Typer(
         '  derive "x^2 sin(x)"              any expression in x\n\n'
         '  derive "w*a + b" --wrt w         a partial derivative (other letters are held constant)\n\n'
         "  derive sigmoid --detail full     every step, even d/dx x = 1\n\n"
+        '  derive check sigmoid "e^-x/(1+e^-x)^2"   check your own answer (or --work FILE)\n\n'
         "  derive lesson                    the lessons and your progress\n\n"
         "  derive network                   a tiny network, worked out in numbers\n\n"
         "Run 'derive expr --help' for every option of a derivation."
@@ -235,3 +240,24 @@ def lesson_command(
     from derivtutor.lesson_player import run_lesson_command
 
     raise typer.Exit(run_lesson_command(name, resume=resume, reset=reset, directory=directory))
+
+
+@app.command("check", help="Check your own answer, or your working line by line, for TARGET (see README).")
+def check_command(
+    target: Annotated[str, typer.Argument(help="What was differentiated: a preset name or an expression.")],
+    answer: Annotated[str | None, typer.Argument(help="Your answer. Leave it out to type your working.")] = None,
+    wrt: Annotated[str | None, typer.Option("--wrt", help="The variable to differentiate with respect to.")] = None,
+    work: Annotated[
+        str | None, typer.Option("--work", metavar="FILE", help="Your working, one line each ('-': stdin).")
+    ] = None,
+    json_file: Annotated[
+        str | None, typer.Option("--json", metavar="FILE", help="Write the verdicts as JSON ('-': stdout).")
+    ] = None,
+    answers: Annotated[
+        str | None,
+        typer.Option("--answers", metavar="CSV", help="A class's answers: student,answer per row ('-': stdin)."),
+    ] = None,
+) -> None:
+    from derivtutor.checking import run_check
+
+    raise typer.Exit(run_check(target, answer, wrt=wrt, work=work, json_path=json_file, answers=answers))

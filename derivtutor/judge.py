@@ -253,6 +253,11 @@ def verdict_for_text(target: Target, text: str) -> Verdict:
     return judge_answer(target, answer)
 
 
+def _clause(sentence: str) -> str:
+    """A sentence to put after a colon inside another one: without its final full stop."""
+    return sentence[:-1] if sentence.endswith(".") else sentence
+
+
 # -- judging a working, line by line ------------------------------------------------------------------------------
 @dataclass
 class LineVerdict:
@@ -527,7 +532,7 @@ class Working:
             return LineVerdict(number, text, "right", "layer derivative", rule=rule,
                                message=CHECK_TEXT["line_ok_layer_derivative"])
         slip = find_slip(tree_slips(sub), given) or find_slip(tree_slips(sub), self._fold(given))
-        what = slip.message() if slip else CHECK_TEXT["line_wrong_equal"].rstrip(".").lower()
+        what = _clause(slip.message()) if slip else CHECK_TEXT["layer_not_equal"]
         return LineVerdict(number, text, "wrong", "layer derivative", rule=rule, slip=slip.id if slip else None,
                            message=CHECK_TEXT["line_wrong_layer_derivative"].format(what=what),
                            hint=slip.hint() if slip else _rule_hint(sub.root.rule_id))
@@ -586,14 +591,15 @@ class Working:
                 for slip in tree_slips(sub):
                     candidate = self.expand(self.outer).xreplace({**rights, part.symbol: slip.expr})
                     if _equal(value, candidate) is True:
+                        what = _clause(slip.message())
                         return LineVerdict(number, text, "wrong", kind, rule=rule, slip=slip.id,
-                                           message=CHECK_TEXT["line_wrong_diff"].format(what=slip.message()),
+                                           message=CHECK_TEXT["line_wrong_diff"].format(what=what),
                                            hint=slip.hint())
                 hint = hint or _rule_hint(sub.root.rule_id)
         slip = find_slip(self.target.forms[0].slips, value)
         if slip is not None:
             message = CHECK_TEXT["line_wrong_diff" if kind == "differentiate" else "line_wrong_equal"]
-            message = message.format(what=slip.message()) if "{what}" in message else \
+            message = message.format(what=_clause(slip.message())) if "{what}" in message else \
                 f"{message} {slip.message()}"
             return LineVerdict(number, text, "wrong", kind, rule=rule, slip=slip.id, message=message,
                                hint=slip.hint())

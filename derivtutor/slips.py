@@ -18,7 +18,7 @@ import sympy
 from derivtutor.derivation import Derivation
 from derivtutor.engine import substitute
 from derivtutor.functions import sigmoid
-from derivtutor.render.mathtext import math_text
+from derivtutor.render.mathtext import math_text, name_text
 from derivtutor.rules import (
     ChainRule,
     ConstantMultipleRule,
@@ -112,13 +112,13 @@ def _m(expr: sympy.Expr) -> str:
 
 def _layer_words(step: ChainRule, index: int) -> str:
     layer = step.layers[index]
-    return f"{layer.name}({layer.var}) = {_m(layer.expr)}"
+    return f"{name_text(layer.name)}({name_text(str(layer.var))}) = {_m(layer.expr)}"
 
 
 def _factor_name(step: ChainRule, index: int) -> str:
     """d(name)/d(next): the factor a layer contributes, by name (never its value: that would be the answer)."""
     layer = step.layers[index]
-    return f"d{layer.name}/d{layer.var}"
+    return f"d{name_text(layer.name)}/d{name_text(str(layer.var))}"
 
 
 def _chain_slips(root: Step, step: ChainRule) -> list[Slip]:
@@ -136,8 +136,7 @@ def _chain_slips(root: Step, step: ChainRule) -> list[Slip]:
         wrong = with_override(root, step, sympy.Mul(*kept))
         missing = sorted(dropped)
         names = ", ".join(_factor_name(step, i) for i in missing)
-        words = {"missing": names, "are": "is" if len(missing) == 1 else "are",
-                 "var": str(step.var)}
+        words = {"missing": names, "are": "is" if len(missing) == 1 else "are", "var": _m(step.var)}
         if len(missing) == 1 and step.layers[missing[0]].back.is_number and step.layers[missing[0]].back < 0:
             i = missing[0]
             found.append(Slip("lost_sign", wrong, {**words, "layer": _layer_words(step, i),
@@ -167,7 +166,7 @@ def _exp_slips(root: Step, step: Step, var: sympy.Symbol) -> list[Slip]:
 def _constant_multiple_slips(root: Step, step: ConstantMultipleRule, var: sympy.Symbol) -> list[Slip]:
     found = []
     if step.constant.free_symbols:
-        words = {"product": _m(step.expr), "var": str(step.var), "constant": _m(step.constant)}
+        words = {"product": _m(step.expr), "var": _m(step.var), "constant": _m(step.constant)}
         found.append(Slip("product_as_constant", with_override(root, step, sympy.S.Zero), words))
         found.append(Slip("product_as_variable", with_override(root, step, sympy.S.One), words))
     if step.constant == sympy.Rational(1, 2):
@@ -204,7 +203,7 @@ def _sum_slips(root: Step, step: SumRule, var: sympy.Symbol) -> list[Slip]:
     if not extra:
         return []
     wrong = with_override(root, step, step.result + sympy.Add(*extra))
-    return [Slip("whole_sum", wrong, {"var": str(step.var), "others": ", ".join(others)})]
+    return [Slip("whole_sum", wrong, {"var": _m(step.var), "others": ", ".join(others)})]
 
 
 def _quotient_slips(root: Step, step: QuotientRule) -> list[Slip]:
@@ -212,8 +211,15 @@ def _quotient_slips(root: Step, step: QuotientRule) -> list[Slip]:
     return [Slip("quotient_reversed", with_override(root, step, -step.result), words)]
 
 
-def _is_sigmoid(expr: sympy.Expr, var: sympy.Symbol) -> bool:
-    return expr == 1 / (1 + sympy.exp(-var)) or expr == sigmoid(var)
+def _sigmoid_argument(expr: sympy.Expr) -> sympy.Expr | None:
+    """u when expr is σ(u), written either way (σ(u) or 1/(1 + e^(-u)))."""
+    if expr.func is sigmoid:
+        return expr.args[0]
+    if expr.is_Pow and expr.exp == -1 and expr.base.is_Add and len(expr.base.args) == 2:
+        one, power = sorted(expr.base.args, key=lambda a: a != 1)
+        if one == 1 and power.func is sympy.exp:
+            return -power.args[0]
+    return None
 
 
 def tree_slips(d: Derivation) -> list[Slip]:
@@ -235,8 +241,9 @@ def tree_slips(d: Derivation) -> list[Slip]:
             found += _sum_slips(root, step, var)
         elif isinstance(step, SigmoidRule):
             found.append(Slip("sigma_prime_is_sigma", with_override(root, step, sigmoid(step.var))))
-    if _is_sigmoid(d.expr, var):
-        found.append(Slip("sigma_prime_is_sigma", d.expr))
+    inside = _sigmoid_argument(d.expr)
+    if inside is not None and inside.has(var):  # σ′(u) taken to be σ(u), the chain rule still applied
+        found.append(Slip("sigma_prime_is_sigma", d.expr * sympy.diff(inside, var)))
     if d.final != 0:
         found.append(Slip("flipped_sign", -d.final))
     order = list(SLIP_ORDER)
@@ -255,7 +262,15 @@ def renamed(slips: list[Slip], names: dict) -> list[Slip]:
     """The same slips written in other names (a_2 -> a_k for a preset's general form)."""
     if not names:
         return slips
-    return [Slip(s.id, s.expr.xreplace(names), {k: v for k, v in s.words.items()}) for s in slips]
+    spellings = [(math_text(old), math_text(new)) for old, new in names.items()]
+    spellings += [(old.name, new.name) for old, new in names.items()]
+
+    def respelt(text: str) -> str:
+        for old, new in spellings:
+            text = text.replace(old, new)
+        return text
+
+    return [Slip(s.id, s.expr.xreplace(names), {k: respelt(v) for k, v in s.words.items()}) for s in slips]
 
 
 def product_slips(factors: list[tuple[str, sympy.Expr, list[Slip]]], outer: sympy.Expr = sympy.S.One) -> list[Slip]:

@@ -389,7 +389,7 @@ SLIPS: dict[str, SlipText] = {
 CHECK_TEXT: dict[str, str] = {
     "right": "Right.",
     "right_usual": "Right. The usual way to write it is {usual}; here is why they are equal:",
-    "wrong_slip": "Not quite: {message}",
+    "wrong_slip": "Not quite. {message}",
     "wrong_plain": "Not quite: that is not equal to the derivative.",
     "hint": "Hint: {hint}",
     "rule_hint": "This needs the {rule}: {formula}.",
@@ -409,6 +409,7 @@ CHECK_TEXT: dict[str, str] = {
     "line_wrong_diff": "The derivative taken on this line is wrong: {what}.",
     "line_wrong_layer": "This layer does not build the expression: no part of it is {expr}.",
     "line_wrong_layer_derivative": "The derivative of this layer is wrong: {what}.",
+    "layer_not_equal": "it is not equal to the derivative of the layer",
     "line_unknown_name": "I do not know what {name} stands for: define it first (for example {name} = ...).",
     "line_not_judged": "not judged (a line before it is wrong)",
     "next_line": "A correct next line would be: {line}",
