@@ -114,7 +114,8 @@ class Exercise:
                 except ValueError as exc:
                     raise LessonError(f"item {self.item.number}: mistake {number}: 'answer': {exc}") from None
                 listed.append(KnownMistake(expr, m.message, False))
-            auto = [KnownMistake(self._at(k.expr), k.message, True) for k in automatic_mistakes(self.derivation)]
+            auto = [KnownMistake(self._at(k.expr), k.message, True, k.slip)
+                    for k in automatic_mistakes(self.derivation)]
             kept: list[KnownMistake] = []
             for candidate in listed + auto:
                 if candidate.automatic and equal(candidate.expr, self.answer, CHECK_SECONDS) is not False:

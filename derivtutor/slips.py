@@ -22,13 +22,11 @@ from derivtutor.render.mathtext import math_text, name_text
 from derivtutor.rules import (
     ChainRule,
     ConstantMultipleRule,
-    ConstantRule,
     ExpBaseRule,
     ExpRule,
     QuotientRule,
     SigmoidRule,
     Step,
-    SumRule,
 )
 
 MAX_CHAIN_FACTORS = 8
@@ -189,21 +187,27 @@ def _analogue(term: sympy.Expr, var: sympy.Symbol) -> sympy.Symbol | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _sum_slips(root: Step, step: SumRule, var: sympy.Symbol) -> list[Slip]:
-    """Every term kept: each constant term differentiated as if its own a_j were the variable."""
-    constants = [t for t in step.terms if isinstance(t, ConstantRule)]
-    if not constants or len(constants) == len(step.terms):
+def _sum_slips(d: Derivation) -> list[Slip]:
+    """Every term of the sum kept: each other term differentiated as if its own a_j were the variable.
+
+    Judged on the whole expression (E = 1/2 Σ (t_k - a_k)², net = Σ w_jk a_j + b): the engine may have named the
+    sum a chain layer, but the learner's slip is about the terms of the sum as written.
+    """
+    var = d.var
+    coefficient, whole = d.expr.as_coeff_Mul()
+    if not whole.is_Add:
         return []
     extra, others = [], []
-    for term in constants:
-        analogue = _analogue(term.expr, step.var)
+    for term in whole.args:
+        if term.has(var):
+            continue
+        analogue = _analogue(term, var)
         if analogue is not None:
-            extra.append(sympy.diff(term.expr, analogue))
-            others.append(_m(term.expr))
+            extra.append(coefficient * sympy.diff(term, analogue))
+            others.append(_m(term))
     if not extra:
         return []
-    wrong = with_override(root, step, step.result + sympy.Add(*extra))
-    return [Slip("whole_sum", wrong, {"var": _m(step.var), "others": ", ".join(others)})]
+    return [Slip("whole_sum", d.result + sympy.Add(*extra), {"var": _m(var), "others": ", ".join(others)})]
 
 
 def _quotient_slips(root: Step, step: QuotientRule) -> list[Slip]:
@@ -237,10 +241,9 @@ def tree_slips(d: Derivation) -> list[Slip]:
             found += _exp_slips(root, step, var)
         elif isinstance(step, ConstantMultipleRule):
             found += _constant_multiple_slips(root, step, var)
-        elif isinstance(step, SumRule):
-            found += _sum_slips(root, step, var)
         elif isinstance(step, SigmoidRule):
             found.append(Slip("sigma_prime_is_sigma", with_override(root, step, sigmoid(step.var))))
+    found += _sum_slips(d)
     inside = _sigmoid_argument(d.expr)
     if inside is not None and inside.has(var):  # σ′(u) taken to be σ(u), the chain rule still applied
         found.append(Slip("sigma_prime_is_sigma", d.expr * sympy.diff(inside, var)))
