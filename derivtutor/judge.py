@@ -609,21 +609,55 @@ class Working:
 
     # -- what comes next ----------------------------------------------------------------------------------------
     def next_line(self) -> str:
-        """A correct next line from the last right one (shown on request, never unasked)."""
-        from derivtutor.engine import derive
-
+        """A correct next line from the last right one (shown on request, never unasked): one rule applied to
+        each d/dx [...] still pending, its own parts left pending; in ASCII so it can be typed back."""
         if self.outer is None:
             return f"d/d{self.var.name} [{math_text(self.function, unicode=False)}]"
         if self.pending:
-            done = {}
-            for p in self.pending:
-                done[p.symbol] = derive(p.inner, self._symbol(p.var_name)).result
-            return math_text(self.expand(self.outer).xreplace(done))
+            holders: dict[sympy.Symbol, str] = {}
+            swap = {p.symbol: self._one_rule(p, holders) for p in self.pending}
+            text = math_text(self.expand(self.outer).xreplace(swap), unicode=False)
+            for name, shown in holders.items():
+                text = text.replace(name.name, shown)
+            return text
         usual = self.target.forms[0]
-        current = self.expand(self.outer)
-        if _is_usual(current, usual):
+        if _is_usual(self.expand(self.outer), usual):
             return CHECK_TEXT["no_next_line"]
         return usual.usual
+
+    def _one_rule(self, p: Pending, holders: dict) -> sympy.Expr:
+        """d/dvar [inner] after one rule: the rule's formula with the parts' derivatives still to be taken."""
+        from derivtutor.engine import derive
+        from derivtutor.rules import ChainRule, ConstantMultipleRule, ProductRule, QuotientRule, SumRule
+
+        var = self._symbol(p.var_name)
+        step = derive(p.inner, var).root
+
+        def later(e: sympy.Expr) -> sympy.Expr:
+            if not e.has(var):
+                return sympy.S.Zero
+            if e == var:
+                return sympy.S.One
+            inner_step = derive(e, var).root
+            if not inner_step.substeps():
+                return inner_step.result
+            holder = sympy.Symbol(f"PENDING{chr(65 + len(holders))}", real=True)
+            holders[holder] = f"d/d{p.var_name} [{math_text(e, unicode=False)}]"
+            return holder
+
+        if isinstance(step, SumRule):
+            return sympy.Add(*(later(t.expr) for t in step.terms))
+        if isinstance(step, ConstantMultipleRule):
+            return step.constant * later(step.rest.expr)
+        if isinstance(step, ProductRule):
+            exprs = [f.expr for f in step.factors]
+            return sympy.Add(*(sympy.Mul(*exprs[:i], later(e), *exprs[i + 1:]) for i, e in enumerate(exprs)))
+        if isinstance(step, QuotientRule):
+            f, g = step.numerator.expr, step.denominator.expr
+            return (later(f) * g - f * later(g)) / g**2
+        if isinstance(step, ChainRule) and step.layers[0].value is not None:
+            return step.layers[0].back * later(step.layers[0].value)
+        return step.result
 
     @property
     def finished(self) -> bool:
