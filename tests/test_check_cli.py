@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 
 FIVE_LINES_SIGN_ON_3 = """d/dx [1/(1+e^(-x))]
