@@ -242,3 +242,53 @@ def test_next_line_on_request() -> None:
 def test_working_needs_a_single_derivation() -> None:
     with pytest.raises(LineError):
         Working(target("output-weight"))
+
+
+# ------------------------------------------------------------------------------------------------ a lesson asks for working
+WORKING_LESSON = """
+title = "Work it out"
+order = 1
+[[items]]
+type = "exercise"
+question = "Differentiate x^2 sin x; write your working, one line each."
+expression = "x^2 sin(x)"
+answer = "2x sin(x) + x^2 cos(x)"
+working = true
+hints = ["Two factors.", "product rule", "f = x^2, g = sin x", "2x sin x + x^2 cos x"]
+"""
+
+
+def test_a_lesson_exercise_asks_for_working(tmp_path) -> None:  # noqa: ANN001 - pytest's tmp_path
+    import io
+
+    from rich.console import Console
+
+    from derivtutor import progress
+    from derivtutor.lesson_files import load_lesson
+    from derivtutor.lesson_player import Player, build_screens
+
+    path = tmp_path / "work.toml"
+    path.write_text(WORKING_LESSON, encoding="utf-8")
+    lesson = load_lesson(path)
+    assert lesson.items[0].working is True
+    typed = iter(["d/dx [x^2 sin x]", "2x sin x - x^2 cos x", "2x sin x + x^2 d/dx[sin x]",
+                  "2x sin x + x^2 cos x", "q"])
+    out = io.StringIO()
+    player = Player(lesson, build_screens(lesson), Console(file=out, width=100), True, ask=lambda _: next(typed))
+    store = progress.Progress()
+    player._save = lambda store: None  # never the learner's own progress file
+    assert player.run(0, store, "work") == 0
+    text = out.getvalue()
+    assert "✗ 2x sin x - x^2 cos x   This line is not equal to the line before." in text
+    assert "Hint: This needs the product rule" in text
+    assert "✓ 2x sin x + x^2 cos x" in text and "Every line is right" in text
+    assert store.of("work").solved == [1]
+
+
+def test_working_and_at_do_not_go_together(tmp_path) -> None:  # noqa: ANN001
+    from derivtutor.lesson_files import LessonError, load_lesson
+
+    path = tmp_path / "bad.toml"
+    path.write_text(WORKING_LESSON + 'at = { x = 1 }\n', encoding="utf-8")
+    with pytest.raises(LessonError, match="'working' and 'at'"):
+        load_lesson(path)
