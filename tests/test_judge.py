@@ -244,7 +244,7 @@ def test_working_needs_a_single_derivation() -> None:
         Working(target("output-weight"))
 
 
-# ------------------------------------------------------------------------------------------------ a lesson asks for working
+# ------------------------------------------------------------------------------------------ a lesson asks for working
 WORKING_LESSON = """
 title = "Work it out"
 order = 1
