@@ -93,6 +93,10 @@ class Printer:
 
     def line(self, text: str, style: str = "") -> None:
         text = visible(text) if "\n" not in text else text
+        if not self.style.unicode:
+            from derivtutor.render.terminal import ascii_words
+
+            text = ascii_words(text)
         if self.style.color and style:
             from rich.console import Console
             from rich.text import Text
@@ -164,15 +168,23 @@ def check_answer(target: object, text: str, json_path: str | None) -> int:
     if json_path is not None:
         from derivtutor.render.mathtext import math_text
 
-        data = {"target": target.label, "wrt": target.var.name, "answer": text,
-                "read_as": math_text(answer, unicode=False), **verdict.as_data()}
+        try:
+            read_as = math_text(answer, unicode=False)
+        except RecursionError:
+            read_as = None
+        data = {"target": target.label, "wrt": target.var.name, "answer": text, "read_as": read_as,
+                **verdict.as_data()}
         problem = _write_json(json_path, data)
         if problem is not None:
             return problem
         if json_path == "-":
             return code
     printer = Printer()
-    printer.line(f"Your answer, read as: {printer.math(answer)}", "dim")
+    try:
+        read_as = printer.math(answer)
+    except RecursionError:
+        read_as = text
+    printer.line(f"Your answer, read as: {read_as}", "dim")
     printer.verdict(verdict)
     return code
 

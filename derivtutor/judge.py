@@ -214,7 +214,7 @@ def judge_answer(target: Target, answer: sympy.Expr, seconds: float = VERDICT_SE
     try:
         with time_limit(seconds):
             return _judge(target, answer)
-    except TimeLimitExceeded:
+    except (TimeLimitExceeded, RecursionError):  # out of time, or nested deeper than SymPy can follow here
         return Verdict(None, CHECK_TEXT["unsure"])
 
 
@@ -439,7 +439,7 @@ class Working:
         except LineError as exc:
             verdict = LineVerdict(number, text, "unreadable",
                                   message=CHECK_TEXT["unreadable"].format(problem=str(exc)))
-        except TimeLimitExceeded:
+        except (TimeLimitExceeded, RecursionError):
             verdict = LineVerdict(number, text, "unsure", message=CHECK_TEXT["unsure"])
         if verdict.status != "right":
             self.count -= 1  # the learner may try this line again (interactive mode)
