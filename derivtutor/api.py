@@ -24,6 +24,24 @@ class Result:
 
     def __init__(self, built: object) -> None:
         self.built = built
+        self._target = None
+
+    def check(self, answer: str | sympy.Expr) -> object:
+        """Judge a learner's answer (text or SymPy) the way `derive check` does: a judge.Verdict."""
+        from derivtutor.judge import judge_answer, target_for, verdict_for_text
+
+        self._target = self._target or target_for(self.built)
+        if isinstance(answer, str):
+            return verdict_for_text(self._target, answer)
+        return judge_answer(self._target, answer)
+
+    def check_working(self, lines: str | list[str]) -> list:
+        """Judge a working (one step per line) the way `derive check --work` does: a list of judge.LineVerdict."""
+        from derivtutor.checking import working_lines
+        from derivtutor.judge import judge_working, target_for
+
+        self._target = self._target or target_for(self.built)
+        return judge_working(self._target, working_lines(lines) if isinstance(lines, str) else lines)
 
     @property
     def derivation(self) -> Derivation:

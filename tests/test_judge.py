@@ -292,3 +292,15 @@ def test_working_and_at_do_not_go_together(tmp_path) -> None:  # noqa: ANN001
     path.write_text(WORKING_LESSON + 'at = { x = 1 }\n', encoding="utf-8")
     with pytest.raises(LessonError, match="'working' and 'at'"):
         load_lesson(path)
+
+
+def test_python_api_gives_the_same_verdicts() -> None:
+    from derivtutor import derive
+
+    result = derive("sigmoid")
+    assert result.check("-1/(1+e^(-x))^2").slip == "outer_only"
+    assert result.check(parse_expression("e^(-x)/(1+e^(-x))^2")).right is True
+    lines = "\n".join(["d/dx [1/(1+e^(-x))]", "# a comment", "= -1/(1+e^(-x))^2 * d/dx[1+e^(-x)]",
+                       "= -1/(1+e^(-x))^2 * e^(-x)"])
+    assert [v.status for v in result.check_working(lines)] == ["right", "right", "wrong"]
+    assert derive("w*a + b", wrt="w").check("0").slip == "product_as_constant"
