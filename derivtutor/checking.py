@@ -56,7 +56,7 @@ def protect_maths(args: list[str]) -> list[str]:
 def build_target(target: str, wrt: str | None) -> object:
     """judge.Target for what `derive TARGET` would derive, or an exit code after one `derive: ...` line."""
     from derivtutor.engine import UnsupportedExpression
-    from derivtutor.judge import target_for
+    from derivtutor.judge import CannotJudge, target_for
     from derivtutor.limits import TimeLimitExceeded
     from derivtutor.parsing import ParseError
     from derivtutor.preset_index import PRESET_SUMMARIES
@@ -78,7 +78,7 @@ def build_target(target: str, wrt: str | None) -> object:
         return fail("a step of this derivation could not be checked against SymPy in time; try a simpler piece")
     except VerificationError as exc:
         return fail(f"internal error: a step failed its check ({str(exc)[:300]})", EXIT_INTERNAL)
-    except TypeError as exc:
+    except (TypeError, CannotJudge) as exc:
         return fail(str(exc))
 
 

@@ -136,19 +136,29 @@ def target_for(built: object, label: str = "") -> Target:
         return Target(label, built.var, [_derivation_form(built)], built, _rule_hint(built.root.rule_id))
     if isinstance(built, Explained):
         d = built.derivation
-        concrete = _derivation_form(d)
-        forms = [concrete]
-        if built.general_lhs is not None and built.general != d.final:
+        forms = [_derivation_form(d)]
+        if built.rewrites:  # the same answer in other names (a for σ(z), ŷ₁ for the softmax): its sign slip
+            final = built.final
+            forms.append(Form(final, math_text(final), (final,), lambda: [Slip("flipped_sign", -final)], d))
+        if built.general_lhs is not None and built.general not in (d.final, built.final):
             mapping = _general_names(built.general, built.names)
             general = built.general
             forms.append(Form(general, math_text(general), (general,),
-                              lambda: renamed(tree_slips(d), mapping), d))
-            if built.rewrites:
-                concrete.answer = built.final
+                              lambda: _with_sign(renamed(tree_slips(d), mapping), general), d))
         return Target(label, d.var, forms, d, _rule_hint(d.root.rule_id))
     if isinstance(built, ChainOfDerivations):
         return _chain_target(built, label)
     raise TypeError(f"cannot judge against {type(built).__name__}")
+
+
+def _with_sign(slips: list[Slip], answer: sympy.Expr) -> list[Slip]:
+    if not any(s.id == "flipped_sign" and s.expr == -answer for s in slips):
+        slips = [*slips, Slip("flipped_sign", -answer)]
+    return slips
+
+
+class CannotJudge(ValueError):
+    """A target whose answer cannot be typed (a sum over k); the message says what to check instead."""
 
 
 def _factor_slips(factor: object) -> list[Slip]:
@@ -166,6 +176,8 @@ def _factor_slips(factor: object) -> list[Slip]:
 def _chain_target(chain: object, label: str) -> Target:
     factors = [(f"d{f.top}/d{f.var}", f.general, f) for f in chain.factors]
     var = sympy.Symbol(chain.var, real=True)
+    if chain.sum_index is not None:
+        raise CannotJudge(CHECK_TEXT["cannot_judge_sum"].format(index=chain.sum_index))
     if chain.sum_index is None:
         answer = sympy.Mul(*(g for _, g, _ in factors))
         pieces = [(name, g, f) for name, g, f in factors]
@@ -209,8 +221,13 @@ def _is_usual(answer: sympy.Expr, form: Form) -> bool:
     return any(answer == u or plain == as_exponentials(u) for u in form.usual_exprs)
 
 
-def judge_answer(target: Target, answer: sympy.Expr, seconds: float = VERDICT_SECONDS) -> Verdict:
-    """Right (and in which form), wrong (and which slip, with the first hint), or could not decide in `seconds`."""
+def judge_answer(target: Target | object, answer: sympy.Expr, seconds: float = VERDICT_SECONDS) -> Verdict:
+    """Right (and in which form), wrong (and which slip, with the first hint), or could not decide in `seconds`.
+
+    `target` is a Target, or what run.build returns (a Derivation, an Explained, a ChainOfDerivations).
+    """
+    if not isinstance(target, Target):
+        target = target_for(target)
     try:
         with time_limit(seconds):
             return _judge(target, answer)
@@ -664,8 +681,10 @@ class Working:
         return self.outer is not None and not self.pending
 
 
-def judge_working(target: Target, lines: list[str]) -> list[LineVerdict]:
+def judge_working(target: Target | object, lines: list[str]) -> list[LineVerdict]:
     """Every line judged until the first one that is not right; the lines after it are 'not judged'."""
+    if not isinstance(target, Target):
+        target = target_for(target)
     if len(lines) > MAX_LINES:
         raise LineError(f"a working may have at most {MAX_LINES} lines")
     working = Working(target)

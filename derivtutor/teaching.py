@@ -409,6 +409,9 @@ CHECK_TEXT: dict[str, str] = {
     "line_wrong_diff": "The derivative taken on this line is wrong: {what}.",
     "line_wrong_layer": "This layer does not build the expression: no part of it is {expr}.",
     "line_wrong_layer_derivative": "The derivative of this layer is wrong: {what}.",
+    "cannot_judge_sum": "this preset's answer is a sum over {index}, which cannot be typed yet; check its parts "
+                        "instead: derive check output-weight ANSWER, derive check sigmoid ANSWER, derive check net "
+                        "ANSWER",
     "layer_not_equal": "it is not equal to the derivative of the layer",
     "line_unknown_name": "I do not know what {name} stands for: define it first (for example {name} = ...).",
     "line_not_judged": "not judged (a line before it is wrong)",

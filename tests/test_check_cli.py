@@ -113,6 +113,8 @@ def test_json_of_one_answer_to_a_file(tmp_path: Path) -> None:
     (("check", "sigmoid", "2x", "--work", "-"), "give only one of"),
     (("check", "sigmoid", "--work", "/nonexistent/work.txt"), "cannot read the working"),
     (("check", "sigmoid", "--answers", "-"), "row 1: expected two columns"),
+    (("check", "hidden-weight", "a_j"), "a sum over k, which cannot be typed yet"),
+    (("check", "x*y", "y"), "several variables"),
 ])
 def test_bad_input_exits_2_with_one_line(args: tuple, says: str) -> None:
     result = run_cli(*args, input="a,b,c\n")

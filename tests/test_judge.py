@@ -304,3 +304,16 @@ def test_python_api_gives_the_same_verdicts() -> None:
                        "= -1/(1+e^(-x))^2 * e^(-x)"])
     assert [v.status for v in result.check_working(lines)] == ["right", "right", "wrong"]
     assert derive("w*a + b", wrt="w").check("0").slip == "product_as_constant"
+
+
+def test_other_presets_in_their_own_names() -> None:
+    assert verdict_for_text(target("bce"), "a - t").right is True
+    assert verdict_for_text(target("bce"), "sigma(z) - t").right is True
+    assert verdict_for_text(target("bce"), "t - a").slip == "flipped_sign"
+    assert verdict_for_text(target("softmax-xent"), "yhat_1 - y_1").right is True
+    assert verdict_for_text(target("tanh"), "1 - tanh(x)^2").right is True
+
+
+def test_judge_answer_takes_what_build_returns() -> None:
+    assert judge_answer(build("x^3"), parse_expression("3x^2")).right is True
+    assert judge_working(build("x^3"), ["d/dx [x^3]", "3x^2"])[1].status == "right"
