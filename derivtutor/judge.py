@@ -303,6 +303,7 @@ _OPERATOR = re.compile(r"[d∂]\s*/\s*[d∂]\s*([A-Za-z][A-Za-z0-9_]*)")
 _DERIVATIVE_LHS = re.compile(r"^[d∂]\s*([A-Za-z][A-Za-z0-9_]*)\s*/\s*[d∂]\s*([A-Za-z][A-Za-z0-9_]*)$")
 _NAME_LHS = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)\s*(?:\(\s*([A-Za-z][A-Za-z0-9_]*)\s*\))?$")
 _PRIME_LHS = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)\s*['′]\s*(?:\(\s*([A-Za-z][A-Za-z0-9_]*)\s*\))?$")
+_NAMED_DERIVATIVE = re.compile(r"(?<![A-Za-z0-9_])[d∂]([A-Za-z][A-Za-z0-9_]*)\s*/\s*[d∂]([A-Za-z][A-Za-z0-9_]*)")
 _OPEN, _CLOSE = "([{", ")]}"
 PLACEHOLDER = "dpending_{}"
 MAX_LINES = 60
@@ -375,6 +376,10 @@ def _read_operators(text: str) -> tuple[str, list[tuple[str, str]]]:
         if after < len(text) and text[after] in _OPEN:
             end = _group_end(text, after)
             inner = text[after + 1:end - 1]
+            if text[end:].lstrip().startswith(("^", "**")):  # d/dx (2x+1)^3: the power belongs to the operand
+                end = _term_end(text, after)
+                inner = text[after:end]
+                inner = inner.replace("[", "(").replace("]", ")").replace("{", "(").replace("}", ")")
         else:
             end = _term_end(text, after)
             inner = text[after:end]
@@ -405,6 +410,7 @@ class Working:
         self.outer: sympy.Expr | None = None  # the last right derivative line, with placeholders
         self.pending: list[Pending] = []
         self.count = 0
+        self.named_used = False
 
     # -- reading -----------------------------------------------------------------------------------------------
     def _parse(self, text: str) -> sympy.Expr:
@@ -421,10 +427,35 @@ class Working:
                 return s
         return sympy.Symbol(name, real=True)
 
+    def _named_derivatives(self, text: str) -> tuple[str, dict[sympy.Symbol, sympy.Expr]]:
+        """df/dg, dg/dh, ... on the right of a line (df/dx = df/dg · dg/dh · dh/dx) stand for the layers' own
+        derivatives: each becomes a placeholder with that value."""
+        values: dict[sympy.Symbol, sympy.Expr] = {}
+
+        def swap(match: re.Match) -> str:
+            top, by = match.group(1), match.group(2)
+            value = self._layer_slope(top, by)
+            if value is None:
+                return match.group(0)
+            holder = sympy.Symbol(f"dlayer_{len(values)}", real=True)
+            values[holder] = value
+            return f" ({holder.name}) "
+
+        return _NAMED_DERIVATIVE.sub(swap, text), values
+
+    def _layer_slope(self, top: str, by: str) -> sympy.Expr | None:
+        if by == self.var.name and (top == self.top or top in self.definitions):
+            return sympy.diff(as_exponentials(self.expand(sympy.Symbol(top, real=True))), self.var)
+        if top in self.definitions and self.definitions[top].has(sympy.Symbol(by, real=True)):
+            return sympy.diff(as_exponentials(self.definitions[top]), sympy.Symbol(by, real=True))
+        return None
+
     def _line_value(self, text: str) -> tuple[sympy.Expr, list[Pending], sympy.Expr]:
         """(value with every pending derivative taken, the pending parts, the line with placeholders)."""
+        text, named = self._named_derivatives(text)
+        self.named_used = bool(named)
         rest, pieces = _read_operators(text)
-        expr = self._parse(rest)
+        expr = self._parse(rest).xreplace(named)
         pending = []
         for i, (var_name, inner_text) in enumerate(pieces):
             inner = self.expand(self._parse(inner_text))
@@ -569,6 +600,8 @@ class Working:
             kind = "start"
         same = _equal(value, self.derivative)
         rule = self._rule_of(differentiated) if kind == "differentiate" else None
+        if self.named_used:  # df/dx = df/dg · dg/dh · dh/dx
+            kind, rule = "differentiate", RULES["chain"].name
         if same is True:
             self.outer, self.pending = with_holders, pending
             if kind == "start":

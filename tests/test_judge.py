@@ -317,3 +317,13 @@ def test_other_presets_in_their_own_names() -> None:
 def test_judge_answer_takes_what_build_returns() -> None:
     assert judge_answer(build("x^3"), parse_expression("3x^2")).right is True
     assert judge_working(build("x^3"), ["d/dx [x^3]", "3x^2"])[1].status == "right"
+
+
+def test_operand_with_a_power_and_the_chain_written_with_layer_names() -> None:
+    verdicts = judge_working(target("(2x+1)^3"), ["d/dx (2x+1)^3", "= 3(2x+1)^2"])
+    assert verdicts[0].status == "right" and verdicts[1].slip == "inner_missing"
+    layers = ["f(g) = 1/g", "g(h) = 1 + e^h", "h(x) = -x"]
+    right = judge_working(target("sigmoid"), [*layers, "df/dx = df/dg * dg/dh * dh/dx", "= -1/g^2 * e^h * (-1)"])
+    assert [v.status for v in right] == ["right"] * 5 and right[3].rule == "chain rule"
+    missing = judge_working(target("sigmoid"), [*layers, "df/dx = df/dg * dg/dh"])
+    assert missing[3].status == "wrong" and missing[3].slip == "lost_sign"
