@@ -19,7 +19,7 @@ import sympy
 from derivtutor.derivation import Derivation
 from derivtutor.functions import as_exponentials
 from derivtutor.limits import TimeLimitExceeded, time_limit
-from derivtutor.render.mathtext import factors_text, math_text
+from derivtutor.render.mathtext import factors_text, math_text, name_text
 from derivtutor.slips import Slip, product_slips, renamed, tree_slips
 from derivtutor.teaching import ALGEBRA_MOVES, CHECK_TEXT, RULES
 from derivtutor.verify import equal
@@ -174,7 +174,7 @@ def _factor_slips(factor: object) -> list[Slip]:
 
 
 def _chain_target(chain: object, label: str) -> Target:
-    factors = [(f"d{f.top}/d{f.var}", f.general, f) for f in chain.factors]
+    factors = [(f"d{name_text(f.top)}/d{name_text(f.var)}", f.general, f) for f in chain.factors]
     var = sympy.Symbol(chain.var, real=True)
     if chain.sum_index is not None:
         raise CannotJudge(CHECK_TEXT["cannot_judge_sum"].format(index=chain.sum_index))
@@ -191,8 +191,17 @@ def _chain_target(chain: object, label: str) -> Target:
         return product_slips([(name, g, _factor_slips(f) if f is not None else []) for name, g, f in pieces])
 
     usual = factors_text([g for _, g, _ in pieces])
-    form = Form(answer, usual, (answer, chain.formula), slips)
-    return Target(label, var, [form], None, _rule_hint("chain"))
+    forms = [Form(answer, usual, (answer, chain.formula), slips)]
+    delta = sympy.Symbol(chain.delta_name, real=True)
+    rest = sympy.Mul(answer, sympy.Pow(chain.delta, -1))  # δₖ·aⱼ: what multiplies δ
+    if not rest.has(sympy.Pow) or rest.is_Symbol:
+        with_delta = delta * rest
+        last = factors[-1]
+        delta_slips = [Slip("flipped_sign", -with_delta)]
+        if rest == last[1]:
+            delta_slips.insert(0, Slip("chain_factors_missing", delta, {"missing": last[0], "are": "is"}))
+        forms.append(Form(with_delta, math_text(with_delta), (with_delta,), lambda: delta_slips))
+    return Target(label, var, forms, None, _rule_hint("chain"))
 
 
 # -- judging one answer ------------------------------------------------------------------------------------------

@@ -327,3 +327,11 @@ def test_operand_with_a_power_and_the_chain_written_with_layer_names() -> None:
     assert [v.status for v in right] == ["right"] * 5 and right[3].rule == "chain rule"
     missing = judge_working(target("sigmoid"), [*layers, "df/dx = df/dg * dg/dh"])
     assert missing[3].status == "wrong" and missing[3].slip == "lost_sign"
+
+
+def test_output_weight_with_delta_and_the_learners_own_question() -> None:
+    t = target("output-weight")
+    assert verdict_for_text(t, "delta_k*a_j").right is True
+    for left_out in ("delta_k", "-(t_k - a_k)*a_k*(1 - a_k)"):  # a_j left out, in either notation
+        verdict = verdict_for_text(t, left_out)
+        assert verdict.slip == "chain_factors_missing" and "dnetₖ/dwⱼₖ is missing" in verdict.message
