@@ -153,3 +153,15 @@ def test_interactive_session_in_a_terminal() -> None:
     finally:
         child.close()
     assert child.exitstatus == 0
+
+
+def test_plain_ascii_terminal() -> None:
+    result = run_cli("check", "sigmoid", "-1/(1+e^(-x))^2", env={"DERIVTUTOR_ASCII": "1"})
+    assert result.returncode == 3
+    assert result.stdout.isascii() and "X Not quite. You took only the outer derivative" in result.stdout
+
+
+def test_escape_sequences_in_a_working_are_shown_escaped() -> None:
+    result = run_cli("check", "x^3", "--work", "-", input="d/dx [x^3]\n3x^2\x1b[31m\n")
+    assert result.returncode == 2
+    assert "\x1b" not in result.stdout and "\\x1b" in result.stdout
