@@ -35,6 +35,8 @@ CORPUS = [  # (target, wrt, answer): right answers, slips, plain wrong answers, 
     ("softplus", None, "sigma(x)"), ("bce", None, "a - t"), ("x^2/2", None, "x/2"),
     ("sin(x)^2 cos(x)^3", None, "2 sin(x) cos(x)^4 - 3 sin(x)^3 cos(x)^2"),
     ("ln(1 + x^2)", None, "1/(1 + x^2)"), ("sqrt(1 + e^(3x))", None, "3e^(3x)/(2 sqrt(1 + e^(3x)))"),
+    ("sin(cos(tan(e^(sin(cos(x^2))))))", None, "x"),  # a 7-layer chain: 129 slips to pass over
+    ("sigma(sigma(sigma(x)))", None, "x"),
 ]
 WORKING = ["d/dx [1/(1+e^(-x))]", "= -1/(1+e^(-x))^2 * d/dx[1+e^(-x)]", "= -1/(1+e^(-x))^2 * e^(-x) * (-1)",
            "= e^(-x)/(1+e^(-x))^2", "= sigma(x)*(1-sigma(x))"]
