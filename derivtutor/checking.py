@@ -97,6 +97,12 @@ class Printer:
             from derivtutor.render.terminal import ascii_words
 
             text = ascii_words(text)
+        if sys.stdout.isatty() and len(text) > self.style.width:  # a terminal: wrap at words, keep the indent
+            import textwrap
+
+            indent = " " * (len(text) - len(text.lstrip()) + 2)
+            text = textwrap.fill(text, self.style.width, subsequent_indent=indent, break_long_words=False,
+                                 break_on_hyphens=False)
         if self.style.color and style:
             from rich.console import Console
             from rich.text import Text

@@ -124,7 +124,7 @@ def test_bad_input_exits_2_with_one_line(args: tuple, says: str) -> None:
 
 def test_interactive_session_in_a_terminal() -> None:
     pexpect = pytest.importorskip("pexpect")
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8", "COLUMNS": "100"}
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8", "COLUMNS": "200"}  # no wrapping
     env.pop("DERIVTUTOR_DEBUG", None)
     child = pexpect.spawn(sys.executable, ["-m", "derivtutor", "check", "sigmoid"], env=env, encoding="utf-8",
                           timeout=60)
