@@ -343,7 +343,7 @@ def interactive(target: object, ask: Callable[[str], str] | None = None) -> int:
             printer.line(CHECK_TEXT["next_line"].format(line=working.next_line()))
             continue
         if command == ":h":
-            hint = last.hint if last is not None and last.status != "right" and last.hint else target.rule_hint
+            hint = last.hint if last is not None and last.status != "right" and last.hint else working.hint()
             printer.line(CHECK_TEXT["hint"].format(hint=hint), "yellow")
             continue
         if command in (":?", ":help") or (command.startswith(":") and command not in COMMANDS):

@@ -795,6 +795,14 @@ class Working:
             return step.layers[0].back * later(step.layers[0].value)
         return step.result
 
+    def hint(self) -> str:
+        """The rule the next step needs: that of the first d/dx [...] still pending, else the target's."""
+        from derivtutor.engine import derive
+
+        for p in self.pending:
+            return _rule_hint(derive(p.inner, self._symbol(p.var_name)).root.rule_id) or self.target.rule_hint
+        return self.target.rule_hint
+
     @property
     def finished(self) -> bool:
         return self.outer is not None and not self.pending

@@ -239,6 +239,14 @@ def test_next_line_on_request() -> None:
                  parse_expression("2x sin x + x^2 cos x")) is True
 
 
+def test_hint_names_the_rule_of_the_next_pending_part() -> None:
+    working = Working(target("x^2 sin(x)"))
+    assert working.hint().startswith("This needs the product rule")
+    working.judge_line("d/dx [x^2 sin x]")
+    working.judge_line("2x sin x + x^2 d/dx[sin x]")
+    assert working.hint().startswith("This needs the sine rule")
+
+
 def test_working_needs_a_single_derivation() -> None:
     with pytest.raises(LineError):
         Working(target("output-weight"))
