@@ -20,7 +20,7 @@ from derivtutor.lessons import prepare_exercise
 from derivtutor.parsing import parse_expression
 from derivtutor.run import build
 from derivtutor.slips import SLIP_ORDER, tree_slips, with_override
-from derivtutor.teaching import SLIPS
+from derivtutor.teaching import CHECK_TEXT, SLIPS
 from derivtutor.verify import equal
 
 _TARGETS: dict = {}
@@ -343,3 +343,15 @@ def test_output_weight_with_delta_and_the_learners_own_question() -> None:
     for left_out in ("delta_k", "-(t_k - a_k)*a_k*(1 - a_k)"):  # a_j left out, in either notation
         verdict = verdict_for_text(t, left_out)
         assert verdict.slip == "chain_factors_missing" and "dnetₖ/dwⱼₖ is missing" in verdict.message
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "x^2 sin(x)", "x/(x+1)", "sin(x^2)*e^x", "(2x+1)^3", "ln(1 + x^2)"])
+def test_following_the_shown_next_lines_is_always_right(name: str) -> None:
+    working = Working(target(name))
+    for _ in range(12):
+        line = working.next_line()
+        if line == CHECK_TEXT["no_next_line"]:
+            break
+        verdict = working.judge_line(line)  # what :s shows reads back and is judged right
+        assert verdict.status == "right", (line, verdict.message)
+    assert working.finished
