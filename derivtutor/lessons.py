@@ -102,6 +102,7 @@ class Exercise:
     values: dict = field(default_factory=dict)
     usual: sympy.Expr | None = None  # how a teacher writes the answer (the engine's tidy form, or the stated one)
     _mistakes: list[KnownMistake] | None = None
+    _prints: dict = field(default_factory=dict)  # the mistakes' values at the judge's probe points
 
     @property
     def mistakes(self) -> list[KnownMistake]:
@@ -148,14 +149,21 @@ class Exercise:
             given = self._at(_parse(text))
         except ParseError as exc:
             return Verdict("unreadable", f"I could not read that as an expression: {exc.one_line()}")
-        verdict = equal(given, self.answer, CHECK_SECONDS)
-        if verdict is True:
-            if given == self.stated or given == self.usual:
-                return Verdict("right", "Right!")
-            return Verdict("right", f"Right! The usual way to write it is {self.usual_text()}.")
-        for mistake in self.mistakes:
-            if equal(given, mistake.expr, CHECK_SECONDS) is True:
-                return Verdict("wrong", f"Not quite. {mistake.message}", mistake)
+        from derivtutor.judge import VERDICT_SECONDS, find_slip
+        from derivtutor.limits import TimeLimitExceeded, time_limit
+
+        try:
+            with time_limit(VERDICT_SECONDS):  # the same bound and the same slip matcher as `derive check`
+                verdict = equal(given, self.answer, CHECK_SECONDS)
+                if verdict is True:
+                    if given == self.stated or given == self.usual:
+                        return Verdict("right", "Right!")
+                    return Verdict("right", f"Right! The usual way to write it is {self.usual_text()}.")
+                mistake = find_slip(self.mistakes, given, self._prints)
+        except (TimeLimitExceeded, RecursionError):
+            verdict, mistake = None, None
+        if mistake is not None:
+            return Verdict("wrong", f"Not quite. {mistake.message}", mistake)
         if verdict is None:
             return Verdict("unsure", "I could not decide whether that equals the answer in the time allowed; "
                                      "try writing it more simply.")
