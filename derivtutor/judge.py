@@ -714,8 +714,13 @@ class Working:
         from derivtutor.engine import derive
 
         if kind == "start":
-            return LineVerdict(number, text, "wrong", kind, message=CHECK_TEXT["line_wrong_equal"].replace(
-                "the line before", "the derivative asked for"), hint=self.target.rule_hint)
+            return LineVerdict(number, text, "wrong", kind, message=CHECK_TEXT["line_wrong_start"],
+                               hint=self.target.rule_hint)
+        # A slip of the whole derivative first (its words use the layer names of `derive`'s own derivation),
+        # then a slip in the part differentiated on this line, then the whole answer's sign.
+        whole = find_slip(self.target.forms[0].slips, value, self.target.forms[0].prints)
+        if whole is not None and whole.id != "flipped_sign":
+            return self._slip_verdict(number, text, kind, rule, whole)
         hint = ""
         if kind == "differentiate" and self.outer is not None:
             rights = {p.symbol: self._diff(p) for p in self.pending}
@@ -727,21 +732,20 @@ class Working:
                     if _surely_different(mine, fingerprint(candidate)):
                         continue
                     if _equal(value, candidate) is True:
-                        what = _clause(slip.message())
-                        return LineVerdict(number, text, "wrong", kind, rule=rule, slip=slip.id,
-                                           message=CHECK_TEXT["line_wrong_diff"].format(what=what),
-                                           hint=slip.hint())
+                        return self._slip_verdict(number, text, kind, rule, slip)
                 hint = hint or _rule_hint(sub.root.rule_id)
-        slip = find_slip(self.target.forms[0].slips, value)
-        if slip is not None:
-            message = CHECK_TEXT["line_wrong_diff" if kind == "differentiate" else "line_wrong_equal"]
-            message = message.format(what=_clause(slip.message())) if "{what}" in message else \
-                f"{message} {slip.message()}"
-            return LineVerdict(number, text, "wrong", kind, rule=rule, slip=slip.id, message=message,
-                               hint=slip.hint())
-        message = CHECK_TEXT["line_wrong_equal"]
-        return LineVerdict(number, text, "wrong", kind, rule=rule, message=message,
+        if whole is not None:
+            return self._slip_verdict(number, text, kind, rule, whole)
+        return LineVerdict(number, text, "wrong", kind, rule=rule, message=CHECK_TEXT["line_wrong_equal"],
                            hint=hint or self.target.rule_hint)
+
+    @staticmethod
+    def _slip_verdict(number: int, text: str, kind: str, rule: str | None, slip: Slip) -> LineVerdict:
+        if kind == "differentiate":
+            message = CHECK_TEXT["line_wrong_diff"].format(what=_clause(slip.message()))
+        else:
+            message = f"{CHECK_TEXT['line_wrong_equal']} {slip.message()}"
+        return LineVerdict(number, text, "wrong", kind, rule=rule, slip=slip.id, message=message, hint=slip.hint())
 
     # -- what comes next ----------------------------------------------------------------------------------------
     def next_line(self) -> str:

@@ -406,6 +406,7 @@ CHECK_TEXT: dict[str, str] = {
     "line_ok_layer": "a layer of the chain",
     "line_ok_layer_derivative": "the derivative of this layer: correct",
     "line_wrong_equal": "This line is not equal to the line before.",
+    "line_wrong_start": "This line is not equal to the derivative asked for.",
     "line_wrong_diff": "The derivative taken on this line is wrong: {what}.",
     "line_wrong_layer": "This layer does not build the expression: no part of it is {expr}.",
     "line_wrong_layer_derivative": "The derivative of this layer is wrong: {what}.",
