@@ -7,10 +7,14 @@ raw result to the form a teacher writes (e^(-x)/(1+e^(-x))^2 -> sigma(x)(1 - sig
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sympy
 
 from derivtutor.rules import Step
+
+if TYPE_CHECKING:
+    from derivtutor.corners import Corner, CornerFamily
 
 
 @dataclass(eq=False)
@@ -40,6 +44,22 @@ class Derivation:
     algebra: list[AlgebraStep] = field(default_factory=list)
     function_name: str = "f"
     title: str | None = None
+    # What the WHOLE function does at each point where a part of it bends (corners.find_corners), decided once
+    # here so that every renderer prints the same verdict: |x| has a corner at 0, x·|x| does not.
+    corners: tuple[Corner, ...] = ()
+    corner_families: tuple[CornerFamily, ...] = ()
+    # Other ways to the same derivative (1/g by the quotient rule as well as the power rule), each verified.
+    routes: list = field(default_factory=list)
+
+    @property
+    def no_derivative_at(self) -> tuple[sympy.Expr, ...]:
+        """The points where the whole function has no derivative (a corner, a vertical slope, a jump, a hole)."""
+        return tuple(c.point for c in self.corners if c.kind not in ("smooth", "undecided"))
+
+    @property
+    def smooth_at(self) -> tuple[Corner, ...]:
+        """Candidate points where a part bends but the whole function is differentiable."""
+        return tuple(c for c in self.corners if c.kind == "smooth")
 
     @property
     def result(self) -> sympy.Expr:

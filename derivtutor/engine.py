@@ -16,7 +16,8 @@ import sympy
 from sympy.core.function import Application, AppliedUndef
 
 from derivtutor.algebra import teacher_form
-from derivtutor.derivation import Derivation
+from derivtutor.corners import Corner, find_corners
+from derivtutor.derivation import AlgebraStep, Derivation
 from derivtutor.functions import sigmoid
 from derivtutor.limits import tree_size
 from derivtutor.rules import (
@@ -83,8 +84,30 @@ def derive(expr: sympy.Expr, var: sympy.Symbol, *, name: str = "f", title: str |
         exact = verify_tree(root)
         # Every node matched sympy's own rule structurally, so sympy.diff would build this very tree.
         reference = root.result if exact else sympy.diff(expr, var)
-    return Derivation(expr=expr, var=var, root=root, reference=reference,
-                      algebra=teacher_form(root.result, var), function_name=root_name(root, name), title=title)
+    corners, families = find_corners(expr, var) if expr.has(*BENDING) else ((), ())
+    algebra = honest_at_corners(teacher_form(root.result, var), corners, var)
+    return Derivation(expr=expr, var=var, root=root, reference=reference, algebra=algebra,
+                      function_name=root_name(root, name), title=title, corners=corners,
+                      corner_families=families)
+
+
+BENDING = (sympy.Abs, sympy.Max, sympy.Min, sympy.Piecewise, sympy.sign, sympy.Heaviside)
+
+
+def honest_at_corners(algebra: list[AlgebraStep], corners: tuple[Corner, ...], var: sympy.Symbol
+                      ) -> list[AlgebraStep]:
+    """Cut the algebra before a form that has a value at a point where no derivative exists.
+
+    Cancelling |x| against |x| can give a formula defined everywhere; where the function has a corner the
+    answer must stay undefined, so such a rewrite is not made.
+    """
+    bad = [c.point for c in corners if c.kind not in ("smooth", "undecided")]
+    for i, step in enumerate(algebra):
+        for point in bad:
+            value = step.after.subs(var, point)
+            if value.is_number and value.is_finite and not value.has(sympy.nan, sympy.zoo):
+                return algebra[:i]
+    return algebra
 
 
 def root_name(root: Step, preferred: str) -> str:

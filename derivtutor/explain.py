@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 import sympy
 
-from derivtutor.rules import AbsRule, ConstantMultipleRule, ConstantRule, PiecewiseRule, PowerRule, Step
+from derivtutor.derivation import Derivation
+from derivtutor.rules import (
+    ConstantMultipleRule,
+    ConstantRule,
+    ElementaryFunctionRule,
+    PowerRule,
+    SigmoidRule,
+    Step,
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,36 @@ def step_notes(step: Step, kinks_in_own_line: sympy.Symbol | None = None) -> lis
             notes.append(Note("power_negative", {"written": step.expr, "base": step.var, "n": n, "lowered": n - 1}))
         elif n.is_Rational and not n.is_Integer:
             notes.append(Note("power_fraction", {}))
-    if isinstance(step, AbsRule | PiecewiseRule) and step.kinks and step.var != kinks_in_own_line:
-        notes.append(Note("no_derivative_at", {"points": tuple(sympy.Eq(step.var, k) for k in step.kinks)}))
+    # Corners are not stated per step: |u| bends at u = 0, but whether the whole function has a derivative there
+    # is decided once for the whole expression (corner_notes).
+    if isinstance(step, SigmoidRule):
+        notes.append(Note("known_sigmoid", {}))
+    if isinstance(step, ElementaryFunctionRule) and step.expr.func is sympy.tanh:
+        notes.append(Note("known_tanh", {}))
     return notes
+
+
+def corner_notes(derivation: Derivation) -> list[Note]:
+    """What the whole function does where a part of it bends: no derivative (and why), or smooth (and the slope)."""
+    var = derivation.var
+    notes: list[Note] = []
+    keys = {"corner": "corner_at", "vertical": "vertical_at", "jump": "jump_at", "undefined": "undefined_at",
+            "smooth": "smooth_at", "undecided": "undecided_at"}
+    for corner in derivation.corners:
+        fields: dict[str, object] = {"point": sympy.Eq(var, corner.point, evaluate=False)}
+        if corner.kind == "corner":
+            fields.update(left=corner.left, right=corner.right)
+        if corner.kind == "smooth":
+            fields["slope"] = corner.left
+        notes.append(Note(keys[corner.kind], fields))
+    family_keys = {"corner": "corner_family", "smooth": "smooth_family"}
+    for family in derivation.corner_families:
+        key = family_keys.get(family.kind, "undecided_family")
+        notes.append(Note(key, {"point": sympy.Eq(var, family.formula, evaluate=False)}))
+    return notes
+
+
+def multiply_move(factors: list[sympy.Expr]) -> str:
+    """The ALGEBRA_MOVES key for multiplying a chain's factors: 'two minus signs' only when two minus signs meet."""
+    minus = sum(1 for f in factors if f.could_extract_minus_sign())
+    return "multiply_signs" if minus >= 2 else "multiply_plain"

@@ -424,3 +424,47 @@ CHECK_TEXT: dict[str, str] = {
                          "correct next line, :h a hint, :q quits. Start with d/d{var} [...] or the expression.",
     "interactive_ok": "Right so far. Next line (or :q):",
 }
+
+# -- teaching truth: what the whole function does at its bends, words that fit the screen, other routes --------
+
+NOTES.update({
+    "corner_at": "No derivative at {point}: the slope from the left is {left} and from the right is {right} "
+                 "(a corner).",
+    "vertical_at": "No derivative at {point}: the graph stands vertical there (the slope grows without bound on "
+                   "at least one side).",
+    "jump_at": "No derivative at {point}: the function jumps there, so it has no slope.",
+    "undefined_at": "No derivative at {point}: the function itself has no value there.",
+    "smooth_at": "Smooth at {point}: a part bends there, but the whole function does not: both sides have slope "
+                 "{slope}, so the derivative there is {slope}.",
+    "undecided_at": "At {point} a part of the function bends; whether the whole function has a derivative there "
+                    "could not be decided in time, so nothing is claimed.",
+    "corner_family": "No derivative at {point} for every integer n: the slopes on the two sides differ there "
+                     "(checked at n = −1, 0 and 1).",
+    "smooth_family": "Smooth at {point} for every integer n: a part bends there but both sides have the same "
+                     "slope (checked at n = −1, 0 and 1).",
+    "undecided_family": "At {point} (n an integer) a part of the function bends; the whole function was not "
+                        "decided there for every n, so nothing is claimed.",
+    "known_sigmoid": "σ′(u) = σ(u)·(1 − σ(u)) is used as a known rule, and σ stays in the answer; "
+                     "derive sigmoid shows why.",
+    "known_tanh": "tanh′(u) = 1 − tanh²(u) is used as a known rule, and tanh stays in the answer; "
+                  "derive tanh shows why.",
+    "known_relu": "relu(u) = max(0, u): its slope is 0 for u < 0 and 1 for u > 0; derive relu shows the corner "
+                  "at 0.",
+    "known_softplus": "The slope of softplus(u) = ln(1 + eᵘ) is σ(u); derive softplus shows why.",
+})
+
+ALGEBRA_MOVES.update({
+    "multiply_signs": MoveText("multiply the factors", "Multiply the numbers and signs together; two minus signs "
+                               "make a plus."),
+    "multiply_plain": MoveText("multiply the factors", "Multiply the factors together."),
+    "sign_over_abs": MoveText("write the sign as u/|u|", "Away from 0, {−1 if u < 0; 1 if u > 0} is u/|u|, and "
+                              "|u|² = u²; then cancel."),
+    "pythagorean_sec": MoveText("1 + tan²u = sec²u", "Divide sin²u + cos²u = 1 by cos²u: tan²u + 1 = sec²u, the "
+                                "form the tables print."),
+    "pythagorean_csc": MoveText("1 + cot²u = csc²u", "Divide sin²u + cos²u = 1 by sin²u: 1 + cot²u = csc²u, so "
+                                "−1 − cot²u = −csc²u."),
+    "combine_powers": MoveText("combine powers of the same base", "aᵐ·aⁿ = aᵐ⁺ⁿ: add the exponents."),
+    "teacher_order": MoveText("write it in the usual order", "Highest power of the variable first, a positive "
+                              "term in front, a minus sign taken into the bracket it belongs to."),
+    "shorter_form": MoveText("write it more simply", "Multiply out and collect: the same value, written shorter."),
+})

@@ -77,9 +77,10 @@ def test_partial_derivative_names_the_held_constants() -> None:
 
 
 def test_kink_is_stated() -> None:
-    for name in ("relu", "abs"):
+    for name, left in (("relu", "0"), ("abs", "-1")):
         tex = render_latex(derivation(name))
-        assert "No derivative exists at {$x = 0$}: the slopes on the two sides do not agree there." in tex, name
+        assert (f"No derivative at {{$x = 0$}}: the slope from the left is {{${left}$}} and from the right is "
+                "{$1$} (a corner).") in tex, name
         assert r"\begin{cases} 0 & x < 0 \\ 1 & x > 0 \end{cases}" in render_latex(derivation("relu"))
 
 

@@ -36,7 +36,7 @@ def test_markdown_partial_and_kink() -> None:
     md = render_markdown(derivation("partial"))
     assert "$a, b$ are other variables, so they are constants here." in md
     md = render_markdown(derivation("relu"))
-    assert "- No derivative exists at $x = 0$: the slopes on the two sides do not agree there." in md
+    assert "- No derivative at $x = 0$: the slope from the left is $0$ and from the right is $1$ (a corner)." in md
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

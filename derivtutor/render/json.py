@@ -94,6 +94,7 @@ def derivation_data(derivation: Derivation) -> dict[str, Any]:
         else latex_expr(derivation.result),
         "verified": bool(derivation.verified),
         "no_derivative_at": [expr_data(p) for p in root_kinks(derivation)],
+        "smooth_at": [{"point": expr_data(c.point), "slope": expr_data(c.left)} for c in derivation.smooth_at],
         "root": step_data(derivation.root),
         "algebra": [
             {

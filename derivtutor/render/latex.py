@@ -21,13 +21,8 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
 from derivtutor.derivation import Derivation
-from derivtutor.explain import step_notes
-from derivtutor.rules import (
-    AbsRule,
-    ChainRule,
-    PiecewiseRule,
-    Step,
-)
+from derivtutor.explain import corner_notes, step_notes
+from derivtutor.rules import ChainRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, NOTES, RULES
 
 DETAILS = ("brief", "normal", "full")
@@ -372,11 +367,7 @@ def held_constant_note(derivation: Derivation) -> Note:
 
 def root_kinks(derivation: Derivation) -> list[sympy.Expr]:
     """Points of the derivation's own variable where no derivative exists (|x| and max(0, x) at 0)."""
-    points: list[sympy.Expr] = []
-    for step in derivation.root.walk():
-        if isinstance(step, AbsRule | PiecewiseRule) and step.var == derivation.var:
-            points.extend(p for p in step.kinks if p not in points)
-    return points
+    return list(derivation.no_derivative_at)
 
 
 def layout(derivation: Derivation, detail: str = "normal") -> list[Row]:
@@ -402,10 +393,8 @@ def layout(derivation: Derivation, detail: str = "normal") -> list[Row]:
     if derivation.result != derivation.reference:
         rows.append(Row("", "", fill(NOTES["sympy_form"], expr=Math(latex_expr(derivation.reference))),
                         "reference"))
-    kinks = root_kinks(derivation)
-    if kinks:
-        points = Math(", ".join(f"{latex_expr(derivation.var)} = {latex_expr(p)}" for p in kinks))
-        rows.append(Row("", "", fill(NOTES["no_derivative_at"], points=points), "remark"))
+    for item in corner_notes(derivation):
+        rows.append(Row("", "", fill(NOTES[item.key], **{k: _math(v) for k, v in item.fields.items()}), "remark"))
     for move in derivation.algebra:
         note: list[Segment] = list(text_segments(ALGEBRA_MOVES[move.move].name))
         if move.verified:

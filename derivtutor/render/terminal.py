@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import sympy
 
 from derivtutor.derivation import Derivation
-from derivtutor.explain import step_notes
+from derivtutor.explain import corner_notes, multiply_move, step_notes
 from derivtutor.limits import tree_size
 from derivtutor.render.mathtext import SUPERSCRIPT, factors_text, math_text, name_text
 from derivtutor.render.styled import Block, Text, write_blocks
@@ -263,7 +263,7 @@ class TerminalRenderer:
         if root.verified:
             result.append(f"  {s.check}", style="green")
         block.add(4, result)
-        move = ALGEBRA_MOVES["multiply"]
+        move = ALGEBRA_MOVES[multiply_move(backs)]
         block.add(6, Text(f"{s.words(move.name)}: {s.words(move.why)}", style="italic"))
         return block
 
@@ -274,8 +274,10 @@ class TerminalRenderer:
         block = Block(title)
         if d.reference != d.result:
             block.add(2, s.words(NOTES["sympy_form"].format(expr=s.m(d.reference))))
-            if any(getattr(step, "kinks", ()) for step in d.root.walk()):
+            if d.no_derivative_at and d.reference.has(sympy.sign, sympy.Heaviside):
                 block.add(2, s.words(NOTES["sympy_kink"]))
+        for note in corner_notes(d):
+            block.add(2, s.words(NOTES[note.key].format(**{k: s.m(v) for k, v in note.fields.items()})), "yellow")
         return block
 
     def _algebra(self, d: Derivation) -> Block:

@@ -1,0 +1,85 @@
+"""Issue 15: what the tutor says around an answer is true of the WHOLE function, and fits the screen."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sympy
+
+from derivtutor.engine import derive
+from derivtutor.functions import sigmoid
+from derivtutor.render.json import render_json
+from derivtutor.render.latex import layout
+from derivtutor.render.terminal import TerminalRenderer
+from derivtutor.render.styled import write_blocks
+
+x = sympy.Symbol("x", real=True)
+ZERO, ONE = sympy.S.Zero, sympy.S.One
+
+
+def screen(d, detail: str = "normal", unicode: bool = True) -> str:
+    import io
+
+    out = io.StringIO()
+    write_blocks(TerminalRenderer(detail, unicode).blocks(d), out)
+    return " ".join(out.getvalue().split())  # the words, whatever the wrapping
+
+
+# (expression, points with no derivative, points where a part bends but the whole is smooth)
+CORNER_CASES = [
+    (x * sympy.Abs(x), [], [0]),                               # the issue's six
+    (sympy.Abs(x) ** 3, [], [0]),
+    (sympy.Max(0, x) ** 2, [], [0]),
+    (x**2 * sympy.Max(0, x), [], [0]),
+    (sympy.Abs(x**2 - 1), [-1, 1], []),
+    (sympy.Abs(x), [0], []),
+    (sympy.Max(0, x), [0], []),
+    (sympy.sqrt(sympy.Abs(x)), [0], []),                      # |x|^(1/2): vertical at 0
+    (sympy.Piecewise((-1, x < 0), (1, True)), [0], []),       # a sign(x)-like jump
+    (sympy.Piecewise((0, x < 0), (1, True)), [0], []),        # a step
+    (sympy.log(sympy.Abs(x)), [0], []),                       # not defined at 0
+    (sympy.Abs(x - 2) + sympy.Abs(x + 3), [-3, 2], []),
+    (sympy.Abs(x) * x**3, [], [0]),
+    (sympy.Abs(x**3), [], [0]),
+    (sympy.Max(0, x - 1), [1], []),
+    (sympy.Abs(x) * sympy.sin(x), [], [0]),
+    (sympy.exp(sympy.Abs(x)), [0], []),
+    (sympy.Piecewise((x**2, x < 0), (x**3, True)), [], [0]),  # a smooth join
+]
+
+
+@pytest.mark.parametrize(("expr", "no_derivative", "smooth"), CORNER_CASES, ids=[str(c[0]) for c in CORNER_CASES])
+def test_corners_are_decided_for_the_whole_function(expr, no_derivative, smooth):
+    d = derive(expr, x)
+    assert list(d.no_derivative_at) == [sympy.S(p) for p in no_derivative]
+    assert [c.point for c in d.smooth_at] == [sympy.S(p) for p in smooth]
+
+
+def test_abs_sin_has_a_periodic_family_of_corners():
+    d = derive(sympy.Abs(sympy.sin(x)), x)
+    n = sympy.Symbol("n", integer=True)
+    assert {f.formula for f in d.corner_families} == {2 * sympy.pi * n, 2 * sympy.pi * n + sympy.pi}
+    assert all(f.kind == "corner" for f in d.corner_families)
+    assert "No derivative at x = 2π·n for every integer n" in screen(d)
+
+
+@pytest.mark.parametrize("expr", [x * sympy.Abs(x), sympy.Abs(x) ** 3, sympy.Max(0, x) ** 2,
+                                  x**2 * sympy.Max(0, x)])
+def test_no_false_claim_on_any_output(expr):
+    d = derive(expr, x)
+    text = screen(d)
+    assert "No derivative" not in text and "true slope does not exist" not in text
+    assert "Smooth at x = 0" in text and "both sides have slope 0" in text
+    assert json.loads(render_json(d))["no_derivative_at"] == []
+    assert json.loads(render_json(d))["smooth_at"][0]["slope"]["sympy"] == "0"
+    latex = " ".join(str(seg) for row in layout(d) for seg in row.note)
+    assert "No derivative" not in latex and "Smooth at" in latex
+
+
+def test_real_corners_are_stated_with_both_slopes():
+    text = screen(derive(sympy.Abs(x**2 - 1), x))
+    assert "No derivative at x = -1: the slope from the left is -2 and from the right is 2" in text
+    assert "No derivative at x = 1:" in text
+    points = json.loads(render_json(derive(sympy.Abs(x**2 - 1), x)))["no_derivative_at"]
+    assert [p["sympy"] for p in points] == ["-1", "1"]
