@@ -158,13 +158,20 @@ MOVES += [softplus_sigma, target_minus_output, multiply_out_sigmoid, tanh_form]
 
 
 def teacher_form(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
-    """The first applicable chain of moves, every step checked equal to the one before."""
-    for move in MOVES:
-        steps = move(result, var)
-        if steps:
-            for step in steps:
-                if equal(step.before, step.after) is not True:
-                    raise VerificationError(f"algebra move {step.move}: {step.before} != {step.after}")
-                step.verified = True
-            return steps
-    return []
+    """The first applicable chain of moves, then the general final moves (final_form), every step checked."""
+    from derivtutor.final_form import final_steps
+
+    steps = next((found for move in MOVES if (found := move(result, var))), [])
+    steps = steps + final_steps(steps[-1].after if steps else result, var, order=not steps)
+    check_steps(steps)
+    return steps
+
+
+def check_steps(steps: list[AlgebraStep]) -> None:
+    """Each step equal to the one before, or VerificationError: nothing unchecked reaches the learner."""
+    for step in steps:
+        if step.verified:
+            continue
+        if equal(step.before, step.after) is not True:
+            raise VerificationError(f"algebra move {step.move}: {step.before} != {step.after}")
+        step.verified = True

@@ -84,7 +84,7 @@ def _one_sided(expr: sympy.Expr, var: sympy.Symbol, point: sympy.Expr) -> Corner
     if not (left.is_number and right.is_number) or left.has(sympy.nan) or right.has(sympy.nan):
         return Corner(point, UNDECIDED, left, right)
     if left.is_finite and right.is_finite:
-        same = sympy.simplify(left - right) == 0
+        same = left == right or abs(sympy.N(left - right, 30)) < sympy.Float("1e-25")
         return Corner(point, SMOOTH if same else CORNER, left, right)
     sides = (expr.subs(var, point + h), expr.subs(var, point - h))
     continuous = all(sympy.limit(side, h, 0, "+") == value for side in sides)

@@ -15,9 +15,10 @@ from collections.abc import Iterator
 import sympy
 from sympy.core.function import Application, AppliedUndef
 
-from derivtutor.algebra import teacher_form
+from derivtutor.algebra import check_steps, teacher_form
 from derivtutor.corners import Corner, find_corners
 from derivtutor.derivation import AlgebraStep, Derivation
+from derivtutor.final_form import no_longer_than
 from derivtutor.functions import sigmoid
 from derivtutor.limits import tree_size
 from derivtutor.rules import (
@@ -86,6 +87,8 @@ def derive(expr: sympy.Expr, var: sympy.Symbol, *, name: str = "f", title: str |
         reference = root.result if exact else sympy.diff(expr, var)
     corners, families = find_corners(expr, var) if expr.has(*BENDING) else ((), ())
     algebra = honest_at_corners(teacher_form(root.result, var), corners, var)
+    algebra = no_longer_than(algebra, root.result, reference, var)
+    check_steps(algebra)
     return Derivation(expr=expr, var=var, root=root, reference=reference, algebra=algebra,
                       function_name=root_name(root, name), title=title, corners=corners,
                       corner_families=families)

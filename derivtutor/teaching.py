@@ -466,5 +466,9 @@ ALGEBRA_MOVES.update({
     "combine_powers": MoveText("combine powers of the same base", "aᵐ·aⁿ = aᵐ⁺ⁿ: add the exponents."),
     "teacher_order": MoveText("write it in the usual order", "Highest power of the variable first, a positive "
                               "term in front, a minus sign taken into the bracket it belongs to."),
+    "relu_times_step": MoveText("u·(0 or 1) = max(0, u)", "The step {0 if u < 0; 1 if u > 0} keeps u where u > 0 "
+                                "and gives 0 elsewhere: that is max(0, u)."),
+    "multiply_out_top": MoveText("multiply out the top", "Multiply out the brackets on the top of the fraction and "
+                                 "collect like terms; the bottom stays as it is."),
     "shorter_form": MoveText("write it more simply", "Multiply out and collect: the same value, written shorter."),
 })

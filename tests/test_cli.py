@@ -64,7 +64,7 @@ def test_narrow_terminal_wraps_without_losing_text():
     ("sigmoid(x)", "Answer: df/dx = σ(x) · (1 - σ(x))"),
     ("x^x", "Answer: df/dx = xˣ·(1 + ln(x))"),
     ("max(0, x)", "Answer: df/dx = {0 if x < 0; 1 if x > 0}"),
-    ("|x|", "Answer: df/dx = {-1 if x < 0; 1 if x > 0}"),
+    ("|x|", "Answer: df/dx = x/|x|"),
     ("f(x^2)", "Answer: dy/dx = 2x·f′(x²)"),
     ("tanh(x)", "Answer: df/dx = 1 - tanh(x)²"),
 ])

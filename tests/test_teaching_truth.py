@@ -8,11 +8,10 @@ import pytest
 import sympy
 
 from derivtutor.engine import derive
-from derivtutor.functions import sigmoid
 from derivtutor.render.json import render_json
 from derivtutor.render.latex import layout
-from derivtutor.render.terminal import TerminalRenderer
 from derivtutor.render.styled import write_blocks
+from derivtutor.render.terminal import TerminalRenderer
 
 x = sympy.Symbol("x", real=True)
 ZERO, ONE = sympy.S.Zero, sympy.S.One
