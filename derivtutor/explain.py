@@ -6,12 +6,14 @@ added here appears in the terminal, in exports and in lessons alike.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sympy
 
 from derivtutor.derivation import Derivation
 from derivtutor.rules import (
+    ChainRule,
     ConstantMultipleRule,
     ConstantRule,
     ElementaryFunctionRule,
@@ -19,6 +21,7 @@ from derivtutor.rules import (
     SigmoidRule,
     Step,
 )
+from derivtutor.teaching import RULES
 
 
 @dataclass(frozen=True)
@@ -80,3 +83,50 @@ def multiply_move(factors: list[sympy.Expr]) -> str:
     """The ALGEBRA_MOVES key for multiplying a chain's factors: 'two minus signs' only when two minus signs meet."""
     minus = sum(1 for f in factors if f.could_extract_minus_sign())
     return "multiply_signs" if minus >= 2 else "multiply_plain"
+
+
+# -- rule cards in letters that are free on this screen -------------------------------------------------------
+
+CARD_LETTERS = "fguxanc"  # the letters the general formulas in teaching.RULES are written with
+SPARE_LETTERS = "pqrsvkmyzFG"
+_RAISED = dict(zip("fguxan", "ᶠᵍᵘˣᵃⁿ", strict=True))
+_RAISED |= {"p": "ᵖ", "r": "ʳ", "s": "ˢ", "v": "ᵛ", "k": "ᵏ", "m": "ᵐ", "y": "ʸ", "z": "ᶻ"}
+_LETTER = re.compile(r"(?<![A-Za-z\\])(d?)([" + CARD_LETTERS + r"])(?![A-Za-z])")
+_RAISED_LETTER = re.compile("[" + "".join(_RAISED[c] for c in "fguxan") + "]")
+
+
+def screen_names(derivation: Derivation) -> set[str]:
+    """The letters the learner sees as names on this screen: variables, function and layer names."""
+    taken = {s.name for s in derivation.expr.free_symbols} | {derivation.var.name, derivation.function_name}
+    for step in derivation.root.walk():
+        if isinstance(step, ChainRule):
+            taken |= {layer.name for layer in step.layers} | {layer.var.name for layer in step.layers}
+    return taken
+
+
+def card_formula(rule_id: str, taken: set[str], chain: ChainRule | None = None, latex: bool = False) -> str:
+    """The rule's general formula with its letters renamed away from the names on screen.
+
+    The chain rule's card is written with the chain's own names (df/dx = df/dg · dg/dx for f(g), g(x)), so it
+    says what the screen shows; other cards keep u, f, g unless the screen uses them, then take spare letters.
+    """
+    text = RULES[rule_id]
+    formula = text.formula_latex if latex else text.formula
+    if rule_id == "chain" and chain is not None and len(chain.layers) > 1:
+        top, inner, var = chain.layers[0].name, chain.layers[1].name, chain.var.name
+        if latex:
+            return (rf"\frac{{d{top}}}{{d{var}}} = \frac{{d{top}}}{{d{inner}}}\cdot"
+                    rf"\frac{{d{inner}}}{{d{var}}}")
+        return f"d{top}/d{var} = d{top}/d{inner} · d{inner}/d{var}"
+    used = set(_LETTER.findall(formula)) and {m[1] for m in _LETTER.findall(formula)}
+    clashing = sorted(used & taken)
+    if not clashing:
+        return formula
+    raised = not latex and _RAISED_LETTER.search(formula) is not None
+    spare = (c for c in SPARE_LETTERS if c not in taken and c not in used and (not raised or c in _RAISED))
+    rename = {old: next(spare) for old in clashing}
+    formula = _LETTER.sub(lambda m: m.group(1) + rename.get(m.group(2), m.group(2)), formula)
+    if not latex:
+        lowered = {_RAISED[old]: _RAISED[new] for old, new in rename.items() if old in _RAISED and new in _RAISED}
+        formula = _RAISED_LETTER.sub(lambda m: lowered.get(m.group(), m.group()), formula)
+    return formula

@@ -82,3 +82,30 @@ def test_real_corners_are_stated_with_both_slopes():
     assert "No derivative at x = 1:" in text
     points = json.loads(render_json(derive(sympy.Abs(x**2 - 1), x)))["no_derivative_at"]
     assert [p["sympy"] for p in points] == ["-1", "1"]
+
+
+# -- words chosen for the screen (issue 15.4) -------------------------------------------------------------------
+
+def test_two_minus_signs_only_when_two_minus_signs_meet():
+    from derivtutor.presets import sigmoid as sigmoid_preset
+
+    assert "two minus signs make a plus" in screen(sigmoid_preset())  # -1/g² · e^h · (-1)
+    for text in ("sin(x^2)", "e^(x^2)", "(3x+1)^5", "ln(x^2+1)"):
+        from derivtutor.run import build
+
+        shown = screen(build(text, None))
+        assert "Substitute back" in shown and "two minus signs" not in shown, text
+        assert "multiply the factors: Multiply the factors together." in shown
+
+
+def test_rule_cards_use_letters_free_on_the_screen():
+    from derivtutor.run import build
+
+    g = screen(build("sin(g^2)", "g"))
+    assert "chain rule: df/dg = df/dh · dh/dg" in g  # the chain's own names, not a clashing 'df/dg · dg/dx'
+    u = screen(build("u*sin(u)", None))
+    assert "d/du (f·g)" not in u and "product rule: d/dq (p·g) = p′·g + p·g′" in u
+    assert "sine rule: d/dp sin p = cos p" in u
+    sig = screen(derive(1 / (1 + sympy.exp(-x)), x))
+    assert "sum rule: d/du (p + q) = dp/du + dq/du" in sig  # f and g are layer names on this screen
+    assert "chain rule: df/dx = df/dg · dg/dx" in sig

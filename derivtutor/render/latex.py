@@ -21,7 +21,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
 from derivtutor.derivation import Derivation
-from derivtutor.explain import corner_notes, step_notes
+from derivtutor.explain import card_formula, corner_notes, screen_names, step_notes
 from derivtutor.rules import ChainRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, NOTES, RULES
 
@@ -471,16 +471,23 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 
 def rules_section(derivation: Derivation) -> str:
     """The rules and algebra moves used, each with its general formula and one-sentence why."""
-    return rules_list(rules_used(derivation), [move.move for move in derivation.algebra])
+    chain = derivation.root if isinstance(derivation.root, ChainRule) else None
+    return rules_list(rules_used(derivation), [move.move for move in derivation.algebra],
+                      taken=screen_names(derivation), chain=chain)
 
 
-def rules_list(rule_ids: list[str], moves: list[str]) -> str:
-    """A 'Rules used' section for these rule ids and algebra moves (any document: derivation or preset)."""
+def rules_list(rule_ids: list[str], moves: list[str], taken: set[str] | None = None,
+               chain: ChainRule | None = None) -> str:
+    """A 'Rules used' section for these rule ids and algebra moves (any document: derivation or preset).
+
+    The general formulas use letters not taken by the names in the document (explain.card_formula).
+    """
     words = sentence_latex
     items = []
     for rule_id in rule_ids:
         text = RULES[rule_id]
-        items.append(f"  \\item \\textbf{{{words(text.name)}}}: ${text.formula_latex}$. {words(text.why)}")
+        formula = card_formula(rule_id, taken or set(), chain, latex=True)
+        items.append(f"  \\item \\textbf{{{words(text.name)}}}: ${formula}$. {words(text.why)}")
     for move in moves:
         text = ALGEBRA_MOVES[move]
         items.append(f"  \\item \\textbf{{{words(text.name)}}}: {words(text.why)}")

@@ -8,6 +8,7 @@ notes keep their words as text and their maths inline.
 from __future__ import annotations
 
 from derivtutor.derivation import Derivation
+from derivtutor.explain import card_formula, screen_names
 from derivtutor.render.latex import (
     CHECK,
     Math,
@@ -20,6 +21,7 @@ from derivtutor.render.latex import (
     rules_used,
     title_text,
 )
+from derivtutor.rules import ChainRule
 from derivtutor.teaching import ALGEBRA_MOVES, RULES
 
 _MD_SPECIAL = set("\\`*_[]<>#|")
@@ -73,9 +75,12 @@ def render_markdown(derivation: Derivation, detail: str = "normal", heading_leve
             previous = row.lhs
     lines += ["", f"$${derivation_lhs_final(derivation)}$$", "",
               "✓ means the step was checked against `sympy.diff`.", "", f"{hashes}# Rules used", ""]
+    taken = screen_names(derivation)
+    chain = derivation.root if isinstance(derivation.root, ChainRule) else None
     for rule_id in rules_used(derivation):
         text = RULES[rule_id]
-        lines.append(f"- **{escape(text.name)}**: {inline(text.formula_latex)}. {escape(text.why)}")
+        formula = card_formula(rule_id, taken, chain, latex=True)
+        lines.append(f"- **{escape(text.name)}**: {inline(formula)}. {escape(text.why)}")
     for move in derivation.algebra:
         text = ALGEBRA_MOVES[move.move]
         lines.append(f"- **{escape(text.name)}**: {escape(text.why)}")

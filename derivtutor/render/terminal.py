@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import sympy
 
 from derivtutor.derivation import Derivation
-from derivtutor.explain import corner_notes, multiply_move, step_notes
+from derivtutor.explain import card_formula, corner_notes, multiply_move, screen_names, step_notes
 from derivtutor.limits import tree_size
 from derivtutor.render.mathtext import SUPERSCRIPT, factors_text, math_text, name_text
 from derivtutor.render.styled import Block, Text, write_blocks
@@ -51,6 +51,7 @@ def _summary(expr: sympy.Expr, unicode: bool) -> str:
 class Style:
     unicode: bool = True
     limit: int | None = None  # tree nodes: larger expressions are summarised (set from the input's size)
+    taken: set[str] = field(default_factory=set)  # names on this screen: rule cards use other letters
 
     @property
     def check(self) -> str:
@@ -112,7 +113,8 @@ def _rule_line(style: Style, step: Step) -> Text:
     rule = RULES[step.rule_id]
     line = Text()
     line.append(style.words(rule.name), style="bold cyan")
-    line.append(": " + style.words(rule.formula), style="cyan")
+    chain = step if isinstance(step, ChainRule) else None
+    line.append(": " + style.words(card_formula(step.rule_id, style.taken, chain)), style="cyan")
     return line
 
 
@@ -188,6 +190,7 @@ class TerminalRenderer:
         s = self.style
         size = tree_size(d.expr, 10**9) or 1
         s.limit = GROWTH * size + SLACK
+        s.taken = screen_names(d)
         fname = s.name(d.function_name)
         var = s.m(d.var)
         blocks = [self._heading(d, fname, var)]
