@@ -34,6 +34,7 @@ from derivtutor.rules import (
     Layer,
     LogDiffRule,
     LogRule,
+    Path,
     PiecewiseRule,
     PowerRule,
     ProductRule,
@@ -41,6 +42,7 @@ from derivtutor.rules import (
     SigmoidRule,
     Step,
     SumRule,
+    TotalDerivativeRule,
     UndefinedFunctionRule,
     VariableRule,
 )
@@ -114,7 +116,11 @@ def honest_at_corners(algebra: list[AlgebraStep], corners: tuple[Corner, ...], v
 
 
 def root_name(root: Step, preferred: str) -> str:
-    return root.layers[0].name if isinstance(root, ChainRule) else preferred
+    """The chain's top name, or `preferred` unless the expression itself uses it (g(t) = f(x(t), y(t)))."""
+    if isinstance(root, ChainRule):
+        return root.layers[0].name
+    taken = {type(f).__name__ for f in root.expr.atoms(AppliedUndef)}
+    return next(n for n in (preferred, "g", "h", "F", "G") if n not in taken)
 
 
 WHOLE_DIFF_NODES = 30  # up to this many tree nodes, every node is checked against sympy.diff of the node
@@ -258,11 +264,30 @@ def _function(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames) -> Step:
         return AbsRule(expr, var)
     if func in (sympy.Max, sympy.Min, sympy.Piecewise):
         return _piecewise(expr, var, names)
+    if isinstance(expr, AppliedUndef) and (len(expr.args) > 1 or expr.args[0] != var):
+        return _total(expr, var, names)
     if isinstance(expr, AppliedUndef):
         return UndefinedFunctionRule(expr, var)
     if isinstance(expr, sympy.Function) and len(expr.args) == 1:
         return KnownDerivativeRule(expr, var)
     raise UnsupportedExpression(f"there is no rule here for {func.__name__}(...)")
+
+
+def _total(expr: AppliedUndef, var: sympy.Symbol, names: LayerNames) -> TotalDerivativeRule:
+    """f(x(t), y(t)) by the total derivative: one path per argument that contains the variable.
+
+    ∂f/∂(argument i) is SymPy's own spelling: Derivative(f(x(t), y(t)), x(t)) when the argument is a function
+    x(t), a Subs of the derivative in a placeholder otherwise (f(t², sin t)).
+    """
+    slots = [sympy.Dummy(f"xi{i}") for i in range(len(expr.args))]
+    general = expr.func(*slots)
+    paths = []
+    for slot, arg in zip(slots, expr.args, strict=True):
+        if not arg.has(var):
+            continue
+        partial = sympy.Derivative(general, slot).subs(dict(zip(slots, expr.args, strict=True)))
+        paths.append(Path(arg, partial, build_step(arg, var, names)))
+    return TotalDerivativeRule(expr, var, paths)
 
 
 def _piecewise(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames) -> Step:

@@ -20,6 +20,7 @@ from derivtutor.rules import (
     PowerRule,
     SigmoidRule,
     Step,
+    TotalDerivativeRule,
 )
 from derivtutor.teaching import RULES
 
@@ -52,6 +53,9 @@ def step_notes(step: Step, kinks_in_own_line: sympy.Symbol | None = None) -> lis
             notes.append(Note("power_fraction", {}))
     # Corners are not stated per step: |u| bends at u = 0, but whether the whole function has a derivative there
     # is decided once for the whole expression (corner_notes).
+    if isinstance(step, TotalDerivativeRule):
+        for path in step.paths:
+            notes.append(Note("total_path", {"inner": path.inner, "partial": path.partial, "rate": path.rate.result}))
     if isinstance(step, SigmoidRule):
         notes.append(Note("known_sigmoid", {}))
     if isinstance(step, ElementaryFunctionRule) and step.expr.func is sympy.tanh:
@@ -112,6 +116,8 @@ def card_formula(rule_id: str, taken: set[str], chain: ChainRule | None = None, 
     """
     text = RULES[rule_id]
     formula = text.formula_latex if latex else text.formula
+    if rule_id == "total_derivative":  # its letters are the paths' own names: f, x(t), y(t)
+        return formula
     if rule_id == "chain" and chain is not None and len(chain.layers) > 1:
         top, inner, var = chain.layers[0].name, chain.layers[1].name, chain.var.name
         if latex:

@@ -143,7 +143,7 @@ def hidden_weight() -> ChainOfDerivations:
         delta=sympy.Mul(sympy.Sum(sym("delta_k") * w_jk, (sym("k"), 1, sym("K"))), a_j * (1 - a_j),
                         evaluate=False),
         update=sympy.Mul(-1, eta, delta_j, a_i, evaluate=False),
-        notes_intro=["bp_notation", "bp_hidden_paths"],
+        notes_intro=["bp_notation", "bp_hidden_paths", "total_hidden_weight"],
         notes_delta=["bp_delta_hidden"],
         names={"w": "w_ij", "net": "net_j", "a": "a_j", "aj": "a_j", "wij": "w_ij", "wjk": "w_jk"},
         check=network_check(*NETWORK_SIZES),
@@ -208,6 +208,31 @@ def softmax_xent() -> Explained:
     )
 
 
+def total_derivative() -> Explained:
+    """g(t) = f(x(t), y(t)): the rule for unknown f, x, y, then f = x·y, x = t², y = sin t put in and checked
+    against the derivative of the expanded function t²·sin t."""
+    t = sym("t")
+    x_of, y_of = sympy.Function("x")(t), sympy.Function("y")(t)
+    f = sympy.Function("f")
+    d = derive(f(x_of, y_of), t, name="g", title="The total derivative: g(t) = f(x(t), y(t))")
+    partial_x, partial_y = sympy.Derivative(f(x_of, y_of), x_of), sympy.Derivative(f(x_of, y_of), y_of)
+    paths = y_of * sympy.Derivative(x_of, t) + x_of * sympy.Derivative(y_of, t)
+    inner = {sympy.Derivative(x_of, t): 2 * t, sympy.Derivative(y_of, t): sympy.cos(t), x_of: t**2,
+             y_of: sympy.sin(t)}
+    put_in = sympy.Add(sympy.Mul(sympy.sin(t), 2 * t, evaluate=False), sympy.Mul(t**2, sympy.cos(t), evaluate=False),
+                       evaluate=False)
+    expanded = derive(t**2 * sympy.sin(t), t)
+    rewrites = check_all([
+        Rewrite("total_partials", d.final, paths, definitions={partial_x: y_of, partial_y: x_of}),
+        Rewrite("total_put_in", paths, put_in, definitions=inner),
+        Rewrite("total_expanded", put_in, expanded.final),
+    ])
+    return Explained(
+        derivation=d, intro=["total_intro"], outro=["total_example_checked"], general_lhs=None,
+        general=d.final, rewrites=rewrites, title="derive total-derivative",
+    )
+
+
 PRESETS: dict[str, Preset] = {
     "sigmoid": Preset("sigmoid", sigmoid),
     "error": Preset("error", error),
@@ -219,4 +244,5 @@ PRESETS: dict[str, Preset] = {
     "softplus": Preset("softplus", softplus),
     "bce": Preset("bce", bce),
     "softmax-xent": Preset("softmax-xent", softmax_xent),
+    "total-derivative": Preset("total-derivative", total_derivative),
 }

@@ -304,3 +304,26 @@ class ChainRule(Step):
 
 def is_undefined_function(expr: Expr) -> bool:
     return isinstance(expr, AppliedUndef)
+
+
+@dataclass(eq=False)
+class Path:
+    """One way the variable reaches f: through the argument `inner`, with ∂f/∂(that argument) and its rate."""
+
+    inner: Expr
+    partial: Expr  # ∂f/∂(argument i), at the arguments
+    rate: Step  # d(inner)/d(var)
+
+
+@dataclass(eq=False)
+class TotalDerivativeRule(Step):
+    """f(x(t), y(t)): the variable changes f along every argument; the paths' chain-rule products add up."""
+
+    paths: list[Path]
+    rule_id: ClassVar[str] = "total_derivative"
+
+    def substeps(self) -> tuple[Step, ...]:
+        return tuple(path.rate for path in self.paths)
+
+    def evaluate(self) -> Expr:
+        return sympy.Add(*(path.partial * path.rate.result for path in self.paths))

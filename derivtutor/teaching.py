@@ -98,6 +98,13 @@ RULES: dict[str, RuleText] = {
     "sigmoid": RuleText("sigmoid rule", "d/du σ(u) = σ(u)·(1 − σ(u))",
                         r"\frac{d}{du}\sigma(u) = \sigma(u)\,(1-\sigma(u))",
                         "This is the result of 'derive sigmoid': the slope of σ is σ times (1 − σ)."),
+    "total_derivative": RuleText(
+        "total derivative (multivariable chain rule)", "d/dt f(x(t), y(t)) = ∂f/∂x · dx/dt + ∂f/∂y · dy/dt",
+        r"\frac{d}{dt} f(x(t), y(t)) = \frac{\partial f}{\partial x}\frac{dx}{dt} + "
+        r"\frac{\partial f}{\partial y}\frac{dy}{dt}",
+        "t reaches f along every argument at once: each path (through x, through y) gives its own chain-rule "
+        "product, how fast f changes with that argument times how fast the argument changes, and the paths add "
+        "up."),
     "chain": RuleText("chain rule", "df/dx = df/dg · dg/dx", r"\frac{df}{dx} = \frac{df}{dg}\cdot\frac{dg}{dx}",
                       "When one function is fed into another, their rates of change multiply: if g moves 3 "
                       "times as fast as x and f moves 2 times as fast as g, f moves 2·3 = 6 times as fast as x."),
@@ -444,6 +451,15 @@ NOTES.update({
                      "slope (checked at n = −1, 0 and 1).",
     "undecided_family": "At {point} (n an integer) a part of the function bends; the whole function was not "
                         "decided there for every n, so nothing is claimed.",
+    "total_intro": "When t changes, x(t) and y(t) both change, and f changes through each of them: two paths "
+                   "from t to f. The total derivative adds the two chain-rule products.",
+    "total_example_checked": "Worked case: f = x·y, x = t², y = sin t. The two paths give sin t·2t + t²·cos t, "
+                             "the same as differentiating the expanded function t²·sin t by the product rule.",
+    "total_path": "Path through {inner}: {partial} · {rate} (how fast f changes with this argument, times how "
+                  "fast the argument changes).",
+    "total_hidden_weight": "Why a sum over k? wᵢⱼ reaches E along several paths at once, one through each output "
+                           "k: that is the total derivative (multivariable chain rule); derive total-derivative "
+                           "shows it on a small case.",
     "known_sigmoid": "σ′(u) = σ(u)·(1 − σ(u)) is used as a known rule, and σ stays in the answer; "
                      "derive sigmoid shows why.",
     "known_tanh": "tanh′(u) = 1 − tanh²(u) is used as a known rule, and tanh stays in the answer; "
@@ -454,6 +470,10 @@ NOTES.update({
 })
 
 ALGEBRA_MOVES.update({
+    "total_partials": MoveText("take f = x·y", "For f = x·y: ∂f/∂x = y (y is held constant) and ∂f/∂y = x."),
+    "total_put_in": MoveText("put in x = t², y = sin t", "dx/dt = 2t and dy/dt = cos t; then write x and y in t."),
+    "total_expanded": MoveText("the same as the expanded function", "f(x(t), y(t)) = t²·sin t; the product rule "
+                               "gives 2t·sin t + t²·cos t: the paths add up to exactly this."),
     "multiply_signs": MoveText("multiply the factors", "Multiply the numbers and signs together; two minus signs "
                                "make a plus."),
     "multiply_plain": MoveText("multiply the factors", "Multiply the factors together."),

@@ -30,19 +30,37 @@ class UncheckedStep(VerificationError):
     """A step whose check could not be decided in time (SymPy's own form was too unwieldy): not shown either."""
 
 
+def _by_function(node: sympy.Basic) -> bool:
+    return isinstance(node, sympy.Derivative) and len(node.variables) == 1 and isinstance(node.variables[0],
+                                                                                          AppliedUndef)
+
+
+def _as_subs(node: sympy.Derivative) -> sympy.Expr:
+    """d/dx(t) F -> (d/dξ F with x(t) = ξ) at ξ = x(t): a derivative SymPy can still take once x is concrete."""
+    slot = sympy.Dummy("xi")
+    by = node.variables[0]
+    return sympy.Subs(sympy.Derivative(node.expr.xreplace({by: slot}), slot), slot, by)
+
+
 def _concrete(expr: sympy.Expr) -> sympy.Expr:
     """Replace sigma and unknown functions f(u) by concrete ones, then carry out pending derivatives."""
     expr = as_exponentials(expr)
     undefined = {a.func for a in expr.atoms(AppliedUndef)}
     if not undefined:
         return expr
-    t = sympy.Dummy("t")
+    expr = expr.replace(_by_function, _as_subs)  # ∂f/∂x(t) first, while x(t) is still a name
+    arities = {(a.func, len(a.args)) for a in expr.atoms(AppliedUndef)}
     stand_ins = {}
-    for i, func in enumerate(sorted(undefined, key=str)):
-        # A function with no special symmetry, different for each name.
-        stand_ins[func] = sympy.Lambda(t, sympy.sin((i + 2) * t) + sympy.exp(t / (i + 3)) + t**2 / 7)
-    for func, lam in stand_ins.items():
-        expr = expr.replace(func, lam)
+    for i, (func, arity) in enumerate(sorted(arities, key=str)):
+        # A function with no special symmetry, different for each name; with several arguments (f(x(t), y(t)) in a
+        # total derivative) each argument enters differently, and one product term couples them.
+        ts = sympy.symbols(f"_t0:{arity}", cls=sympy.Dummy)
+        body = sum(sympy.sin((i + k + 2) * tk) + sympy.exp(tk / (i + k + 3)) + tk**2 / (7 + k)
+                   for k, tk in enumerate(ts))
+        stand_ins[func, arity] = sympy.Lambda(ts, body + (sympy.Mul(*ts) / 5 if arity > 1 else 0))
+    for (func, arity), lam in stand_ins.items():
+        expr = expr.replace(lambda e, f=func, n=arity: isinstance(e, AppliedUndef) and e.func == f
+                            and len(e.args) == n, lambda e, lam=lam: lam(*e.args))
     return expr.doit()
 
 

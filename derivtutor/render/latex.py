@@ -44,6 +44,10 @@ class TutorLatexPrinter(LatexPrinter):
         inner = expr.expr
         if len(expr.variables) == 1 and isinstance(inner, AppliedUndef) and len(inner.args) == 1:
             return f"{name_latex(inner.func.__name__)}'\\left({self._print(expr.variables[0])}\\right)"
+        by = expr.variables[0] if len(expr.variables) == 1 else None
+        if isinstance(inner, AppliedUndef) and isinstance(by, AppliedUndef) and len(by.args) == 1:
+            # ∂f/∂x in the total derivative of f(x(t), y(t)): x is the argument's name
+            return rf"\frac{{\partial {name_latex(inner.func.__name__)}}}{{\partial {name_latex(by.func.__name__)}}}"
         return super()._print_Derivative(expr)
 
     def _print_Subs(self, expr: sympy.Subs) -> str:
@@ -51,6 +55,12 @@ class TutorLatexPrinter(LatexPrinter):
         if (isinstance(derivative, sympy.Derivative) and isinstance(derivative.expr, AppliedUndef)
                 and len(variables) == 1 and len(derivative.expr.args) == 1):
             return f"{name_latex(derivative.expr.func.__name__)}'\\left({self._print(points[0])}\\right)"
+        if (isinstance(derivative, sympy.Derivative) and isinstance(derivative.expr, AppliedUndef)
+                and len(variables) == 1 and variables[0] in derivative.expr.args):
+            inner = derivative.expr
+            at = ", ".join(self._print(points[0] if a == variables[0] else a) for a in inner.args)
+            slot = inner.args.index(variables[0]) + 1
+            return rf"\partial_{{{slot}}} {name_latex(inner.func.__name__)}\left({at}\right)"
         return super()._print_Subs(expr)
 
     def _print_Piecewise(self, expr: sympy.Piecewise) -> str:

@@ -131,6 +131,10 @@ class MathText(StrPrinter):
 
     def _print_Derivative(self, expr: sympy.Derivative) -> str:
         inner = expr.expr
+        by = expr.variables[0] if len(expr.variables) == 1 else None
+        if isinstance(inner, sympy.core.function.AppliedUndef) and isinstance(by, sympy.core.function.AppliedUndef):
+            d = "∂" if self.unicode else "d"  # ∂f/∂x in the total derivative of f(x(t), y(t))
+            return f"{d}{inner.func.__name__}/{d}{by.func.__name__}"
         if len(expr.variables) == 1 and isinstance(inner, sympy.core.function.AppliedUndef):
             return f"{inner.func.__name__}{self._prime()}({self._print(expr.variables[0])})"
         return f"d/d{self._print(expr.variables[0])} {self._print(inner)}"
@@ -138,7 +142,13 @@ class MathText(StrPrinter):
     def _print_Subs(self, expr: sympy.Subs) -> str:
         derivative, (variable,), (point,) = expr.args
         if isinstance(derivative, sympy.Derivative) and isinstance(derivative.expr, sympy.core.function.AppliedUndef):
-            return f"{derivative.expr.func.__name__}{self._prime()}({self._print(point)})"
+            inner = derivative.expr
+            if len(inner.args) > 1 and variable in inner.args:  # ∂₁f(t², sin t): by the first argument
+                slot = inner.args.index(variable) + 1
+                at = ", ".join(self._print(point if a == variable else a) for a in inner.args)
+                mark = f"∂{SUBSCRIPT[str(slot)]}" if self.unicode and slot < 10 else f"d{slot} "
+                return f"{mark}{inner.func.__name__}({at})"
+            return f"{inner.func.__name__}{self._prime()}({self._print(point)})"
         return f"[{self._print(derivative)}] at {self._print(variable)} = {self._print(point)}"
 
     def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
