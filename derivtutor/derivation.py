@@ -36,6 +36,23 @@ class AlgebraStep:
 
 
 @dataclass(eq=False)
+class Route:
+    """Another way to the same derivative (1/g by the quotient rule, not the power rule), line by line.
+
+    Each line is (the maths shown, a NOTES key saying what was done): the first is the function written for this
+    route (1/g as the fraction 1 over g), the others its derivative; `verified` once the first was checked equal
+    to the function and every other line equal to the derivative reached by the main route.
+    """
+
+    rule_id: str  # the rule this route uses (teaching.RULES)
+    expr: sympy.Expr  # what it differentiates
+    var: sympy.Symbol
+    lines: tuple[tuple[sympy.Expr, str], ...]
+    result: sympy.Expr
+    verified: bool = False
+
+
+@dataclass(eq=False)
 class Derivation:
     expr: sympy.Expr
     var: sympy.Symbol
@@ -49,7 +66,7 @@ class Derivation:
     corners: tuple[Corner, ...] = ()
     corner_families: tuple[CornerFamily, ...] = ()
     # Other ways to the same derivative (1/g by the quotient rule as well as the power rule), each verified.
-    routes: list = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
 
     @property
     def no_derivative_at(self) -> tuple[sympy.Expr, ...]:

@@ -17,7 +17,7 @@ from sympy.core.function import Application, AppliedUndef
 
 from derivtutor.algebra import check_steps, teacher_form
 from derivtutor.corners import Corner, find_corners
-from derivtutor.derivation import AlgebraStep, Derivation
+from derivtutor.derivation import AlgebraStep, Derivation, Route
 from derivtutor.final_form import no_longer_than
 from derivtutor.functions import sigmoid
 from derivtutor.limits import tree_size
@@ -93,7 +93,37 @@ def derive(expr: sympy.Expr, var: sympy.Symbol, *, name: str = "f", title: str |
     check_steps(algebra)
     return Derivation(expr=expr, var=var, root=root, reference=reference, algebra=algebra,
                       function_name=root_name(root, name), title=title, corners=corners,
-                      corner_families=families)
+                      corner_families=families, routes=other_routes(root))
+
+
+def _quotient_route(expr: sympy.Expr, var: sympy.Symbol, bottom: sympy.Expr, result: sympy.Expr) -> Route:
+    """1/bottom by the quotient rule: (0·bottom - 1·bottom')/bottom², the way a learner may reach for it."""
+    slope = sympy.diff(bottom, var)
+    kept = sympy.UnevaluatedExpr  # 0·g and 1·1 stay written out: they are the point of the route
+    top = sympy.Add(sympy.Mul(kept(0), bottom, evaluate=False),
+                    sympy.Mul(-1, kept(1), slope if slope != 1 else kept(1), evaluate=False), evaluate=False)
+    applied = sympy.Mul(top, sympy.Pow(bottom**2, -1, evaluate=False), evaluate=False)
+    fraction = sympy.Mul(1, sympy.Pow(bottom, -1, evaluate=False), evaluate=False)
+    lines = ((fraction, "route_quotient_setup"), (applied, "route_quotient_apply"), (result, "route_quotient_result"))
+    return Route("quotient", expr, var, lines, result)
+
+
+def other_routes(root: Step) -> list[Route]:
+    """Other rules that reach the same derivatives: 1/uⁿ by the quotient rule, e^(-u) as 1/eᵘ. Each verified."""
+    routes: list[Route] = []
+    for step in root.walk():
+        if isinstance(step, PowerRule) and step.exponent.is_Integer and step.exponent < 0:
+            routes.append(_quotient_route(step.expr, step.var, step.var ** (-step.exponent), step.result))
+        elif (step is root and isinstance(step, ChainRule) and step.expr.func is sympy.exp
+              and step.expr.args[0].could_extract_minus_sign()):
+            routes.append(_quotient_route(step.expr, step.var, sympy.exp(-step.expr.args[0]), step.result))
+        if len(routes) >= 2:
+            break
+    for route in routes:
+        written, *derivative = route.lines  # the function as a fraction, then its derivative line by line
+        route.verified = (equal(written[0].doit(), route.expr) is True
+                          and all(equal(line.doit(), route.result) is True for line, _ in derivative))
+    return [r for r in routes if r.verified]
 
 
 BENDING = (sympy.Abs, sympy.Max, sympy.Min, sympy.Piecewise, sympy.sign, sympy.Heaviside)

@@ -451,6 +451,12 @@ NOTES.update({
                      "slope (checked at n = −1, 0 and 1).",
     "undecided_family": "At {point} (n an integer) a part of the function bends; the whole function was not "
                         "decided there for every n, so nothing is claimed.",
+    "route_heading": "Another route, same answer: {expr} by the {rule}",
+    "route_quotient_setup": "Write it as a fraction: the top is 1, the bottom is what 1 is divided by.",
+    "route_quotient_apply": "Quotient rule: the bottom times the top's slope (the top 1 is a constant: slope 0), "
+                            "minus the top times the bottom's slope, all over the bottom squared.",
+    "route_quotient_result": "0 times anything is 0, so only −1 times the bottom's slope is left on top: that is "
+                             "where the −1 in the numerator comes from. The same answer as the steps above.",
     "total_intro": "When t changes, x(t) and y(t) both change, and f changes through each of them: two paths "
                    "from t to f. The total derivative adds the two chain-rule products.",
     "total_example_checked": "Worked case: f = x·y, x = t², y = sin t. The two paths give sin t·2t + t²·cos t, "

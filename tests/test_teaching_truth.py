@@ -177,3 +177,43 @@ def test_total_derivative_typed():
     out = subprocess.run([sys.executable, "-m", "derivtutor", "f(x(t), y(t))", "--wrt", "t"], capture_output=True,
                          text=True)
     assert out.returncode == 0 and "Answer: dg/dt = ∂f/∂x·x′(t) + ∂f/∂y·y′(t)" in out.stdout
+
+
+# -- another route, same answer (issue 15.7) --------------------------------------------------------------------
+
+def test_one_over_g_by_the_quotient_rule_too():
+    from derivtutor.run import build
+
+    d = build("1/g", "g")
+    (route,) = d.routes
+    assert route.rule_id == "quotient" and route.verified and route.result == -1 / sympy.Symbol("g", real=True) ** 2
+    full = screen(d, "full")
+    assert "Another route, same answer: 1/g by the quotient rule" in full
+    assert "d/dg [1/g] = (0g - 1·1)/(g²)" in full and "= -1/g² ✓" in full
+    assert "that is where the −1 in the numerator comes from" in full
+    assert "Another route" not in screen(d, "normal")  # full detail only
+    data = json.loads(render_json(d))
+    assert data["routes"][0]["rule"] == "quotient" and data["routes"][0]["verified"] is True
+    latex = [row.rhs for row in layout(d, "full")]
+    assert r"\frac{0 g - 1 \cdot 1}{g^{2}}" in latex
+
+
+def test_e_to_minus_x_as_one_over_e_to_x():
+    from derivtutor.run import build
+
+    d = build("e^(-x)", None)
+    (route,) = d.routes
+    assert route.verified and route.lines[0][0].doit() == 1 / sympy.exp(x)
+    assert "e⁻ˣ = 1/eˣ" in screen(d, "full")
+
+
+def test_a_route_that_does_not_hold_is_not_shown():
+    from derivtutor.derivation import Route
+    from derivtutor.engine import _quotient_route
+
+    g = sympy.Symbol("g", real=True)
+    wrong = _quotient_route(1 / g, g, g, 1 / g**2)  # a wrong 'result': the check must refuse it
+    assert isinstance(wrong, Route)
+    from derivtutor.verify import equal
+
+    assert equal(wrong.lines[1][0].doit(), wrong.result) is False

@@ -17,7 +17,7 @@ from derivtutor.derivation import Derivation
 from derivtutor.render.latex import latex_expr, latex_factors, root_kinks
 from derivtutor.render.mathtext import math_text
 from derivtutor.rules import AbsRule, ChainRule, ConstantMultipleRule, ConstantRule, PiecewiseRule, PowerRule, Step
-from derivtutor.teaching import ALGEBRA_MOVES, RULES
+from derivtutor.teaching import ALGEBRA_MOVES, NOTES, RULES
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("derivation.schema.json")
@@ -95,6 +95,11 @@ def derivation_data(derivation: Derivation) -> dict[str, Any]:
         "verified": bool(derivation.verified),
         "no_derivative_at": [expr_data(p) for p in root_kinks(derivation)],
         "smooth_at": [{"point": expr_data(c.point), "slope": expr_data(c.left)} for c in derivation.smooth_at],
+        "routes": [
+            {"rule": route.rule_id, "expression": expr_data(route.expr), "verified": route.verified,
+             "lines": [{"expression": expr_data(line), "note": NOTES[key]} for line, key in route.lines]}
+            for route in derivation.routes
+        ],
         "root": step_data(derivation.root),
         "algebra": [
             {

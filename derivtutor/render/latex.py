@@ -403,6 +403,8 @@ def layout(derivation: Derivation, detail: str = "normal") -> list[Row]:
     if derivation.result != derivation.reference:
         rows.append(Row("", "", fill(NOTES["sympy_form"], expr=Math(latex_expr(derivation.reference))),
                         "reference"))
+    if detail == "full":
+        rows.extend(route_rows(derivation))
     for item in corner_notes(derivation):
         rows.append(Row("", "", fill(NOTES[item.key], **{k: _math(v) for k, v in item.fields.items()}), "remark"))
     for move in derivation.algebra:
@@ -410,6 +412,22 @@ def layout(derivation: Derivation, detail: str = "normal") -> list[Row]:
         if move.verified:
             note.append(Math(r"\ \checkmark"))
         rows.append(Row("", latex_factors(move.shown), tuple(note), "algebra"))
+    return rows
+
+
+def route_rows(derivation: Derivation) -> list[Row]:
+    """Another rule to the same derivative (1/g by the quotient rule), one row per line, with what was done."""
+    rows: list[Row] = []
+    for route in derivation.routes:
+        heading = NOTES["route_heading"].format(expr="{expr}", rule=RULES[route.rule_id].name)
+        rows.append(Row("", "", fill(heading, expr=Math(latex_expr(route.expr))), "remark"))
+        d = rf"\frac{{d}}{{d{latex_expr(route.var)}}}\left({latex_expr(route.expr)}\right)"
+        for i, (line, key) in enumerate(route.lines):
+            note: list[Segment] = list(text_segments(NOTES[key]))
+            if i == len(route.lines) - 1 and route.verified:
+                note.append(Math(r"\ \checkmark"))
+            lhs = latex_expr(route.expr) if i == 0 else (d if i == 1 else "")
+            rows.append(Row(lhs, latex_expr(line), tuple(note), "step", 1))
     return rows
 
 

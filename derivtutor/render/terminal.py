@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import sympy
 
-from derivtutor.derivation import Derivation
+from derivtutor.derivation import Derivation, Route
 from derivtutor.explain import card_formula, corner_notes, multiply_move, screen_names, step_notes
 from derivtutor.limits import tree_size
 from derivtutor.render.mathtext import SUPERSCRIPT, factors_text, math_text, name_text
@@ -209,6 +209,8 @@ class TerminalRenderer:
             block = Block(Text(HEADINGS["step_by_step"].format(d=_d(s, fname, var)), style="bold"))
             self.step_lines(block, root, 2, top=True)
             blocks.append(block)
+        if self.detail == "full":
+            blocks += [self._route(route) for route in d.routes]
         blocks.append(self._reference(d, fname, var))
         if d.algebra:
             blocks.append(self._algebra(d))
@@ -268,6 +270,21 @@ class TerminalRenderer:
         block.add(4, result)
         move = ALGEBRA_MOVES[multiply_move(backs)]
         block.add(6, Text(f"{s.words(move.name)}: {s.words(move.why)}", style="italic"))
+        return block
+
+    def _route(self, route: Route) -> Block:
+        """Another rule to the same derivative, line by line, each line with what was done."""
+        s = self.style
+        title = NOTES["route_heading"].format(expr=s.m(route.expr), rule=s.words(RULES[route.rule_id].name))
+        block = Block(Text(s.words(title), style="bold"))
+        lhs = f"d/d{s.m(route.var)} [{s.m(route.expr)}]"
+        for i, (line, key) in enumerate(route.lines):
+            text = Text(f"{s.m(route.expr)} = " if i == 0 else f"{lhs if i == 1 else ' ' * len(lhs)} = ")
+            text.append(s.m(line), style="bold")
+            if i == len(route.lines) - 1 and route.verified:
+                text.append(f"  {s.check}", style="green")
+            block.add(2, text)
+            block.add(6, Text(s.words(NOTES[key]), style="italic"))
         return block
 
     def _reference(self, d: Derivation, fname: str, var: str) -> Block:
