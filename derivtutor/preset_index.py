@@ -13,6 +13,6 @@ PRESET_SUMMARIES: dict[str, str] = {
     "relu": "d/dx max(0, x) = 0 or 1, and no derivative at 0",
     "softplus": "d/dx ln(1 + e^x) = sigma(x)",
     "bce": "binary cross-entropy after a sigmoid: dL/dz = a - t",
-    "total-derivative": "d/dt f(x(t), y(t)) = df/dx * dx/dt + df/dy * dy/dt: every path adds; f = x*y worked out",
     "softmax-xent": "softmax + cross-entropy, 3 classes: dL/dz_i = yhat_i - y_i (uses sum y = 1)",
+    "total-derivative": "d/dt f(x(t), y(t)) = df/dx * dx/dt + df/dy * dy/dt: every path adds; f = x*y worked out",
 }
