@@ -17,6 +17,7 @@ from derivtutor.rules import (
     ConstantMultipleRule,
     ConstantRule,
     ElementaryFunctionRule,
+    LogDiffRule,
     PowerRule,
     SigmoidRule,
     Step,
@@ -56,6 +57,13 @@ def step_notes(step: Step, kinks_in_own_line: sympy.Symbol | None = None) -> lis
     if isinstance(step, TotalDerivativeRule):
         for path in step.paths:
             notes.append(Note("total_path", {"inner": path.inner, "partial": path.partial, "rate": path.rate.result}))
+    if isinstance(step, LogDiffRule):
+        y = "y" if "y" not in {sym.name for sym in step.expr.free_symbols} else "F"
+        slope = step.log_form.result
+        notes += [Note("logdiff_name", {"y": y, "expr": step.expr}),
+                  Note("logdiff_ln", {"y": y, "log_form": step.log_form.expr}),
+                  Note("logdiff_both", {"y": y, "var": step.var, "slope": slope}),
+                  Note("logdiff_times", {"y": y, "slope": slope, "result": step.result})]
     if isinstance(step, SigmoidRule):
         notes.append(Note("known_sigmoid", {}))
     if isinstance(step, ElementaryFunctionRule) and step.expr.func is sympy.tanh:
@@ -136,3 +144,27 @@ def card_formula(rule_id: str, taken: set[str], chain: ChainRule | None = None, 
         lowered = {_RAISED[old]: _RAISED[new] for old, new in rename.items() if old in _RAISED and new in _RAISED}
         formula = _RAISED_LETTER.sub(lambda m: lowered.get(m.group(), m.group()), formula)
     return formula
+
+
+def cancelled(factors: list[sympy.Expr]) -> list[sympy.Expr]:
+    """Factors that appear on the top of one factor and the bottom of another: -t/σ(z) · σ(z)(1 - σ(z))."""
+    top: set[sympy.Expr] = set()
+    bottom: set[sympy.Expr] = set()
+    for factor in factors:
+        for part in sympy.Mul.make_args(factor):
+            base, exp = part.as_base_exp()
+            if base.is_number:
+                continue
+            (bottom if exp.is_negative else top).add(base)
+    return sorted(top & bottom, key=sympy.default_sort_key)
+
+
+def substitute_note(chain: ChainRule) -> list[Note]:
+    """The substitute-back sentence for a chain met inside a bigger tree, and what cancels when multiplied."""
+    assignments = tuple(sympy.Eq(layer.var, layer.value, evaluate=False) for layer in chain.layers
+                        if layer.value is not None)
+    notes = [Note("substitute_back_inline", {"assignments": assignments})]
+    gone = cancelled([layer.back for layer in chain.layers])
+    if gone:
+        notes.append(Note("cancel_common", {"factors": tuple(gone)}))
+    return notes

@@ -457,6 +457,13 @@ NOTES.update({
                             "minus the top times the bottom's slope, all over the bottom squared.",
     "route_quotient_result": "0 times anything is 0, so only −1 times the bottom's slope is left on top: that is "
                              "where the −1 in the numerator comes from. The same answer as the steps above.",
+    "logdiff_name": "Call it {y}: {y} = {expr}.",
+    "logdiff_ln": "Take ln of both sides; ln(aᵇ) = b·ln a turns the power into a product: ln {y} = {log_form}.",
+    "logdiff_both": "Differentiate both sides by {var}: on the left the chain rule gives {y}′/{y}; the right is "
+                    "worked out below: {y}′/{y} = {slope}.",
+    "logdiff_times": "Multiply both sides by {y}: {y}′ = {y}·({slope}), with {y} put back: {result}.",
+    "substitute_back_inline": "Put the inner part back ({assignments}) and multiply the factors:",
+    "cancel_common": "{factors} appears on the top and on the bottom, so it cancels.",
     "total_intro": "When t changes, x(t) and y(t) both change, and f changes through each of them: two paths "
                    "from t to f. The total derivative adds the two chain-rule products.",
     "total_example_checked": "Worked case: f = x·y, x = t², y = sin t. The two paths give sin t·2t + t²·cos t, "

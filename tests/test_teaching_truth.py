@@ -8,6 +8,7 @@ import pytest
 import sympy
 
 from derivtutor.engine import derive
+from derivtutor.functions import sigmoid
 from derivtutor.render.json import render_json
 from derivtutor.render.latex import layout
 from derivtutor.render.styled import write_blocks
@@ -217,3 +218,54 @@ def test_a_route_that_does_not_hold_is_not_shown():
     from derivtutor.verify import equal
 
     assert equal(wrong.lines[1][0].doit(), wrong.result) is False
+
+
+# -- σ as a function with a known derivative (issue 15.3) --------------------------------------------------------
+
+def test_sigma_stays_sigma_and_is_cited():
+    d = derive(sigmoid(x) ** 2, x)
+    assert not d.result.has(sympy.exp) and d.final.has(sigmoid)
+    text = screen(d)
+    assert "Answer: df/dx = 2·σ(x)²·(1 - σ(x))" in text
+    assert "σ′(u) = σ(u)·(1 − σ(u)) is used as a known rule" in text and "derive sigmoid shows why" in text
+
+
+def test_output_layer_error_by_hand_gives_the_three_backprop_factors():
+    t, z, w, a, b = (sympy.Symbol(n, real=True) for n in "tzwab")
+    d = derive(sympy.Rational(1, 2) * (t - sigmoid(w * a + b)) ** 2, w)
+    layers = d.root.layers
+    assert [layer.expr.func for layer in layers[1:]] == [sympy.Add, sympy.Add]
+    assert len(layers) == 3 and layers[1].expr.has(sigmoid) and layers[2].expr == a * w + b  # σ is one layer
+    assert [layer.step.result for layer in layers][2] == a
+    assert "(σ(a·w + b) - t)·σ(a·w + b)·(1 - σ(a·w + b))·a" in screen(d)
+    e = derive(sympy.Rational(1, 2) * (t - sigmoid(z)) ** 2, z)
+    assert "Answer: df/dz = (σ(z) - t)·σ(z)·(1 - σ(z))" in screen(e)
+
+
+def test_tanh_typed_stays_tanh():
+    d = derive(sympy.tanh(x) ** 2, x)
+    text = screen(d)
+    assert "Answer: df/dx = 2·tanh(x)·(1 - tanh(x)²)" in text and "derive tanh shows why" in text
+
+
+# -- every chain has its substitute-back line; logarithmic differentiation in lines (issue 15.5) ----------------
+
+def test_nested_chains_substitute_back_and_bce_says_what_cancels():
+    from derivtutor.presets import bce
+
+    text = screen(bce().derivation)
+    assert "Put the inner part back (h = σ(z)) and multiply the factors:" in text
+    assert "dg/dz = -t/σ(z) · (1 - σ(z))·σ(z) = -t·(1 - σ(z)) ✓" in text
+    assert "σ(z) appears on the top and on the bottom, so it cancels." in text
+
+
+def test_logarithmic_differentiation_is_written_out():
+    from derivtutor.run import build
+
+    text = screen(build("x^x", None))
+    for line in ("Call it y: y = xˣ.", "ln y = x·ln(x).", "Differentiate both sides by x",
+                 "y′/y = 1 + ln(x).", "Multiply both sides by y: y′ = y·(1 + ln(x)), with y put back: xˣ·(1 + ln(x))."):
+        assert line in text, line
+    text = screen(build("(1+x)^x", None))
+    assert "Call it y: y = (x + 1)ˣ." in text or "Call it y: y = (1 + x)ˣ." in text
+    assert "ln y = x·ln(1 + x)." in text

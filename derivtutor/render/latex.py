@@ -21,7 +21,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
 from derivtutor.derivation import Derivation
-from derivtutor.explain import card_formula, corner_notes, screen_names, step_notes
+from derivtutor.explain import cancelled, card_formula, corner_notes, screen_names, step_notes
 from derivtutor.rules import ChainRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, NOTES, RULES
 
@@ -349,8 +349,11 @@ class _Walker:
         assignments = Math(r",\ ".join(f"{latex_expr(layer.var)} = {latex_expr(layer.value)}"
                                        for layer in layers if layer.value is not None))
         backs = [layer.back for layer in layers]
-        self.rows.append(Row(whole, latex_factors(backs), fill(NOTES["substitute_back"], assignments=assignments),
-                             "substitute", depth))
+        note_back = fill(NOTES["substitute_back"], assignments=assignments)
+        gone = cancelled(backs)
+        if gone:  # the σ(z) of σ' = σ(1 - σ) against the 1/σ(z) of ln: said, not silently dropped
+            note_back += (" ", *fill(NOTES["cancel_common"], factors=_math(tuple(gone))))
+        self.rows.append(Row(whole, latex_factors(backs), note_back, "substitute", depth))
         if len(backs) > 1 or latex_factors(backs) != latex_expr(step.result):
             note: Note = (Math(r"\checkmark"), " ", "multiplied out") if step.verified else ("multiplied out",)
             self.rows.append(Row("", latex_expr(step.result), note, "step", depth))

@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING
 import sympy
 
 from derivtutor.derivation import Derivation, Route
-from derivtutor.explain import card_formula, corner_notes, multiply_move, screen_names, step_notes
+from derivtutor.explain import (
+    Note,
+    card_formula,
+    corner_notes,
+    multiply_move,
+    screen_names,
+    step_notes,
+    substitute_note,
+)
 from derivtutor.limits import tree_size
 from derivtutor.render.mathtext import SUPERSCRIPT, factors_text, math_text, name_text
 from derivtutor.render.styled import Block, Text, write_blocks
@@ -184,6 +192,28 @@ class TerminalRenderer:
         for layer in step.layers:
             self.step_lines(block, layer.step, indent + 4,
                             lhs=_d(s, s.name(layer.name), s.m(layer.var)), top=False)
+        backs = [layer.back for layer in step.layers]
+        if s.fits(*backs, step.result):  # every chain has its substitute-back line, nested ones too
+            notes = substitute_note(step)
+            block.add(indent + 4, self._note_text(notes[0]), "yellow")
+            line = Text(f"{_d(s, s.name(step.layers[0].name), s.m(step.var))} = {factors_text(backs, s.unicode)}"
+                        f" = ")
+            line.append(s.m(step.result), style="bold")
+            if step.verified:
+                line.append(f"  {s.check}", style="green")
+            block.add(indent + 6, line)
+            for note in notes[1:]:
+                block.add(indent + 6, self._note_text(note), "yellow")
+
+    def _note_text(self, note: Note) -> str:
+        s = self.style
+
+        def show(value: object) -> str:
+            if isinstance(value, tuple):
+                return ", ".join(show(v) for v in value)
+            return value if isinstance(value, str) else s.m(value)
+
+        return s.words(NOTES[note.key].format(**{k: show(v) for k, v in note.fields.items()}))
 
     # -- the whole derivation -------------------------------------------------------------------------------
     def blocks(self, d: Derivation) -> list[Block]:
