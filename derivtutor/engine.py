@@ -103,7 +103,7 @@ def _quotient_route(expr: sympy.Expr, var: sympy.Symbol, bottom: sympy.Expr, res
     top = sympy.Add(sympy.Mul(kept(0), bottom, evaluate=False),
                     sympy.Mul(-1, kept(1), slope if slope != 1 else kept(1), evaluate=False), evaluate=False)
     applied = sympy.Mul(top, sympy.Pow(bottom**2, -1, evaluate=False), evaluate=False)
-    fraction = sympy.Mul(1, sympy.Pow(bottom, -1, evaluate=False), evaluate=False)
+    fraction = sympy.Pow(bottom, -1, evaluate=False)
     lines = ((fraction, "route_quotient_setup"), (applied, "route_quotient_apply"), (result, "route_quotient_result"))
     return Route("quotient", expr, var, lines, result)
 

@@ -17,6 +17,7 @@ from derivtutor.rules import (
     ConstantMultipleRule,
     ConstantRule,
     ElementaryFunctionRule,
+    KnownDerivativeRule,
     LogDiffRule,
     PowerRule,
     SigmoidRule,
@@ -66,6 +67,8 @@ def step_notes(step: Step, kinks_in_own_line: sympy.Symbol | None = None) -> lis
                   Note("logdiff_times", {"y": y, "slope": slope, "result": step.result})]
     if isinstance(step, SigmoidRule):
         notes.append(Note("known_sigmoid", {}))
+    if isinstance(step, KnownDerivativeRule) and step.expr.func.__name__ == "softplus":
+        notes.append(Note("known_softplus", {}))
     if isinstance(step, ElementaryFunctionRule) and step.expr.func is sympy.tanh:
         notes.append(Note("known_tanh", {}))
     return notes
