@@ -199,8 +199,8 @@ def _positive(term: sympy.Expr) -> bool:
     return not term.could_extract_minus_sign()
 
 
-def _ordered_add(expr: sympy.Expr, var: sympy.Symbol) -> sympy.Expr:
-    terms = [ordered(t, var) for t in expr.args]
+def _ordered_add(expr: sympy.Expr, var: sympy.Symbol, sort_factors: bool = True) -> sympy.Expr:
+    terms = [ordered(t, var, sort_factors) for t in expr.args]
     if expr.is_polynomial(var):  # descending powers: x² - 7x + 1; other sums keep SymPy's order
         keyed = sorted(range(len(terms)), key=lambda i: (-float(_degree(expr.args[i], var)),
                                                          0 if expr.args[i].has(var) else 1, i))
@@ -213,12 +213,13 @@ def _ordered_add(expr: sympy.Expr, var: sympy.Symbol) -> sympy.Expr:
 
 
 def _plain_rank(factor: sympy.Expr, var: sympy.Symbol) -> int:
-    """Numbers and powers of the variable first, then exponentials (eˣ·cos x), then everything else as SymPy has it."""
+    """Numbers and powers of the variable first, then exponentials and brackets (eˣ·cos x), then everything else
+    in SymPy's order."""
     base, _ = factor.as_base_exp()
     if factor.is_Rational or base == var or base.is_Symbol:
         return 0
-    if isinstance(factor, sympy.exp) or (factor.is_Pow and base.is_number):
-        return 1
+    if isinstance(factor, sympy.exp) or (factor.is_Pow and factor.exp.has(var)) or factor.is_Add:
+        return 1  # eˣ·cos(x); a bracket keeps its place beside an exponential: -(2 + 2e⁻ˣ)·e⁻ˣ
     return 2
 
 
@@ -234,7 +235,7 @@ def _learner_rank(factor: sympy.Expr, var: sympy.Symbol) -> int:
     return 3
 
 
-def _ordered_mul(expr: sympy.Expr, var: sympy.Symbol) -> sympy.Expr:
+def _ordered_mul(expr: sympy.Expr, var: sympy.Symbol, sort_factors: bool = True) -> sympy.Expr:
     coeff, factors = expr.as_coeff_mul()
     factors = list(factors)
     if coeff.is_negative:  # take the minus sign into a bracket: -(t - σ) = σ - t
@@ -247,23 +248,24 @@ def _ordered_mul(expr: sympy.Expr, var: sympy.Symbol) -> sympy.Expr:
                 coeff = -coeff
                 break
     rank = _learner_rank if expr.has(*LEARNER_FUNCTIONS) else _plain_rank
-    factors.sort(key=lambda f: rank(f, var))
-    shown = [ordered(f, var) for f in factors]
+    if sort_factors:
+        factors.sort(key=lambda f: rank(f, var))
+    shown = [ordered(f, var, sort_factors) for f in factors]
     if coeff != 1:
         shown.insert(0, coeff)
     return sympy.Mul(*shown, evaluate=False) if len(shown) > 1 else shown[0]
 
 
-def ordered(expr: sympy.Expr, var: sympy.Symbol) -> sympy.Expr:
+def ordered(expr: sympy.Expr, var: sympy.Symbol, sort_factors: bool = True) -> sympy.Expr:
     """The same expression, built unevaluated so that it prints in the order a teacher writes it."""
     if expr.is_Add:
-        return _ordered_add(expr, var)
+        return _ordered_add(expr, var, sort_factors)
     if expr.is_Mul:
-        return _ordered_mul(expr, var)
+        return _ordered_mul(expr, var, sort_factors)
     if expr.is_Pow:
-        return sympy.Pow(ordered(expr.base, var), expr.exp, evaluate=False)
+        return sympy.Pow(ordered(expr.base, var, sort_factors), expr.exp, evaluate=False)
     if isinstance(expr, sympy.Function) and expr.args and not isinstance(expr, sympy.Piecewise):
-        return expr.func(*(ordered(a, var) for a in expr.args), evaluate=False)
+        return expr.func(*(ordered(a, var, sort_factors) for a in expr.args), evaluate=False)
     return expr
 
 

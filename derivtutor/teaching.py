@@ -62,7 +62,7 @@ RULES: dict[str, RuleText] = {
                     "sec u = 1/cos u; the power rule and the cosine rule together give sec u · tan u."),
     "csc": RuleText("cosecant rule", "d/du csc u = −csc u · cot u", r"\frac{d}{du}\csc u = -\csc u\,\cot u",
                     "csc u = 1/sin u; the power rule and the sine rule together give −csc u · cot u."),
-    "cot": RuleText("cotangent rule", "d/du cot u = −1 − cot²u", r"\frac{d}{du}\cot u = -1 - \cot^2 u",
+    "cot": RuleText("cotangent rule", "d/du cot u = −1 − cot²u = −csc²u", r"\frac{d}{du}\cot u = -1 - \cot^2 u",
                     "cot u = cos u / sin u; the quotient rule gives −1/sin²u, which is −1 − cot²u."),
     "asin": RuleText("arcsine rule", "d/du asin u = 1/√(1 − u²)", r"\frac{d}{du}\arcsin u = \frac{1}{\sqrt{1-u^2}}",
                      "asin undoes sin; the slope of an inverse is one over the slope of the original."),
