@@ -31,6 +31,7 @@ KEY_FORMULA = {
     "softplus": r"\frac{df}{dx} = \sigma\left(x\right)",
     "bce": r"\frac{dL}{dz} = a - t",
     "softmax-xent": r"\frac{dL}{dz_{i}} = \hat{y}_{i} - y_{i}",
+    "total-derivative": r"\frac{\partial f}{\partial x} x'\left(t\right)",
 }
 # Sentences from teaching.NOTES that must reach the document (the notes are the point of these presets).
 KEY_WORDS = {

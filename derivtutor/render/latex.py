@@ -299,7 +299,8 @@ class _Walker:
     def extra_note(self, step: Step) -> Note:
         note: list[Segment] = []
         for item in step_notes(step, kinks_in_own_line=self.derivation.var):
-            # (kinks in the derivation's own variable get their own line under the result)
+            if note:
+                note.append(" ")  # two sentences, not one run-on
             note.extend(fill(NOTES[item.key], **{k: _math(v) for k, v in item.fields.items()}))
         return tuple(note)
 
