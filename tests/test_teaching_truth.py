@@ -46,6 +46,7 @@ CORNER_CASES = [
     (sympy.Abs(x) * sympy.sin(x), [], [0]),
     (sympy.exp(sympy.Abs(x)), [0], []),
     (sympy.Piecewise((x**2, x < 0), (x**3, True)), [], [0]),  # a smooth join
+    (sympy.Abs(x**3 - 2 * x + 1), sorted([1, (-1 + sympy.sqrt(5)) / 2, (-1 - sympy.sqrt(5)) / 2], key=float), []),
 ]
 
 
@@ -54,6 +55,18 @@ def test_corners_are_decided_for_the_whole_function(expr, no_derivative, smooth)
     d = derive(expr, x)
     assert list(d.no_derivative_at) == [sympy.S(p) for p in no_derivative]
     assert [c.point for c in d.smooth_at] == [sympy.S(p) for p in smooth]
+    h = sympy.Symbol("h", positive=True)
+    for corner in d.corners:  # the one-sided slopes agree with SymPy's limits of the difference quotients
+        if corner.kind in ("smooth", "corner"):
+            p, f = corner.point, expr.subs(x, corner.point)
+            right = sympy.limit((expr.subs(x, p + h) - f) / h, h, 0, "+")
+            left = sympy.limit((f - expr.subs(x, p - h)) / h, h, 0, "+")
+            assert sympy.simplify(left - corner.left) == 0 and sympy.simplify(right - corner.right) == 0
+
+
+def test_every_periodic_family_is_reported():
+    d = derive(sympy.Abs(sympy.sin(x)) * sympy.Abs(sympy.cos(x)), x)
+    assert len(d.corner_families) == 4 and all(f.kind == "corner" for f in d.corner_families)
 
 
 def test_abs_sin_has_a_periodic_family_of_corners():
