@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 import sympy
 
-from derivtutor.limits import TimeLimitExceeded, time_limit
+from derivtutor.limits import TimeLimitExceeded, time_limit, tree_size
 
 CHECK_SECONDS = 1.0  # per candidate point; undecided points are said to be undecided, never guessed
 FAMILY_MEMBERS = (-1, 0, 1)  # a periodic family is checked at these members before it is described
 MAX_CANDIDATES = 12
+MAX_ARGUMENT_NODES = 40
 MAX_FAMILIES = 8
 
 SMOOTH, CORNER, VERTICAL, JUMP, UNDEFINED, UNDECIDED = "smooth", "corner", "vertical", "jump", "undefined", "undecided"
@@ -195,6 +196,8 @@ def find_corners(expr: sympy.Expr, var: sympy.Symbol) -> tuple[tuple[Corner, ...
     points: list[sympy.Expr] = []
     families: list[sympy.ImageSet] = []
     for argument in _bending_arguments(expr, var):
+        if tree_size(argument, MAX_ARGUMENT_NODES) is None:  # solveset on a huge argument: no time bound
+            continue
         found, periodic = _zeros(argument, var)
         points += [p for p in found if p not in points]
         families += [f for f in periodic if f not in families]

@@ -21,8 +21,10 @@ import sympy
 
 from derivtutor.derivation import AlgebraStep
 from derivtutor.functions import sigmoid
+from derivtutor.limits import tree_size
 from derivtutor.verify import equal
 
+MAX_NODES = 400  # final moves are tried on results up to this many tree nodes
 PIECEWISE_PENALTY = 5  # a Piecewise reads as several formulas: it counts as that many extra operations
 
 
@@ -319,6 +321,8 @@ def checked(step: AlgebraStep) -> bool:
 def final_steps(expr: sympy.Expr, var: sympy.Symbol, order: bool = True) -> list[AlgebraStep]:
     """The general final moves from expr, each checked; a move whose equality is not shown is not made."""
     steps: list[AlgebraStep] = []
+    if tree_size(expr, MAX_NODES) is None:  # a form this big is summarised on screen anyway; together() and
+        return steps                        # expand() on it could take unbounded time
     current = expr
     for move in [*VALUE_MOVES, teacher_order] if order else VALUE_MOVES:
         step = move(current, var)
