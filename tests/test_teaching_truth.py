@@ -282,3 +282,11 @@ def test_logarithmic_differentiation_is_written_out():
     text = screen(build("(1+x)^x", None))
     assert "Call it y: y = (x + 1)ˣ." in text or "Call it y: y = (1 + x)ˣ." in text
     assert "ln y = x·ln(1 + x)." in text
+
+
+def test_ln_abs_is_not_called_a_corner():
+    from derivtutor.run import build
+
+    text = screen(build("ln|x|", None))
+    assert "No derivative at x = 0: the function itself has no value there." in text
+    assert "by convention" not in text and "Answer: df/dx = 1/x" in text

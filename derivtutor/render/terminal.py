@@ -324,7 +324,8 @@ class TerminalRenderer:
         block = Block(title)
         if d.reference != d.result:
             block.add(2, s.words(NOTES["sympy_form"].format(expr=s.m(d.reference))))
-            if d.no_derivative_at and d.reference.has(sympy.sign, sympy.Heaviside):
+            bends = any(c.kind in ("corner", "vertical", "jump") for c in d.corners)
+            if bends and d.reference.has(sympy.sign, sympy.Heaviside):  # (ln|x| has no value at 0 at all)
                 block.add(2, s.words(NOTES["sympy_kink"]))
         for note in corner_notes(d):
             block.add(2, s.words(NOTES[note.key].format(**{k: s.m(v) for k, v in note.fields.items()})), "yellow")
