@@ -59,7 +59,7 @@ def step_notes(step: Step, kinks_in_own_line: sympy.Symbol | None = None) -> lis
         for path in step.paths:
             notes.append(Note("total_path", {"inner": path.inner, "partial": path.partial, "rate": path.rate.result}))
     if isinstance(step, LogDiffRule):
-        y = "y" if "y" not in {sym.name for sym in step.expr.free_symbols} else "F"
+        y = sympy.Symbol("y" if "y" not in {sym.name for sym in step.expr.free_symbols} else "F")
         slope = step.log_form.result
         notes += [Note("logdiff_name", {"y": y, "expr": step.expr}),
                   Note("logdiff_ln", {"y": y, "log_form": step.log_form.expr}),
