@@ -290,3 +290,10 @@ def test_ln_abs_is_not_called_a_corner():
     text = screen(build("ln|x|", None))
     assert "No derivative at x = 0: the function itself has no value there." in text
     assert "by convention" not in text and "Answer: df/dx = 1/x" in text
+
+
+def test_json_names_periodic_families_too():
+    doc = json.loads(render_json(derive(sympy.Abs(sympy.sin(x)), x)))
+    assert doc["no_derivative_at"] == []  # no single point: the families below
+    assert {(f["point"]["sympy"], f["kind"]) for f in doc["bend_families"]} == {("2*pi*n", "corner"),
+                                                                              ("2*pi*n + pi", "corner")}

@@ -95,6 +95,8 @@ def derivation_data(derivation: Derivation) -> dict[str, Any]:
         "verified": bool(derivation.verified),
         "no_derivative_at": [expr_data(p) for p in root_kinks(derivation)],
         "smooth_at": [{"point": expr_data(c.point), "slope": expr_data(c.left)} for c in derivation.smooth_at],
+        "bend_families": [{"point": expr_data(f.formula), "integer": f.index.name, "kind": f.kind}
+                          for f in derivation.corner_families],
         "routes": [
             {"rule": route.rule_id, "expression": expr_data(route.expr), "verified": route.verified,
              "lines": [{"expression": expr_data(line), "note": NOTES[key]} for line, key in route.lines]}
