@@ -59,7 +59,8 @@ app = typer.Typer(
         '  derive "w*a + b" --wrt w         a partial derivative (other letters are held constant)\n\n'
         "  derive sigmoid --detail full     every step, even d/dx x = 1\n\n"
         '  derive check sigmoid "e^-x/(1+e^-x)^2"   check your own answer (or --work FILE)\n\n'
-        "  derive lesson                    the lessons and your progress\n\n"
+        "  derive lesson                    the lessons and your progress\n"
+        "  derive practice chain            fresh exercises of one skill, with your mastery\n\n"
         "  derive network                   a tiny network, worked out in numbers\n\n"
         "Run 'derive expr --help' for every option of a derivation."
     ),
@@ -240,6 +241,18 @@ def lesson_command(
     from derivtutor.lesson_player import run_lesson_command
 
     raise typer.Exit(run_lesson_command(name, resume=resume, reset=reset, directory=directory))
+
+
+@app.command("practice", help="Fresh generated exercises of one skill, with your mastery per skill.")
+def practice_command(
+    skill: Annotated[str | None, typer.Argument(help="power, chain, product, quotient, exp/log, sigmoid, partial, "
+                                                     "error, output-weight, hidden-weight (none: list them).")] = None,
+    count: Annotated[int, typer.Option("--count", min=1, max=200, help="Exercises in a printout (piped).")] = 20,
+    seed: Annotated[int | None, typer.Option("--seed", help="Make the same exercises again.")] = None,
+) -> None:
+    from derivtutor.practice import run_practice_command
+
+    raise typer.Exit(run_practice_command(skill, count=count, seed=seed))
 
 
 @app.command("check", help="Check your own answer, or your working line by line, for TARGET (see README).")

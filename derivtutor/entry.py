@@ -15,7 +15,8 @@ from derivtutor import __version__
 from derivtutor.startup import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, import_sympy_without_collecting, say  # noqa: F401
 
 DETAILS = ("brief", "normal", "full")
-SUBCOMMANDS = ("expr", "lesson", "network", "graph", "check")  # cli.py's commands; a test keeps the two in step
+# cli.py's commands; a test keeps the two in step
+SUBCOMMANDS = ("expr", "lesson", "network", "graph", "check", "practice")
 
 
 def print_version() -> None:

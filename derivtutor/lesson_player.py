@@ -13,10 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from derivtutor import lesson_files, progress
-from derivtutor.lesson_files import Item, Lesson, LessonError
+from derivtutor.lesson_files import Item, Lesson, LessonError, clean_text
+from derivtutor.prompting import read_line, yes
+from derivtutor.teaching import PLAYER_TEXT
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
-KEYS = "Enter/n = next, b = back, h = hint, s = show the full step, q = quit"
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports it
+KEYS = PLAYER_TEXT["keys_read"]
+
+
+def echo(text: str) -> str:
+    """What the learner typed, safe to print back."""
+    return clean_text(text.strip())
 
 
 def _err(message: str) -> None:
@@ -31,12 +39,17 @@ def _key(lesson: Lesson, default: bool) -> str:
 def list_lessons(lessons: list[Lesson], store: progress.Progress, default: bool) -> str:
     width = max(len(lesson.name) for lesson in lessons)
     twidth = max(len(lesson.title) for lesson in lessons)
-    lines = ["Lessons (derive lesson NAME plays one):"]
+    lines = ["Lessons (derive lesson NAME or NUMBER plays one):"]
     for number, lesson in enumerate(lessons, start=1):
         p = store.lessons.get(_key(lesson, default), progress.LessonProgress())
         state = p.state
         if state == "in progress" and p.screens:
             state += f" (screen {min(p.screen + 1, p.screens)} of {p.screens})"
+        exercises = [item.number for item in lesson.exercises]
+        if exercises:
+            solved = len(set(p.solved) & set(exercises))
+            tries = sum(p.attempts.get(n, 0) for n in exercises)
+            state += f", {solved}/{len(exercises)} solved" + (f", {tries} attempt{'s' * (tries != 1)}" if tries else "")
         lines.append(f"  {number}. {lesson.name.ljust(width)}  {lesson.title.ljust(twidth)}  {state}")
     upcoming = next_lesson(lessons, store, default)
     if upcoming is None:
@@ -59,44 +72,67 @@ def next_lesson(lessons: list[Lesson], store: progress.Progress, default: bool) 
 
 
 # ---------------------------------------------------------------------------------------------- screens
+MAX_WIDTH = 90  # paragraphs wider than this are hard to read, whatever the terminal
+
+
 @dataclass
 class Screen:
+    """One item of the lesson. Its derivation or exercise is derived (and verified) when first needed, so the
+    first screen shows before the lesson's later derivations are built."""
+
     item: Item
-    part: int = 0  # which block of a derivation
-    parts: int = 1
-    derivation: object | None = None
-    exercise: object | None = None
+    lesson_path: Path | None = None
+    _built: object | None = None
+
+    def _build(self) -> object:
+        if self._built is None:
+            from derivtutor.lessons import derivation_for, prepare_exercise
+
+            try:
+                self._built = derivation_for(self.item) if self.item.kind == "derivation" \
+                    else prepare_exercise(self.item)
+            except LessonError as exc:
+                if self.lesson_path is None:
+                    raise
+                raise LessonError(f"{lesson_files.path_text(self.lesson_path)}: {exc}") from None
+        return self._built
+
+    @property
+    def derivation(self) -> object | None:
+        return self._build() if self.item.kind == "derivation" else None
+
+    @property
+    def exercise(self) -> object | None:
+        return self._build() if self.item.kind == "exercise" else None
+
+    @property
+    def is_exercise(self) -> bool:
+        return self.item.kind == "exercise"
 
 
-def build_screens(lesson: Lesson) -> list[Screen]:
-    """Every screen of the lesson; derivations and exercises are derived (and verified) here, once."""
-    screens: list[Screen] = []
-    for item in lesson.items:
-        try:
-            screens += item_screens(item)
-        except LessonError as exc:
-            raise LessonError(f"{lesson_files.path_text(lesson.path)}: {exc}") from None
+def build_screens(lesson: Lesson, eager: bool = False) -> list[Screen]:
+    """One screen per item; with `eager`, every derivation and exercise is built (and checked) now."""
+    screens = [Screen(item, lesson.path) for item in lesson.items]
+    if eager:
+        for screen in screens:
+            if screen.item.kind != "text":
+                screen._build()
     return screens
 
 
 def item_screens(item: Item) -> list[Screen]:
-    """The screens of one item (a derivation has one per block). Raises LessonError (`item N: ...`)."""
-    from derivtutor.lessons import derivation_for, prepare_exercise
-    from derivtutor.render.terminal import TerminalRenderer
-
-    if item.kind == "text":
-        return [Screen(item)]
-    if item.kind == "derivation":
-        d = derivation_for(item)
-        count = len(TerminalRenderer("normal").blocks(d))
-        return [Screen(item, i, count, derivation=d) for i in range(count)]
-    return [Screen(item, exercise=prepare_exercise(item))]
+    """The screens of one item, built (derived and verified) now. Raises LessonError (`item N: ...`)."""
+    screen = Screen(item)
+    if item.kind != "text":
+        screen._build()
+    return [screen]
 
 
 class Player:
     def __init__(self, lesson: Lesson, screens: list[Screen], console: object, unicode: bool,
-                 ask: Callable[[str], str] = input) -> None:
+                 ask: Callable[[str], str] = input, page: bool = True) -> None:
         self.lesson, self.screens, self.console, self.unicode, self.ask = lesson, screens, console, unicode, ask
+        self.page = page
 
     # -- printing ---------------------------------------------------------------------------------------------
     def say(self, text: str, style: str = "") -> None:
@@ -109,28 +145,65 @@ class Player:
 
         return TerminalRenderer(detail, self.unicode).blocks(d)
 
-    def show(self, index: int, piped: bool = False) -> None:
-        from rich.markdown import Markdown
+    def _header(self, index: int) -> None:
         from rich.rule import Rule
+        from rich.text import Text
+
+        label = f"{self.lesson.title}: {index + 1} of {len(self.screens)}"
+        if len(label) + 6 <= self.console.width:
+            self.console.print(Rule(Text(label), style="dim"))
+        else:  # a narrow terminal: the whole header, wrapped, never cut (the "15 of 15" matters most)
+            self.console.print(Text(label, style="dim"))
+
+    def _body(self, index: int, piped: bool) -> None:
+        from rich.markdown import Markdown
 
         screen = self.screens[index]
         item = screen.item
-        self.console.print()
-        self.console.print(Rule(f"{self.lesson.title}: {index + 1} of {len(self.screens)}", style="dim"))
         if item.title and item.kind != "derivation":
             self.say(item.title, "bold magenta")
         if item.kind == "text":
             self.console.print(Markdown(item.text))
         elif item.kind == "derivation":
-            if screen.part == 0 and item.text:
+            if item.text:
                 self.console.print(Markdown(item.text))
-            self.console.print(self.blocks(screen.derivation)[screen.part].renderable())
+            for number, block in enumerate(self.blocks(screen.derivation)):
+                if number:
+                    self.console.print()
+                self.console.print(block.renderable())
         else:
             self.say("Your turn: " + item.text, "bold")
             if piped:
                 for level, hint in enumerate(item.hints, start=1):
                     self.say(f"  Hint {level}: {hint}", "yellow")
                 self.say(f"  Answer: {screen.exercise.usual_text(self.unicode)}", "bold green")
+
+    def show(self, index: int, piped: bool = False) -> None:
+        self.screens[index]._build() if self.screens[index].item.kind != "text" else None
+        with self.console.capture() as captured:
+            self.console.print()
+            self._header(index)
+            self._body(index, piped)
+        self.pager(captured.get())
+
+    def pager(self, text: str) -> None:
+        """Print `text` a terminal-height page at a time (a long derivation never scrolls off unread)."""
+        lines = text.splitlines()
+        height = max(6, self.console.height - 2)
+        if not self.page or len(lines) <= height:
+            self.console.file.write(text)
+            self.console.file.flush()
+            return
+        while lines:
+            page, lines = lines[:height], lines[height:]
+            self.console.file.write("\n".join(page) + "\n")
+            self.console.file.flush()
+            if lines:
+                try:
+                    if self.ask(PLAYER_TEXT["prompt_more"]).strip().lower() == "q":
+                        return
+                except EOFError:
+                    return
 
     def _math(self, expr: object) -> str:
         from derivtutor.render.mathtext import math_text
@@ -139,34 +212,37 @@ class Player:
 
     def show_full(self, index: int) -> None:
         screen = self.screens[index]
-        if screen.derivation is not None:
-            full = self.blocks(screen.derivation, "full")
-            part = full[screen.part] if len(full) == screen.parts else None
-            if part is None:
-                for block in full:
+        with self.console.capture() as captured:
+            if screen.derivation is not None:
+                for block in self.blocks(screen.derivation, "full"):
                     self.console.print(block.renderable())
+            elif screen.exercise is not None:
+                self.say("The whole derivation:", "bold")
+                for block in self.blocks(screen.exercise.derivation):
+                    self.console.print(block.renderable())
+                if screen.exercise.values:
+                    at = ", ".join(f"{k} = {self._math(v)}" for k, v in screen.exercise.values.items())
+                    self.say(f"At {at}: {self._math(screen.exercise.answer)}", "bold green")
             else:
-                self.console.print(part.renderable())
-        elif screen.exercise is not None:
-            self.say("The whole derivation:", "bold")
-            for block in self.blocks(screen.exercise.derivation):
-                self.console.print(block.renderable())
-            if screen.exercise.values:
-                at = ", ".join(f"{k} = {self._math(v)}" for k, v in screen.exercise.values.items())
-                self.say(f"At {at}: {self._math(screen.exercise.answer)}", "bold green")
-        else:
-            self.say("This screen has no step to show in full.")
+                self.say(PLAYER_TEXT["no_full_step"])
+        self.pager(captured.get())
 
     # -- the loop -----------------------------------------------------------------------------------------------
-    def run(self, start: int, store: progress.Progress, key: str) -> int:
-        from derivtutor.lessons import echo
+    def _prompt(self, screen: Screen) -> str:
+        if screen.is_exercise:
+            return PLAYER_TEXT["prompt_working" if screen.item.working else "prompt_answer"]
+        return PLAYER_TEXT["prompt_read"]
 
+    def run(self, start: int, store: progress.Progress, key: str) -> int:
         state = store.of(key)
         state.screens = len(self.screens)
+        state.exercises = sum(1 for s in self.screens if s.is_exercise)
         store.last = key
         index = max(0, min(start, len(self.screens) - 1))
-        hints_shown: dict[int, int] = {}
-        workings: dict[int, object] = {}  # screen index -> its Working (judge.py), for working exercises
+        self.hints_shown: dict[int, int] = {}
+        self.misses: dict[int, int] = {}
+        self.workings: dict[int, object] = {}
+        answered: set[int] = set()  # exercises answered right on this visit (solved or not)
         shown = None
         while True:
             state.screen = index
@@ -175,69 +251,154 @@ class Player:
                 self.show(index)
                 shown = index
             screen = self.screens[index]
-            if screen.exercise is not None and screen.item.working:
-                prompt = "Next line of your working (or a key: n, b, h, s, q): "
-            elif screen.exercise is not None:
-                prompt = "Your answer (or a key: n, b, h, s, q): "
-            else:
-                prompt = "[Enter] next, b back, h hint, s full step, q quit: "
+            number = screen.item.number
             try:
-                line = self.ask(prompt)
+                line = self.ask(self._prompt(screen))
             except EOFError:
-                line = "q"
-            command = line.strip().lower()
-            if command in ("", "n"):
+                line = ":q"
+            except KeyboardInterrupt:  # Ctrl-C: a word on its own line, progress kept
+                self.console.file.write("\n")
+                self._save(store)
+                self.say(PLAYER_TEXT["interrupted"].format(name=self.lesson.name))
+                return EXIT_INTERRUPTED
+            typed = read_line(line, answering=screen.is_exercise)
+            kind = typed.kind
+            if kind == "empty" and screen.is_exercise and number not in state.solved and number not in answered:
+                if not self._confirm_skip():
+                    continue
+                kind = "next"
+            if kind in ("empty", "next"):
                 if index + 1 >= len(self.screens):
-                    state.done = True
-                    state.screen = 0
-                    self._save(store)
-                    self.say(f"End of the lesson '{self.lesson.title}'. Well done!", "bold green")
-                    self.say("See every lesson with: derive lesson")
-                    return EXIT_OK
+                    return self._finish(store, state)
                 index += 1
-            elif command == "b":
+            elif kind == "back":
                 if index == 0:
-                    self.say("This is the first screen.")
+                    self.say(PLAYER_TEXT["first_screen"])
                 else:
                     index -= 1
                     shown = None
-            elif command == "q":
+            elif kind == "quit":
                 self._save(store)
-                self.say(f"Progress saved. Come back with: derive lesson {self.lesson.name}  "
-                         f"(or derive lesson --continue)")
+                self.say(PLAYER_TEXT["quit"].format(name=self.lesson.name))
                 return EXIT_OK
-            elif command == "h":
-                self.hint(screen, hints_shown)
-            elif command == "s":
-                self.show_full(index)
-            elif command == "?" or command == "help":
-                self.say(KEYS)
-            elif screen.exercise is not None and screen.item.working:
-                if self.working_line(screen, line, workings):
-                    if screen.item.number not in state.solved:
-                        state.solved.append(screen.item.number)
-                    self.say("Press Enter for the next screen (h still shows the hints).")
-            elif screen.exercise is not None:
-                self.say(f"You wrote: {echo(line)}", "dim")
-                verdict = screen.exercise.check(line)
-                style = {"right": "bold green", "wrong": "yellow"}.get(verdict.kind, "")
-                self.say(verdict.message, style)
-                if verdict.kind == "right" and screen.item.number not in state.solved:
-                    state.solved.append(screen.item.number)
-                if verdict.kind == "right":
-                    self.say("Press Enter for the next screen (h still shows the hints).")
+            elif kind == "hint":
+                self.hint(screen, state)
+            elif kind == "show":
+                if screen.is_exercise and number not in state.solved and number not in state.revealed:
+                    state.revealed.append(number)
+                    self.show_full(index)
+                    self.say(PLAYER_TEXT["shown_no_credit"], "yellow")
+                else:
+                    self.show_full(index)
+            elif kind == "practice" and screen.is_exercise:
+                self.fresh(screen, store, state)
+            elif kind == "help":
+                self.say(PLAYER_TEXT["keys_answer" if screen.is_exercise else "keys_read"])
+            elif kind == "answer" and screen.item.working:
+                if self.working_line(screen, typed.text):
+                    answered.add(number)
+                    if number not in state.revealed and number not in state.solved:
+                        state.solved.append(number)
+                    self.say(PLAYER_TEXT["right_next"])
+            elif kind == "answer":
+                if self.answer(screen, typed.text, state):
+                    answered.add(number)
+            elif screen.is_exercise:
+                self.say(PLAYER_TEXT["unknown_command"].format(text=echo(typed.text), keys=PLAYER_TEXT["keys_answer"]))
             else:
-                self.say(f"Unknown key '{echo(line)}'. {KEYS}.")
+                self.say(PLAYER_TEXT["unknown_key"].format(text=echo(typed.text), keys=PLAYER_TEXT["keys_read"]))
 
-    def working_line(self, screen: Screen, line: str, workings: dict[int, object]) -> bool:
+    def _confirm_skip(self) -> bool:
+        try:
+            sure = yes(self.ask(PLAYER_TEXT["skip_question"]))
+        except EOFError:
+            sure = True
+        self.say(PLAYER_TEXT["skipped" if sure else "not_skipped"], "dim")
+        return sure
+
+    def _finish(self, store: progress.Progress, state: progress.LessonProgress) -> int:
+        exercises = [s.item.number for s in self.screens if s.is_exercise]
+        unsolved = [n for n in exercises if n not in state.solved]
+        if unsolved:
+            state.done = False
+            state.screen = next(i for i, s in enumerate(self.screens) if s.item.number == unsolved[0])
+            self._save(store)
+            self.say(PLAYER_TEXT["lesson_end_unsolved"].format(
+                title=self.lesson.title, solved=len(exercises) - len(unsolved), total=len(exercises),
+                name=self.lesson.name), "bold yellow")
+        else:
+            state.done = True
+            state.screen = 0
+            self._save(store)
+            self.say(PLAYER_TEXT["lesson_done"].format(title=self.lesson.title, total=len(exercises)), "bold green")
+        self.say(PLAYER_TEXT["see_all"])
+        return EXIT_OK
+
+    def answer(self, screen: Screen, text: str, state: progress.LessonProgress) -> bool:
+        """Judge one answer; True when it is right (solved only if the answer was not shown first)."""
+        number = screen.item.number
+        self.say(f"You wrote: {echo(text)}", "dim")
+        verdict = screen.exercise.check(text)
+        style = {"right": "bold green", "wrong": "yellow"}.get(verdict.kind, "")
+        self.say(verdict.message, style)
+        if verdict.kind in ("unreadable", "number"):
+            return False
+        state.attempts[number] = state.attempts.get(number, 0) + 1
+        if verdict.kind != "right":
+            self.misses[number] = self.misses.get(number, 0) + 1
+            if verdict.kind == "wrong" and self.misses[number] == 2 and self.pieces(screen):
+                return False
+            self.say(PLAYER_TEXT["after_wrong"], "dim")
+            return False
+        if number in state.revealed and number not in state.solved:
+            self.say(PLAYER_TEXT["right_after_show"], "yellow")
+        elif number not in state.solved:
+            state.solved.append(number)
+        self.say(PLAYER_TEXT["right_next"])
+        return True
+
+    def pieces(self, screen: Screen) -> bool:
+        """Remediation after two misses on a chain-rule exercise: outer function, its slope, the inner slope."""
+        from derivtutor.practice import chain_pieces
+
+        pieces = chain_pieces(screen.exercise.derivation)
+        if pieces is None:
+            return False
+        self.say(PLAYER_TEXT["piece_intro"].format(expr=self._math(screen.exercise.derivation.expr)), "bold")
+        for question, expected, check in pieces.questions(self.unicode):
+            try:
+                line = self.ask(question + " ")
+            except EOFError:
+                return True
+            if read_line(line, answering=True).kind != "answer":
+                return True
+            right = check(line)
+            self.say(PLAYER_TEXT["piece_right"] if right else PLAYER_TEXT["piece_wrong"].format(answer=expected),
+                     "green" if right else "yellow")
+        self.say(pieces.together(self.unicode))
+        return True
+
+    def fresh(self, screen: Screen, store: progress.Progress, state: progress.LessonProgress) -> None:
+        """A fresh generated exercise of the same kind; solving it unaided counts the lesson's exercise as solved."""
+        from derivtutor.practice import run_one, skill_of
+
+        skill = skill_of(screen.exercise.derivation)
+        if skill is None:
+            self.say(PLAYER_TEXT["fresh_none"])
+            return
+        self.say(PLAYER_TEXT["fresh_intro"].format(skill=skill), "bold")
+        if run_one(skill, self, store) and screen.item.number not in state.solved:
+            state.solved.append(screen.item.number)
+            self.say(PLAYER_TEXT["fresh_solved_counts"].format(number=screen.item.number), "bold green")
+
+    def working_line(self, screen: Screen, line: str) -> bool:
         """Judge one line of a working with the same judge as `derive check`; True once the working is done."""
-        from derivtutor.lessons import echo
         from derivtutor.teaching import CHECK_TEXT
 
         key = id(screen)
-        if key not in workings:
-            workings[key] = screen.exercise.working()
-        working = workings[key]
+        if key not in self.workings:
+            self.workings[key] = screen.exercise.working()
+        working = self.workings[key]
         verdict = working.judge_line(line)
         mark = ("✓" if verdict.status == "right" else "✗") if self.unicode else \
             ("ok" if verdict.status == "right" else "X")
@@ -251,17 +412,21 @@ class Player:
             return True
         return False
 
-    def hint(self, screen: Screen, hints_shown: dict[int, int]) -> None:
-        hints = screen.item.hints if screen.exercise is not None else ()
+    def hint(self, screen: Screen, state: progress.LessonProgress) -> None:
+        hints = screen.item.hints if screen.is_exercise else ()
         if not hints:
-            self.say("No hints on this screen; s shows the full step.")
+            self.say(PLAYER_TEXT["no_hints"])
             return
-        level = min(hints_shown.get(screen.item.number, 0) + 1, len(hints))
-        hints_shown[screen.item.number] = level
-        for number in range(level):
-            self.say(f"Hint {number + 1} of {len(hints)}: {hints[number]}", "yellow")
+        number = screen.item.number
+        level = min(self.hints_shown.get(number, 0) + 1, len(hints))
+        self.hints_shown[number] = level
+        for shown in range(level):
+            self.say(f"Hint {shown + 1} of {len(hints)}: {hints[shown]}", "yellow")
         if level == len(hints):
-            self.say("That was the last hint.", "dim")
+            self.say(PLAYER_TEXT["last_hint"], "dim")
+            if len(hints) > 1 and number not in state.solved and number not in state.revealed:
+                state.revealed.append(number)  # the last rung of the ladder is the full step
+                self.say(PLAYER_TEXT["last_hint_reveals"], "yellow")
 
     def _save(self, store: progress.Progress) -> None:
         problem = progress.save(store)
@@ -302,7 +467,8 @@ def run_lesson_command(name: str | None, resume: bool = False, reset: bool = Fal
         return EXIT_OK
     if name is not None:
         try:
-            lesson = lesson_files.find(lessons, name)
+            lesson = lessons[int(name) - 1] if name.isdigit() and 1 <= int(name) <= len(lessons) \
+                else lesson_files.find(lessons, name)
         except LessonError as exc:
             _err(str(exc))
             return EXIT_BAD_INPUT
@@ -318,19 +484,22 @@ def play(lesson: Lesson, store: progress.Progress, default: bool) -> int:
     from derivtutor.render.terminal import make_console, supports_unicode
 
     console = make_console()
+    console.width = min(console.width, MAX_WIDTH)
+    interactive = sys.stdin.isatty()
     try:
-        screens = build_screens(lesson)
+        screens = build_screens(lesson, eager=not interactive)
+        player = Player(lesson, screens, console, supports_unicode(console.file), page=interactive)
+        if not interactive:
+            return player.print_through()
+        key = _key(lesson, default)
+        state = store.of(key)
+        start = 0 if state.done else min(state.screen, len(screens) - 1)
+        if start:
+            player.say(PLAYER_TEXT["welcome_back"].format(title=lesson.title, screen=start + 1,
+                                                          screens=len(screens)), "bold")
+        else:
+            player.say(PLAYER_TEXT["welcome"].format(title=lesson.title, keys=KEYS), "bold")
+        return player.run(start, store, key)
     except LessonError as exc:
         _err(str(exc))
         return EXIT_BAD_INPUT
-    player = Player(lesson, screens, console, supports_unicode(console.file))
-    if not sys.stdin.isatty():
-        return player.print_through()
-    key = _key(lesson, default)
-    state = store.of(key)
-    start = 0 if state.done else state.screen
-    if start:
-        player.say(f"Welcome back: continuing '{lesson.title}' at screen {start + 1} of {len(screens)}.", "bold")
-    else:
-        player.say(f"Lesson: {lesson.title}. Keys: {KEYS}.", "bold")
-    return player.run(start, store, key)

@@ -34,7 +34,7 @@ class KnownMistake:
 
 @dataclass
 class Verdict:
-    kind: str  # "right", "wrong", "unsure" (could not decide) or "unreadable" (not an expression)
+    kind: str  # "right", "wrong", "unsure" (undecided), "unreadable" (not an expression), "number" (has a letter)
     message: str
     mistake: KnownMistake | None = None
 
@@ -146,9 +146,15 @@ class Exercise:
         from derivtutor.parsing import ParseError
 
         try:
-            given = self._at(_parse(text))
+            read = _parse(text)
         except ParseError as exc:
             return Verdict("unreadable", f"I could not read that as an expression: {exc.one_line()}")
+        if self.values and read.free_symbols:  # a number exercise: the learner puts the values in, not us
+            from derivtutor.teaching import PLAYER_TEXT
+
+            at = ", ".join(f"{name} = {math_text(value)}" for name, value in self.values.items())
+            return Verdict("number", PLAYER_TEXT["number_only"].format(at=at))
+        given = self._at(read)
         from derivtutor.judge import VERDICT_SECONDS, find_slip
         from derivtutor.limits import TimeLimitExceeded, time_limit
 
@@ -167,7 +173,7 @@ class Exercise:
         if verdict is None:
             return Verdict("unsure", "I could not decide whether that equals the answer in the time allowed; "
                                      "try writing it more simply.")
-        return Verdict("wrong", "Not quite: that is not equal to the derivative. Type h for a hint.")
+        return Verdict("wrong", "Not quite: that is not equal to the derivative.")
 
 
     def working(self) -> object:

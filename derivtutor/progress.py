@@ -32,7 +32,10 @@ class LessonProgress:
     screen: int = 0  # the screen to show when the learner comes back
     screens: int = 0  # how many screens the lesson had (for "3 of 12")
     done: bool = False
-    solved: list[int] = field(default_factory=list)  # item numbers of exercises answered right
+    solved: list[int] = field(default_factory=list)  # item numbers answered right before any reveal
+    attempts: dict[int, int] = field(default_factory=dict)  # item number -> answers judged
+    revealed: list[int] = field(default_factory=list)  # item numbers whose answer was shown (:s or the last hint)
+    exercises: int = 0  # how many exercises the lesson has (for "3/4 solved")
 
     @property
     def state(self) -> str:
@@ -47,14 +50,17 @@ class Progress:
     last: str | None = None
     path: Path | None = None
     warning: str | None = None  # one line for the learner when the old file could not be used
+    skills: dict[str, dict] = field(default_factory=dict)  # practice: skill -> {"mastery", "tries", "right"}
 
     def of(self, name: str) -> LessonProgress:
         return self.lessons.setdefault(name, LessonProgress())
 
     def to_json(self) -> dict:
-        return {"version": VERSION, "last": self.last,
+        return {"version": VERSION, "last": self.last, "skills": self.skills,
                 "lessons": {name: {"screen": p.screen, "screens": p.screens, "done": p.done,
-                                   "solved": sorted(set(p.solved))} for name, p in self.lessons.items()}}
+                                   "solved": sorted(set(p.solved)), "exercises": p.exercises,
+                                   "attempts": {str(k): v for k, v in sorted(p.attempts.items())},
+                                   "revealed": sorted(set(p.revealed))} for name, p in self.lessons.items()}}
 
 
 def _parse(raw: object) -> Progress:
@@ -69,8 +75,24 @@ def _parse(raw: object) -> Progress:
         if not (isinstance(screen, int) and isinstance(screens, int) and isinstance(solved, list)
                 and all(isinstance(s, int) for s in solved)):
             raise ValueError(f"bad entry for {name}")
-        progress.lessons[name] = LessonProgress(max(0, screen), max(0, screens), bool(entry.get("done")), solved)
+        attempts, revealed = entry.get("attempts", {}), entry.get("revealed", [])
+        exercises = entry.get("exercises", 0)
+        if not (isinstance(attempts, dict) and all(isinstance(v, int) and k.isdigit() for k, v in attempts.items())
+                and isinstance(revealed, list) and all(isinstance(r, int) for r in revealed)
+                and isinstance(exercises, int)):
+            raise ValueError(f"bad entry for {name}")
+        progress.lessons[name] = LessonProgress(max(0, screen), max(0, screens), bool(entry.get("done")), solved,
+                                                {int(k): max(0, v) for k, v in attempts.items()}, revealed,
+                                                max(0, exercises))
+    skills = raw.get("skills", {})
+    if isinstance(skills, dict):
+        progress.skills = {k: v for k, v in skills.items() if isinstance(k, str) and _skill_ok(v)}
     return progress
+
+
+def _skill_ok(entry: object) -> bool:
+    return (isinstance(entry, dict) and isinstance(entry.get("mastery"), (int, float))
+            and 0 <= entry["mastery"] <= 1 and all(isinstance(entry.get(k, 0), int) for k in ("tries", "right")))
 
 
 def load(directory: Path | None = None) -> Progress:

@@ -505,3 +505,59 @@ ALGEBRA_MOVES.update({
                                  "collect like terms; the bottom stays as it is."),
     "shorter_form": MoveText("write it more simply", "Multiply out and collect: the same value, written shorter."),
 })
+
+# What the lesson player and `derive practice` say (lesson_player.py, practice.py).
+PLAYER_TEXT: dict[str, str] = {
+    "keys_read": "Enter next, b back, h hint, s full step, q quit",
+    "keys_answer": "Type your answer. Commands start with ':' (:h hint, :s show, :b back, :q quit; ? is a hint); "
+                   "Enter on its own skips.",
+    "prompt_read": "[Enter] next, b back, h hint, s full step, q quit: ",
+    "prompt_answer": "Your answer (:h hint, :s show, :b back, :q quit): ",
+    "prompt_working": "Next line of your working (:h hint, :s show, :b back, :q quit): ",
+    "prompt_more": "-- more: Enter (q skips the rest) -- ",
+    "skip_question": "Skip this one? It will not count as solved. (y/n) ",
+    "skipped": "Skipped: this exercise is not solved yet; the lesson is done when every exercise is.",
+    "not_skipped": "Still here: type your answer (or :h for a hint).",
+    "number_only": "This asks for a number: put {at} in.",
+    "shown_no_credit": "This answer is now shown, so this exercise counts as solved only after you solve a fresh "
+                       "one of the same kind (:p).",
+    "right_after_show": "Right, but it was shown first, so it does not count as solved. Solve a fresh one of the "
+                        "same kind with :p.",
+    "last_hint_reveals": "That last hint gives the answer away: to count this exercise as solved, solve a fresh one "
+                         "of the same kind (:p).",
+    "after_wrong": "(:h a hint, :p a fresh exercise of the same kind)",
+    "right_next": "Press Enter for the next screen (:h still shows the hints).",
+    "fresh_intro": "A fresh exercise of the same kind ({skill}):",
+    "fresh_solved_counts": "Solved unaided: exercise {number} now counts as solved.",
+    "fresh_none": "There is no generated exercise of this kind yet.",
+    "unknown_key": "Unknown key '{text}'. {keys}.",
+    "unknown_command": "Unknown command '{text}'. {keys}",
+    "first_screen": "This is the first screen.",
+    "no_hints": "No hints on this screen; s shows the full step.",
+    "last_hint": "That was the last hint.",
+    "no_full_step": "This screen has no step to show in full.",
+    "quit": "Progress saved. Come back with: derive lesson {name}  (or derive lesson --continue)",
+    "interrupted": "Progress saved. Come back with: derive lesson {name}",
+    "lesson_done": "End of the lesson '{title}'. Well done: all {total} exercises solved!",
+    "lesson_end_unsolved": "End of the lesson '{title}': {solved}/{total} exercises solved. The lesson is done "
+                           "when every exercise is; derive lesson {name} takes you to the first unsolved one.",
+    "see_all": "See every lesson with: derive lesson",
+    "welcome": "Lesson: {title}. {keys}.",
+    "welcome_back": "Welcome back: continuing '{title}' at screen {screen} of {screens}.",
+    "piece_intro": "Two misses: let us take it in pieces. The whole is {expr}.",
+    "piece_outer": "What is the outer function, as a function of u = {inner}?",
+    "piece_outer_slope": "What is its derivative, d/du of {outer}?",
+    "piece_inner_slope": "And the inner one's derivative, d/d{var} of {inner}?",
+    "piece_right": "Right.",
+    "piece_wrong": "Not quite: it is {answer}.",
+    "piece_together": "So the chain rule gives {outer_slope} · {inner_slope}, with u = {inner}. Now type the whole "
+                      "derivative.",
+    "practice_intro": "Practice: {skill}. Type the derivative; commands start with ':' (:h hint, :s show, :q quit).",
+    "practice_question": "d/d{var} of {expr} = ?",
+    "practice_prompt": "Your answer (:h hint, :s show, :q quit): ",
+    "practice_shown": "Answer: {answer}",
+    "practice_mastery": "Mastery of {skill}: {percent}% ({right} of {tries} right first time).",
+    "practice_unknown_skill": "no practice called '{skill}'; the skills are: {skills}",
+    "practice_stopped": "Practice saved. derive practice shows your mastery per skill.",
+    "practice_list_head": "Practice skills (derive practice SKILL runs one):",
+}
