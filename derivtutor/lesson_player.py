@@ -130,7 +130,7 @@ def item_screens(item: Item) -> list[Screen]:
 
 class Player:
     def __init__(self, lesson: Lesson, screens: list[Screen], console: object, unicode: bool,
-                 ask: Callable[[str], str] = input, page: bool = True) -> None:
+                 ask: Callable[[str], str] = input, page: bool = False) -> None:
         self.lesson, self.screens, self.console, self.unicode, self.ask = lesson, screens, console, unicode, ask
         self.page = page
 

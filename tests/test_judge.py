@@ -280,7 +280,7 @@ def test_a_lesson_exercise_asks_for_working(tmp_path) -> None:  # noqa: ANN001 -
     lesson = load_lesson(path)
     assert lesson.items[0].working is True
     typed = iter(["d/dx [x^2 sin x]", "2x sin x - x^2 cos x", "2x sin x + x^2 d/dx[sin x]",
-                  "2x sin x + x^2 cos x", "q"])
+                  "2x sin x + x^2 cos x", ":q"])
     out = io.StringIO()
     player = Player(lesson, build_screens(lesson), Console(file=out, width=100), True, ask=lambda _: next(typed))
     store = progress.Progress()

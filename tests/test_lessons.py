@@ -221,7 +221,7 @@ def test_piped_run_prints_straight_through(tmp_path: Path) -> None:
     result = run(["chain-rule"], tmp_path, stdin="")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "The chain rule: 1 of 12" in out and "The chain rule: 12 of 12" in out
+    assert "The chain rule: 1 of 5" in out and "The chain rule: 5 of 5" in out  # one screen per item
     assert "Answer: 6·(1 + 2x)²" in out or "Answer: 6·(2x + 1)²" in out
     assert "Hint 4 of" not in out and "Hint 4: df/dx = e⁻ˣ · (-1) = -e⁻ˣ." in out
     assert not (tmp_path / "progress.json").exists()  # reading a printout is not progress
@@ -236,30 +236,30 @@ def spawn(args: list[str], home: Path) -> pexpect.spawn:
 def test_a_whole_lesson_in_a_pseudo_terminal(tmp_path: Path) -> None:
     child = spawn(["sigmoid"], tmp_path)
     child.expect("Lesson: The sigmoid")
-    child.expect(r"1 of 15")
+    child.expect(r"1 of 7")
     child.expect("q quit: ")
     child.sendline("")
-    child.expect("2 of 15")
+    child.expect("2 of 7")
     child.sendline("n")
     child.expect("what is dh/dx for h\\(x\\) = -x\\?")
     child.expect("Your answer")
     child.sendline("1")  # wrong: the listed misconception
     child.expect("Not quite. The minus sign is a factor -1 and it stays")
-    child.sendline("h")
+    child.sendline(":h")
     child.expect("Hint 1 of 4: -x is the same as \\(-1\\)·x.")
     child.sendline("-1")
     child.expect("Right!")
-    child.sendline("h")  # hints stay readable after a right answer
+    child.sendline(":h")  # hints stay readable after a right answer
     child.expect("Hint 2 of 4: Rule: constant multiple rule")
-    child.sendline("b")
-    child.expect("2 of 15")
+    child.sendline(":b")
+    child.expect("2 of 7")
     child.sendline("")
-    child.expect("3 of 15")
-    child.sendline("n")
-    child.expect("4 of 15")
+    child.expect("3 of 7")
+    child.sendline("")  # solved: Enter goes on
+    child.expect("4 of 7")
     child.sendline("-g^-2")
     child.expect("Right!")
-    child.sendline("q")
+    child.sendline(":q")
     child.expect("Progress saved. Come back with: derive lesson sigmoid")
     child.expect(pexpect.EOF)
     child.close()
@@ -270,32 +270,36 @@ def test_a_whole_lesson_in_a_pseudo_terminal(tmp_path: Path) -> None:
 
     listing = run([], tmp_path)
     assert "4. sigmoid       The sigmoid, all the way to σ(1 - σ)" in listing.stdout
-    assert "in progress (screen 4 of 15)" in listing.stdout
+    assert "in progress (screen 4 of 7), 2/4 solved, 3 attempts" in listing.stdout
     assert "Continue with: derive lesson sigmoid" in listing.stdout
 
     child = spawn(["--continue"], tmp_path)
-    child.expect("Welcome back: continuing 'The sigmoid, all the way to σ\\(1 - σ\\)' at screen 4 of 15")
-    child.expect("4 of 15")
-    for screen in range(5, 16):
-        child.expect("q quit: |Your answer")
+    child.expect("Welcome back: continuing 'The sigmoid, all the way to σ\\(1 - σ\\)' at screen 4 of 7")
+    child.expect("4 of 7")
+    child.sendline("")
+    child.expect("5 of 7")
+    while child.expect_exact(["-- more: Enter", "q quit: "]) == 0:  # the derivation, paged to 40 rows
         child.sendline("")
-        if screen < 16:
-            child.expect(f"{screen} of 15")
+    child.sendline("")
+    child.expect("6 of 7")
     child.expect("Your answer")
-    child.sendline("s")  # the full step of the last exercise: the engine's derivation
-    child.expect("Answer: df/dx = σ\\(x\\) · \\(1 - σ\\(x\\)\\)")
-    child.expect("At x = 0: ")
+    child.sendline("sigma(x)(1 - sigma(x))")
+    child.expect("Right")
+    child.sendline("")
+    child.expect("7 of 7")
+    child.expect("Your answer")
     child.sendline("1/2")
     child.expect("Not quite. 1/2 is σ\\(0\\), the height at x = 0")
     child.sendline("0.25")
     child.expect("Right!")
     child.sendline("")
-    child.expect("End of the lesson")
+    child.expect("Well done")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
     listing = run([], tmp_path)
-    assert re.search(r"4\. sigmoid +The sigmoid, all the way to σ\(1 - σ\) +done\n", listing.stdout)
+    assert re.search(r"4\. sigmoid +The sigmoid, all the way to σ\(1 - σ\) +done, 4/4 solved, 6 attempts\n",
+                     listing.stdout)
 
 
 def test_a_preset_without_a_single_tree_is_a_lesson_error(tmp_path: Path) -> None:
