@@ -233,7 +233,8 @@ class Player:
             return PLAYER_TEXT["prompt_working" if screen.item.working else "prompt_answer"]
         return PLAYER_TEXT["prompt_read"]
 
-    def run(self, start: int, store: progress.Progress, key: str) -> int:
+    def run(self, start: int, store: progress.Progress, key: str, after_first: Callable[[], None] | None = None
+            ) -> int:
         state = store.of(key)
         state.screens = len(self.screens)
         state.exercises = sum(1 for s in self.screens if s.is_exercise)
@@ -250,6 +251,9 @@ class Player:
             if shown != index:
                 self.show(index)
                 shown = index
+                if after_first is not None:
+                    after_first()
+                    after_first = None
             screen = self.screens[index]
             number = screen.item.number
             try:
@@ -444,10 +448,6 @@ class Player:
 def run_lesson_command(name: str | None, resume: bool = False, reset: bool = False,
                        directory: str | None = None) -> int:
     """What `derive lesson [NAME] [--continue] [--reset] [--dir DIR]` does; returns the exit code."""
-    if name is not None or resume:  # a lesson will be played: its screens are derivations
-        from derivtutor.entry import import_sympy_without_collecting
-
-        import_sympy_without_collecting()
     default = directory is None
     try:
         lessons = lesson_files.load_all(Path(directory) if directory else None)
@@ -480,26 +480,52 @@ def run_lesson_command(name: str | None, resume: bool = False, reset: bool = Fal
     return play(lesson, store, default)
 
 
-def play(lesson: Lesson, store: progress.Progress, default: bool) -> int:
-    from derivtutor.render.terminal import make_console, supports_unicode
+def _console() -> tuple[object, bool]:
+    """A rich console for the player, from the one output decision (console.output_style); no SymPy needed."""
+    from rich.console import Console
 
-    console = make_console()
+    from derivtutor.console import output_style
+
+    style = output_style(sys.stdout)
+    console = Console(file=sys.stdout, highlight=False, no_color=not style.color, force_terminal=style.color or None,
+                      color_system="auto" if style.color else None, emoji=False, soft_wrap=False)
     console.width = min(console.width, MAX_WIDTH)
+    return console, style.unicode
+
+
+def _load_sympy_meanwhile() -> None:
+    """Import SymPy in the background while the learner reads the first screen (it is a text screen)."""
+    import threading
+
+    from derivtutor.startup import import_sympy_without_collecting
+
+    if "sympy" not in sys.modules:
+        threading.Thread(target=import_sympy_without_collecting, daemon=True).start()
+
+
+def play(lesson: Lesson, store: progress.Progress, default: bool) -> int:
+    from derivtutor.startup import import_sympy_without_collecting
+
+    console, unicode = _console()
     interactive = sys.stdin.isatty()
     try:
-        screens = build_screens(lesson, eager=not interactive)
-        player = Player(lesson, screens, console, supports_unicode(console.file), page=interactive)
+        screens = build_screens(lesson)
+        player = Player(lesson, screens, console, unicode, page=interactive)
         if not interactive:
+            import_sympy_without_collecting()
+            player.screens = build_screens(lesson, eager=True)
             return player.print_through()
         key = _key(lesson, default)
         state = store.of(key)
         start = 0 if state.done else min(state.screen, len(screens) - 1)
+        if screens[start].item.kind != "text":
+            import_sympy_without_collecting()
         if start:
             player.say(PLAYER_TEXT["welcome_back"].format(title=lesson.title, screen=start + 1,
                                                           screens=len(screens)), "bold")
         else:
             player.say(PLAYER_TEXT["welcome"].format(title=lesson.title, keys=KEYS), "bold")
-        return player.run(start, store, key)
+        return player.run(start, store, key, after_first=_load_sympy_meanwhile)
     except LessonError as exc:
         _err(str(exc))
         return EXIT_BAD_INPUT
