@@ -69,11 +69,11 @@ def course(tmp_path: Path) -> Path:
     return folder
 
 
-def spawn(args: list[str], home: Path, rows: int = 30, cols: int = 100, command: str = "lesson") -> pexpect.spawn:
-    env = dict(os.environ, DERIVTUTOR_HOME=str(home), NO_COLOR="1", PYTHONPATH=str(ROOT))
+def spawn(args: list[str], home: Path, rows: int = 30, cols: int = 100, **extra: str) -> pexpect.spawn:
+    env = dict(os.environ, DERIVTUTOR_HOME=str(home), NO_COLOR="1", PYTHONPATH=str(ROOT), **extra)
     env.pop("COLUMNS", None)
     env.pop("LINES", None)
-    return pexpect.spawn(sys.executable, ["-m", "derivtutor", command, *args], env=env, cwd=str(ROOT),
+    return pexpect.spawn(sys.executable, ["-m", "derivtutor", "lesson", *args], env=env, cwd=str(ROOT),
                          encoding="utf-8", timeout=90, dimensions=(rows, cols))
 
 
@@ -232,7 +232,7 @@ def test_a_fresh_exercise_after_a_reveal_counts_when_solved(tmp_path: Path, cour
 
     from derivtutor.parsing import parse_expression
 
-    child = spawn(["tiny", "--dir", str(course)], tmp_path, rows=80)
+    child = spawn(["tiny", "--dir", str(course)], tmp_path, rows=80, DERIVTUTOR_ASCII="1")  # the question reads back
     child.expect("1 of 5")
     child.sendline("")
     child.sendline("")
