@@ -321,3 +321,46 @@ def test_a_lesson_by_its_number_in_the_list(tmp_path: Path) -> None:
     child.expect("Progress saved")
     finish(child)
     assert re.search(r'"last": "sigmoid"', (tmp_path / "progress.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("lesson", ["derivative", "basic-rules", "chain-rule", "sigmoid", "partial", "error",
+                                    "output-layer", "hidden-layer"])
+def test_a_scripted_learner_plays_every_shipped_lesson(tmp_path: Path, lesson: str) -> None:
+    """Enter at an exercise never skips unasked; an expression never passes a number exercise; every listed right
+    answer is right; the list shows the solved count."""
+    from derivtutor.lesson_files import find, load_all
+
+    items = {item.text: item for item in find(load_all(), lesson).exercises}
+    child = spawn([lesson], tmp_path, rows=40, cols=100)
+    asked = 0
+    while True:
+        which = child.expect_exact(["-- more: Enter", "q quit: ", "Your answer (:h hint", "End of the lesson"])
+        if which == 0:
+            child.sendline("")
+        elif which == 1:
+            child.sendline("")
+        elif which == 2:
+            question = child.before.rsplit("Your turn: ", 1)[1]
+            item = next(it for text, it in items.items() if " ".join(text.split()) in " ".join(question.split()))
+            asked += 1
+            child.sendline("")
+            said(child, "Skip this one? It will not count as solved. (y/n)")
+            child.sendline("n")
+            if item.at:  # a number exercise: an expression in its letters is refused, not judged
+                name = item.at[0][0]
+                child.sendline(f"{name}/4 + {name}")
+                said(child, "This asks for a number:")
+            child.sendline(item.answer)
+            child.expect("Right")
+            child.expect("Press Enter")
+            child.expect_exact("Your answer (:h hint")
+            child.sendline("")
+        else:
+            break
+    said(child, f"Well done: all {len(items)} exercises solved!")
+    finish(child)
+    assert asked == len(items)
+    listing = spawn([], tmp_path)
+    listing.expect(pexpect.EOF)
+    assert re.search(rf"{re.escape(lesson)} .* done, {len(items)}/{len(items)} solved, {len(items)} attempts?",
+                     listing.before)
