@@ -195,7 +195,11 @@ class Player:
             self.console.file.flush()
             return
         while lines:
-            page, lines = lines[:height], lines[height:]
+            cut = height
+            if len(lines) > height:  # end the page at a blank line (between blocks) when one is near its end
+                blank = [i for i in range(height // 2, height) if not lines[i].strip()]
+                cut = blank[-1] + 1 if blank else height
+            page, lines = lines[:cut], lines[cut:]
             self.console.file.write("\n".join(page) + "\n")
             self.console.file.flush()
             if lines:

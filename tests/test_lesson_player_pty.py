@@ -282,7 +282,7 @@ def test_long_screens_are_paged_to_the_terminal_height(tmp_path: Path, course: P
             break
         assert child.before.count("\n") <= 29
         pages += 1
-    assert "Line 40 of" in child.before and pages == 2  # two more pages after the first: 80 lines, 28 a page
+    assert "Line 40 of" in child.before and pages >= 2  # 80 lines, at most 28 a page
     child.sendline("")
     said(child, "Well done: all 3 exercises solved!")
     finish(child)
