@@ -301,7 +301,8 @@ class PiecesOfChain:
 
         return PLAYER_TEXT["piece_together"].format(outer_slope=math_text(self.outer_slope, unicode),
                                                     inner_slope=math_text(self.inner_slope, unicode),
-                                                    inner=math_text(self.inner, unicode))
+                                                    inner=math_text(self.inner, unicode),
+                                                    times="·" if unicode else "*")
 
 
 def chain_pieces(derivation: object) -> PiecesOfChain | None:
