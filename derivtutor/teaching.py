@@ -550,8 +550,8 @@ PLAYER_TEXT: dict[str, str] = {
     "piece_inner_slope": "And the inner one's derivative, d/d{var} of {inner}?",
     "piece_right": "Right.",
     "piece_wrong": "Not quite: it is {answer}.",
-    "piece_together": "So the chain rule gives {outer_slope} {times} {inner_slope}, with u = {inner}. Now type the whole "
-                      "derivative.",
+    "piece_together": "So the chain rule gives {outer_slope} {times} {inner_slope}, with u = {inner}. Now type the "
+                      "whole derivative.",
     "practice_intro": "Practice: {skill}. Type the derivative; commands start with ':' (:h hint, :s show, :q quit).",
     "practice_question": "d/d{var} of {expr} = ?",
     "practice_prompt": "Your answer (:h hint, :s show, :q quit): ",
