@@ -191,7 +191,7 @@ def run_one(skill: str, host: object, store: progress.Progress, rng: random.Rand
             right = False
             break
         if typed.kind == "hint":
-            host.say(exercise.target.rule_hint or PLAYER_TEXT["no_hints"], "yellow")
+            host.say(exercise.target.rule_hint or PLAYER_TEXT["practice_no_hint"], "yellow")
             first = False
             continue
         if typed.kind != "answer":

@@ -556,6 +556,7 @@ PLAYER_TEXT: dict[str, str] = {
     "practice_question": "d/d{var} of {expr} = ?",
     "practice_prompt": "Your answer (:h hint, :s show, :q quit): ",
     "practice_shown": "Answer: {answer}",
+    "practice_no_hint": "No hint for this one; :s shows the answer.",
     "practice_mastery": "Mastery of {skill}: {percent}% ({right} of {tries} right first time).",
     "practice_unknown_skill": "no practice called '{skill}'; the skills are: {skills}",
     "practice_stopped": "Practice saved. derive practice shows your mastery per skill.",
