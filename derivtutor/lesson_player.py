@@ -256,7 +256,10 @@ class Player:
                 self.show(index)
                 shown = index
                 if after_first is not None:
-                    after_first()
+                    try:
+                        after_first()
+                    except KeyboardInterrupt:
+                        return self._interrupted(store)
                     after_first = None
             screen = self.screens[index]
             number = screen.item.number
@@ -264,11 +267,8 @@ class Player:
                 line = self.ask(self._prompt(screen))
             except EOFError:
                 line = ":q"
-            except KeyboardInterrupt:  # Ctrl-C: a word on its own line, progress kept
-                self.console.file.write("\n")
-                self._save(store)
-                self.say(PLAYER_TEXT["interrupted"].format(name=self.lesson.name))
-                return EXIT_INTERRUPTED
+            except KeyboardInterrupt:
+                return self._interrupted(store)
             typed = read_line(line, answering=screen.is_exercise)
             kind = typed.kind
             if kind == "empty" and screen.is_exercise and number not in state.solved and number not in answered:
@@ -315,6 +315,13 @@ class Player:
                 self.say(PLAYER_TEXT["unknown_command"].format(text=echo(typed.text), keys=PLAYER_TEXT["keys_answer"]))
             else:
                 self.say(PLAYER_TEXT["unknown_key"].format(text=echo(typed.text), keys=PLAYER_TEXT["keys_read"]))
+
+    def _interrupted(self, store: progress.Progress) -> int:
+        """Ctrl-C: a word on its own line, progress kept, the usual exit code."""
+        self.console.file.write("\n")
+        self._save(store)
+        self.say(PLAYER_TEXT["interrupted"].format(name=self.lesson.name))
+        return EXIT_INTERRUPTED
 
     def _confirm_skip(self) -> bool:
         try:
@@ -498,13 +505,14 @@ def _console() -> tuple[object, bool]:
 
 
 def _load_sympy_meanwhile() -> None:
-    """Import SymPy in the background while the learner reads the first screen (it is a text screen)."""
-    import threading
+    """Import SymPy once the first screen (a text screen) is on the terminal, while the learner reads it.
 
+    In the main thread: a background import left Ctrl-C at the prompt unanswered now and then (the signal went to
+    the importing thread and input() never woke).
+    """
     from derivtutor.startup import import_sympy_without_collecting
 
-    if "sympy" not in sys.modules:
-        threading.Thread(target=import_sympy_without_collecting, daemon=True).start()
+    import_sympy_without_collecting()
 
 
 def play(lesson: Lesson, store: progress.Progress, default: bool) -> int:
