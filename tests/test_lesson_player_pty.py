@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 import pexpect
@@ -305,6 +306,7 @@ def test_wide_and_narrow_terminals(tmp_path: Path, course: Path, cols: int, rows
 def test_ctrl_c_says_progress_saved_on_its_own_line(tmp_path: Path, course: Path) -> None:
     child = spawn(["tiny", "--dir", str(course)], tmp_path)
     child.expect("q quit: ")
+    time.sleep(0.5)  # as a person would: a ^C in the microseconds between the prompt and the read is never seen
     child.sendintr()
     child.expect("\r\n(.*)Progress saved.")
     assert "quit:" not in child.match.group(1)
