@@ -23,11 +23,14 @@ DEFAULT_COMMAND = "expr"
 class DefaultCommandGroup(TyperGroup):
     """A group that treats an unknown first word as the target of the default command."""
 
-    GROUP_FLAGS = frozenset({"--help", "-h", "--version", "-V", "--list"})
+    GROUP_FLAGS = frozenset({"--help", "-h", "--version", "-V", "--list", "--install-completion",
+                             "--show-completion"})
+    OUTPUT_FLAGS = {"--ascii": {"ascii": True}, "--no-color": {"color": False}}  # anywhere, for every command
 
     EXPR_OPTIONS = frozenset({"--wrt", "--detail", "--latex", "--fragment", "--markdown", "--json", "--plot"})
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        args = self.take_output_flags(args)
         if args and args[0] == "check":  # a learner's answer may start with '-': maths, not an option
             from derivtutor.checking import protect_maths
 
@@ -40,13 +43,23 @@ class DefaultCommandGroup(TyperGroup):
                 args = [DEFAULT_COMMAND, *args]
         return super().parse_args(ctx, args)
 
+    def take_output_flags(self, args: list[str]) -> list[str]:
+        """--ascii and --no-color may stand anywhere before `--`: apply them (console.choose) and drop them."""
+        from derivtutor import console
+
+        end = args.index("--") if "--" in args else len(args)
+        for word in args[:end]:
+            if word in self.OUTPUT_FLAGS:
+                console.choose(**self.OUTPUT_FLAGS[word])
+        return [word for word in args[:end] if word not in self.OUTPUT_FLAGS] + args[end:]
+
     def list_commands(self, ctx: typer.Context) -> list[str]:
         return [name for name in super().list_commands(ctx) if name != DEFAULT_COMMAND]
 
 
 app = typer.Typer(
     cls=DefaultCommandGroup,
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=False,
     invoke_without_command=True,
     rich_markup_mode=None,
@@ -80,6 +93,13 @@ def main_callback(
     ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", "-V", help="Show the version and exit.")] = False,
     list_presets: Annotated[bool, typer.Option("--list", help="List the named derivations and exit.")] = False,
+    ascii_only: Annotated[
+        bool, typer.Option("--ascii", help="ASCII only (sigma, x^2, d/dx) whatever the terminal can show; "
+                           "also DERIVTUTOR_ASCII=1. Works with every command.")
+    ] = False,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour or bold, even on a terminal (also NO_COLOR=1).")
+    ] = False,
 ) -> None:
     if version:
         print_version()
@@ -136,6 +156,10 @@ def network_command(
         str | None,
         typer.Option("--config", metavar="FILE", help="A .toml or .json file with other sizes and numbers."),
     ] = None,
+    example: Annotated[
+        str | None,
+        typer.Option("--example", metavar="NAME", help="A network shipped with derivtutor, e.g. 3-4-2."),
+    ] = None,
     steps: Annotated[
         int,
         typer.Option("--steps", min=0, max=1_000_000, metavar="N",
@@ -146,10 +170,17 @@ def network_command(
     ] = False,
 ) -> None:
     from derivtutor import network
-    from derivtutor.render.network_tables import render_network
+    from derivtutor.render.network_tables import render_network, training_progress
 
+    if config is not None and example is not None:
+        raise fail("--config and --example both choose the network: give one of them")
     try:
-        settings = network.load_config(config) if config is not None else network.default_config()
+        if example is not None:
+            settings = network.example_config(example)
+            if settings is None:
+                raise fail(f"there is no example network '{example}' (there is: {', '.join(network.example_names())})")
+        else:
+            settings = network.load_config(config) if config is not None else network.default_config()
     except network.ConfigError as exc:
         raise fail(str(exc)) from None
     if as_graph:
@@ -159,7 +190,12 @@ def network_command(
         from derivtutor.graph import run_graph
 
         raise typer.Exit(run_graph("", network=settings))
-    render_network(network.work_example(settings, n_steps=steps))
+    with training_progress(steps) as tick:
+        try:
+            worked = network.work_example(settings, n_steps=steps, tick=tick)
+        except network.TrainingInterrupted as stop:
+            raise fail(f"interrupted: {stop}", 130) from None
+    render_network(worked)
 
 
 @app.command("graph", help="The chain rule as a computational graph: forward and backward pass in numbers, checked.",
@@ -198,7 +234,8 @@ def lesson_command(
              "the folder or file to check.", show_default=False)] = None,
     check: Annotated[bool, typer.Option("--check", help="Check the lesson files without playing them.")] = False,
     resume: Annotated[bool, typer.Option("--continue", help="Carry on where you stopped.")] = False,
-    reset: Annotated[bool, typer.Option("--reset", help="Forget all saved progress.")] = False,
+    reset: Annotated[bool, typer.Option("--reset", help="Forget all saved progress (asks first).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="With --reset: do not ask.")] = False,
     directory: Annotated[
         str | None, typer.Option("--dir", metavar="DIR", help="Use the lesson files in this folder instead.")
     ] = None,
@@ -239,7 +276,7 @@ def lesson_command(
         raise typer.Exit(write_handouts(name, latex=latex, markdown=markdown, directory=directory))
     from derivtutor.lesson_player import run_lesson_command
 
-    raise typer.Exit(run_lesson_command(name, resume=resume, reset=reset, directory=directory))
+    raise typer.Exit(run_lesson_command(name, resume=resume, reset=reset, directory=directory, yes=yes))
 
 
 @app.command("check", help="Check your own answer, or your working line by line, for TARGET (see README).")

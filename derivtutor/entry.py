@@ -90,26 +90,88 @@ def fast_derivation(argv: list[str]) -> int | None:
     return run_derivation(argv[0], wrt=wrt, detail=detail, exports=exports)
 
 
+GLOBAL_FLAGS = {"--ascii": {"ascii": True}, "--no-color": {"color": False}}
+"""Understood anywhere on the command line (before a `--`), by every command: they choose the output style."""
+
+
+def take_global_flags(argv: list[str]) -> list[str]:
+    """Apply --ascii / --no-color (console.choose) and return the command line without them."""
+    from derivtutor import console
+
+    rest: list[str] = []
+    for number, word in enumerate(argv):
+        if word == "--":
+            rest += argv[number:]
+            break
+        if word in GLOBAL_FLAGS:
+            console.choose(**GLOBAL_FLAGS[word])
+        else:
+            rest.append(word)
+    return rest
+
+
+def completing() -> bool:
+    """The shell is asking typer for completions (_DERIVE_COMPLETE=...), or --install/--show-completion."""
+    return any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ) or any(
+        word in ("--install-completion", "--show-completion") for word in sys.argv[1:])
+
+
+def quiet_broken_pipe() -> None:
+    """Point standard output at /dev/null, so Python's last flush at exit cannot complain about the pipe."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - no real file descriptor
+        pass
+
+
 def main() -> None:
     """Entry point of the `derive` script: one line and an exit code for every failure, never a traceback."""
     debug = bool(os.environ.get("DERIVTUTOR_DEBUG"))
     try:
-        fast = FAST_COMMANDS.get(tuple(sys.argv[1:]))
-        if fast is not None:
-            sys.exit(fast() or EXIT_OK)
-        code = fast_derivation(sys.argv[1:])
-        if code is not None:
-            sys.exit(code)
-        from derivtutor.cli import app
+        if completing():  # typer's own completion machinery: not the fast path
+            from derivtutor.cli import app
 
-        app(standalone_mode=True)
+            app(standalone_mode=True)
+            return
+        from derivtutor.console import prepare_streams
+
+        sys.argv[1:] = take_global_flags(sys.argv[1:])
+        prepare_streams()
+        code = run_command_line(sys.argv[1:])
+        sys.stdout.flush()  # a closed pipe shows here, inside the try
     except KeyboardInterrupt:
         sys.exit(130)
-    except BrokenPipeError:  # `derive sigmoid | head`: the reader left; say nothing more
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(141)
+    except BrokenPipeError:  # `derive sigmoid | head`: the reader has what it wanted; end quietly
+        quiet_broken_pipe()
+        sys.exit(EXIT_OK)
+    except SystemExit as done:
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's own broken-pipe exit (1): same as above
+            quiet_broken_pipe()
+            sys.exit(EXIT_OK)
+        raise done from None
     except Exception as exc:  # the last line of defence
         if debug:
             raise
         say(f"derive: internal error: {type(exc).__name__}: {exc} (set DERIVTUTOR_DEBUG=1 for details)", err=True)
         sys.exit(EXIT_INTERNAL)
+    sys.exit(code)
+
+
+def run_command_line(argv: list[str]) -> int:
+    """The fast path when it applies, else the typer app; the exit code."""
+    fast = FAST_COMMANDS.get(tuple(argv))
+    if fast is not None:
+        return fast() or EXIT_OK
+    code = fast_derivation(argv)
+    if code is not None:
+        return code
+    from derivtutor.cli import app
+
+    try:
+        app(standalone_mode=True)
+    except SystemExit as done:
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            raise
+        sys.stdout.flush()
+        return done.code if isinstance(done.code, int) else (EXIT_OK if done.code is None else EXIT_INTERNAL)
+    return EXIT_OK

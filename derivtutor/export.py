@@ -75,7 +75,12 @@ def _remove(path: str) -> None:
 def write_text(path: str, text: str, stdout: TextIO | None = None) -> None:
     """Text to a file (atomically, UTF-8) or, for '-', to standard output."""
     if path == STDOUT:
-        (stdout or sys.stdout).write(text)
+        if stdout is None:  # a file format: UTF-8 bytes whatever the terminal's encoding
+            from derivtutor.console import write_document
+
+            write_document(text)
+        else:
+            stdout.write(text)
         return
 
     def produce(temp: str) -> None:

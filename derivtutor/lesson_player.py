@@ -16,6 +16,7 @@ from derivtutor import lesson_files, progress
 from derivtutor.lesson_files import Item, Lesson, LessonError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports it
 KEYS = "Enter/n = next, b = back, h = hint, s = show the full step, q = quit"
 
 
@@ -185,6 +186,11 @@ class Player:
                 line = self.ask(prompt)
             except EOFError:
                 line = "q"
+            except KeyboardInterrupt:  # Ctrl-C: a word on its own line, progress kept, the usual exit code
+                print()
+                self._save(store)
+                self.say(f"Stopped. Progress saved: derive lesson {self.lesson.name} carries on from here.")
+                return EXIT_INTERRUPTED
             command = line.strip().lower()
             if command in ("", "n"):
                 if index + 1 >= len(self.screens):
@@ -276,9 +282,29 @@ class Player:
 
 
 # ---------------------------------------------------------------------------------------------- the command
+RESET_QUESTION = "Forget all saved progress? (y/n) "
+
+
+def confirm_reset(yes: bool, ask: Callable[[str], str] = input) -> int | None:
+    """--reset deletes every lesson's progress: ask first (or --yes); None means go ahead, else the exit code."""
+    if yes:
+        return None
+    if not sys.stdin.isatty():
+        _err("--reset forgets all saved progress; with no terminal to ask, add --yes to confirm")
+        return EXIT_BAD_INPUT
+    try:
+        answer = ask(RESET_QUESTION)
+    except (EOFError, KeyboardInterrupt):
+        answer = ""
+    if answer.strip().lower() in ("y", "yes"):
+        return None
+    print("Nothing was deleted.")
+    return EXIT_OK
+
+
 def run_lesson_command(name: str | None, resume: bool = False, reset: bool = False,
-                       directory: str | None = None) -> int:
-    """What `derive lesson [NAME] [--continue] [--reset] [--dir DIR]` does; returns the exit code."""
+                       directory: str | None = None, yes: bool = False) -> int:
+    """What `derive lesson [NAME] [--continue] [--reset [--yes]] [--dir DIR]` does; returns the exit code."""
     if name is not None or resume:  # a lesson will be played: its screens are derivations
         from derivtutor.entry import import_sympy_without_collecting
 
@@ -290,6 +316,9 @@ def run_lesson_command(name: str | None, resume: bool = False, reset: bool = Fal
         _err(str(exc))
         return EXIT_BAD_INPUT
     if reset:
+        refused = confirm_reset(yes)
+        if refused is not None:
+            return refused
         path = progress.reset()
         print(f"Progress cleared ({path}).")
         if name is None and not resume:

@@ -211,7 +211,7 @@ def test_corrupt_progress_is_moved_aside_and_the_learner_starts_fresh(tmp_path: 
 def test_reset(tmp_path: Path) -> None:
     (tmp_path / "progress.json").write_text(json.dumps({"last": "error", "lessons": {"error": {"screen": 2}}}))
     assert "in progress" in run([], tmp_path).stdout
-    result = run(["--reset"], tmp_path)
+    result = run(["--reset", "--yes"], tmp_path)
     assert result.returncode == 0 and "Progress cleared" in result.stdout
     assert not (tmp_path / "progress.json").exists()
 

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 import sympy
 
+from derivtutor.console import to_ascii
 from derivtutor.derivation import Derivation
 from derivtutor.render.latex import root_kinks
 from derivtutor.render.mathtext import math_text, name_text
@@ -31,6 +32,7 @@ class PlotError(ValueError):
 class Curve:
     label: str
     points: list[tuple[float, float | None]]  # None: undefined there (the line breaks)
+    ascii_label: str = ""  # the same label in ASCII words (sigma(x), x^2), for a terminal that cannot show σ
 
 
 @dataclass
@@ -89,8 +91,11 @@ def sample(derivation: Derivation, x_range: tuple[float, float] = DEFAULT_RANGE,
         raise PlotError(f"cannot plot: f is undefined everywhere on [{lo:g}, {hi:g}]")
     name = name_text(derivation.function_name)
     v = name_text(var.name)
-    samples = Samples(xs, Curve(f"{name}({v}) = {math_text(derivation.expr)}", f_points),
-                      Curve(f"{name}′({v}) = {math_text(derivation.final)}", df_points), v)
+    plain_name, plain_v = name_text(derivation.function_name, False), name_text(var.name, False)
+    samples = Samples(xs, Curve(f"{name}({v}) = {math_text(derivation.expr)}", f_points,
+                                f"{plain_name}({plain_v}) = {math_text(derivation.expr, False)}"),
+                      Curve(f"{name}′({v}) = {math_text(derivation.final)}", df_points,
+                            f"{plain_name}'({plain_v}) = {math_text(derivation.final, False)}"), v)
     _break_at(samples.df, kinks)
     return samples
 
@@ -231,10 +236,20 @@ def write_png(samples: Samples, path: str) -> None:
 
 
 # -- text ---------------------------------------------------------------------------------------------------------
-def render_text(samples: Samples, width: int | None = None, height: int = 17) -> str:
-    """A character plot for the terminal: '*' is f, 'o' is f', '+' where they meet; fits the terminal width."""
+def render_text(samples: Samples, width: int | None = None, height: int = 17, unicode: bool | None = None) -> str:
+    """A character plot for the terminal: '*' is f, 'o' is f', '+' where they meet; fits the terminal width.
+
+    The labels are in Unicode or ASCII words as console.output_style decides for standard output (or `unicode`).
+    """
     if width is None:
         width = shutil.get_terminal_size((80, 24)).columns
+    if unicode is None:
+        from derivtutor.console import output_style
+
+        unicode = output_style().unicode
+    f_label = samples.f.label if unicode or not samples.f.ascii_label else samples.f.ascii_label
+    df_label = samples.df.label if unicode or not samples.df.ascii_label else samples.df.ascii_label
+    var = samples.var if unicode else to_ascii(samples.var)
     y_lo, y_hi = _y_range(samples)
     labels = [_fmt(round(y_hi, 3)), _fmt(round((y_lo + y_hi) / 2, 3)), _fmt(round(y_lo, 3))]
     margin = max(len(s) for s in labels) + 2
@@ -272,10 +287,10 @@ def render_text(samples: Samples, width: int | None = None, height: int = 17) ->
         if all(ch == " " for ch in axis[max(0, start - 1):start + len(text) + 1]):
             axis[start:start + len(text)] = list(text)
     lines.append(" " * margin + "".join(axis).rstrip())
-    lines.append(f"* {samples.f.label}")
-    lines.append(f"o {samples.df.label}   (# where both fall on one character)")
+    lines.append(f"* {f_label}")
+    lines.append(f"o {df_label}   (# where both fall on one character)")
     peak = samples.peak()
     if peak:
-        lines.append(f"largest slope: {samples.df.label.split(' = ')[0]} = {round(peak[1], 4):g} "
-                     f"at {samples.var} = {round(peak[0], 4):g}")
+        lines.append(f"largest slope: {df_label.split(' = ')[0]} = {round(peak[1], 4):g} "
+                     f"at {var} = {round(peak[0], 4):g}")
     return "\n".join(lines) + "\n"

@@ -7,7 +7,6 @@ teaching.py, maths from mathtext.py; nothing here differentiates.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -110,7 +109,9 @@ def ascii_words(text: str) -> str:
         return f"^{plain}" if len(plain) == 1 else f"^({plain})"
 
     text = _RAISED_RUN.sub(lower, text)
-    return text.encode("ascii", "replace").decode("ascii")
+    from derivtutor.console import to_ascii
+
+    return to_ascii(text)
 
 
 def _d(style: Style, top: str, var: str) -> str:
@@ -374,18 +375,17 @@ def blocks_renderable(blocks: list[Block]) -> Group:
 
 
 def make_console(file: object = None) -> Console:
-    """Colour only on a terminal and without NO_COLOR; the width is the terminal's (or COLUMNS)."""
-    from rich.console import Console
+    """A rich Console for `file` (standard output), styled as console.output_style decides."""
+    from derivtutor.console import rich_console
 
-    stream = file or sys.stdout
-    color = stream.isatty() and not os.environ.get("NO_COLOR")
-    return Console(file=stream, highlight=False, no_color=not color, force_terminal=color or None,
-                   color_system="auto" if color else None, emoji=False, soft_wrap=False)
+    return rich_console(file)
 
 
 def supports_unicode(stream: object = None) -> bool:
-    encoding = getattr(stream or sys.stdout, "encoding", None) or ""
-    return encoding.lower().replace("-", "") in ("utf8", "utf_8") and not os.environ.get("DERIVTUTOR_ASCII")
+    """Unicode symbols or ASCII words on `stream`: console.output_style decides (encoding, --ascii)."""
+    from derivtutor.console import output_style
+
+    return output_style(stream).unicode
 
 
 def print_derivation(d: Derivation, detail: str = "normal", stream: object = None) -> None:
