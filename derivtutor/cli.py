@@ -190,11 +190,13 @@ def network_command(
         from derivtutor.graph import run_graph
 
         raise typer.Exit(run_graph("", network=settings))
-    with training_progress(steps) as tick:
-        try:
+    try:  # the bar is gone before the message is printed
+        with training_progress(steps) as tick:
             worked = network.work_example(settings, n_steps=steps, tick=tick)
-        except network.TrainingInterrupted as stop:
-            raise fail(f"interrupted: {stop}", 130) from None
+    except network.TrainingInterrupted as stop:
+        raise fail(f"interrupted: {stop}", 130) from None
+    except KeyboardInterrupt:
+        raise fail("interrupted", 130) from None
     render_network(worked)
 
 
