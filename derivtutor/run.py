@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from derivtutor.entry import import_sympy_without_collecting, say
+from derivtutor.errors import InputError  # something typed or asked for that cannot be done: one line
 from derivtutor.preset_index import PRESET_SUMMARIES
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
@@ -26,10 +27,6 @@ MAX_DERIVATION_STEPS = 300
 """Rule steps a derivation may have: more is not readable in a terminal (and bounds the output)."""
 TOO_BIG = "this expression is too big to derive step by step{why}; try a smaller piece of it first"
 T = TypeVar("T")
-
-
-class InputError(ValueError):
-    """Something the learner typed or asked for that cannot be done; the message is one line."""
 
 
 @dataclass
@@ -61,25 +58,34 @@ def choose_variable(expr: object, wrt: str | None) -> object:
                      f"e.g. --wrt {symbols[0].name}")
 
 
-def build(target: str, wrt: str | None = None) -> object:
-    """A preset's derivation, or the derivation of a typed expression."""
+def build(target: str, wrt: str | None = None, *, max_nodes: int = MAX_EXPRESSION_NODES,
+          max_steps: int = MAX_DERIVATION_STEPS) -> object:
+    """A preset's derivation, or the derivation of a typed expression (at most `max_nodes` parts and
+    `max_steps` rule steps, else InputError)."""
     if target in PRESET_SUMMARIES:
         if wrt is not None:
             raise InputError(f"'{target}' is a named derivation; --wrt only applies to expressions you type")
         from derivtutor.presets import PRESETS  # the backprop presets' machinery: not needed for typed input
 
         return PRESETS[target].build()
-    from derivtutor.engine import derive
     from derivtutor.parsing import parse_expression
 
     suggestion = _preset_hint(target)
     if suggestion and len(target) > 3:  # a lone word close to a preset's name is a typo, not a variable
         raise InputError(f"there is no named derivation '{target}'{suggestion}")
     expr = parse_expression(target)
-    _check_size(expr, MAX_EXPRESSION_NODES, "it has more than {limit} parts")
-    derivation = derive(expr, choose_variable(expr, wrt))
-    if sum(1 for _ in derivation.root.walk()) > MAX_DERIVATION_STEPS:
-        raise InputError(TOO_BIG.format(why=f" (it would take more than {MAX_DERIVATION_STEPS} steps)"))
+    return derive_within(expr, choose_variable(expr, wrt), max_nodes=max_nodes, max_steps=max_steps)
+
+
+def derive_within(expr: object, var: object, *, max_nodes: int = MAX_EXPRESSION_NODES,
+                  max_steps: int = MAX_DERIVATION_STEPS) -> object:
+    """The derivation of `expr` by `var`, refused (InputError) past `max_nodes` parts or `max_steps` steps."""
+    from derivtutor.engine import derive
+
+    _check_size(expr, max_nodes, "it has more than {limit} parts")
+    derivation = derive(expr, var)
+    if sum(1 for _ in derivation.root.walk()) > max_steps:
+        raise InputError(TOO_BIG.format(why=f" (it would take more than {max_steps} steps)"))
     return derivation
 
 

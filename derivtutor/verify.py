@@ -14,6 +14,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 from sympy.core.sympify import _sympify as strict_expr  # refuses strings: nothing typed is ever run
 
+from derivtutor.errors import CannotDecide, InternalError
 from derivtutor.functions import as_exponentials
 from derivtutor.limits import TimeLimitExceeded, time_limit
 from derivtutor.numeric import DIGITS, differ, real_value
@@ -22,12 +23,14 @@ POINTS = 5
 DEFAULT_SECONDS = 2.0
 
 
-class VerificationError(AssertionError):
+class VerificationError(InternalError):
     """A rule produced something that is not the derivative: a bug, never shown to the learner."""
 
 
-class UncheckedStep(VerificationError):
-    """A step whose check could not be decided in time (SymPy's own form was too unwieldy): not shown either."""
+class UncheckedStep(VerificationError, CannotDecide):
+    """A step whose check could not be decided in time (SymPy's own form was too unwieldy): not shown either.
+
+    Still a VerificationError (nothing unverified is shown), and a CannotDecide for Python callers."""
 
 
 def _by_function(node: sympy.Basic) -> bool:
