@@ -6,7 +6,8 @@ guess, naming them. The CLI's safeguards hold here too: the same size and time l
 change them), work in a thread with a deep stack (a deeply nested input never ends in a RecursionError, from
 any thread), and only derivtutor's own exceptions: InputError (a ValueError), CannotDecide, InternalError.
 Text and presets come back with plain `Symbol("x")` (the reader's symbols are real=True; `real_symbols=True`
-keeps them; a SymPy expression keeps the caller's own symbols), so `result.final.subs(Symbol("x"), 0)` and `sympy.lambdify(x, result.final)` work as expected.
+keeps them; a SymPy expression keeps the caller's own symbols), so `result.final.subs(Symbol("x"), 0)` and
+`sympy.lambdify(x, result.final)` work as expected.
 """
 
 from __future__ import annotations
