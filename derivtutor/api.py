@@ -7,7 +7,7 @@ change them), work in a thread with a deep stack (a deeply nested input never en
 any thread), and only derivtutor's own exceptions: InputError (a ValueError), CannotDecide, InternalError.
 Text and presets come back with plain `Symbol("x")` (the reader's symbols are real=True; `real_symbols=True`
 keeps them; a SymPy expression keeps the caller's own symbols), so `result.final.subs(Symbol("x"), 0)` and
-`sympy.lambdify(x, result.final)` work as expected.
+lambdify on `result.final` work as expected.
 """
 
 from __future__ import annotations
