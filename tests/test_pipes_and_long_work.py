@@ -101,3 +101,15 @@ def test_reset_asks_on_a_terminal(answer: str, kept: bool, tmp_path: Path) -> No
     child.close()
     assert child.exitstatus == 0
     assert path.exists() == kept
+
+
+def test_ctrl_c_in_a_lesson_saves_and_exits_130(tmp_path: Path) -> None:
+    child = pexpect.spawn(sys.executable, ["-m", "derivtutor", "lesson", "derivative"], env=environment(tmp_path),
+                          cwd=str(ROOT), encoding="utf-8", timeout=60, dimensions=(40, 100))
+    child.expect_exact("[Enter] next")
+    child.sendintr()
+    child.expect_exact("Stopped. Progress saved: derive lesson derivative carries on from here.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert (tmp_path / "progress.json").exists()
