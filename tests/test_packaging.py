@@ -108,6 +108,9 @@ def test_shell_completion_is_on() -> None:
     assert words.returncode == 0 and words.stdout.split() == ["--reset"], words.stderr
     commands = as_derive({"_DERIVE_COMPLETE": "complete_bash", "COMP_WORDS": "derive net", "COMP_CWORD": "1"})
     assert commands.stdout.split() == ["network"]
-    script = as_derive({}, "--show-completion", "bash")
+    code = "import sys; sys.argv[0] = 'derive'; from derivtutor.entry import main; main()"
+    script = subprocess.run(["bash", "-c", f'"{sys.executable}" -c "{code}" --show-completion; :'],  # typer asks
+                            capture_output=True, text=True, timeout=120,  # which shell runs it: bash, here
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert script.returncode == 0 and "_DERIVE_COMPLETE=complete_bash" in script.stdout, script.stderr
     assert "--install-completion" in as_derive({}, "--help").stdout
