@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -294,24 +293,14 @@ def _mistakes(where: str, raw: dict, problems: Problems) -> tuple[Mistake, ...]:
 
 
 def read_toml(path: Path) -> dict:
-    """The file's TOML table. Raises LessonError (without the file name) when it cannot be read."""
+    """The file's TOML table through the one reader (files.read_data: a regular file only, the bytes read, the
+    nesting, the item count and the numbers bounded). Raises LessonError (without the file name)."""
+    from derivtutor import files
+
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise LessonError(f"the file is larger than {MAX_FILE_BYTES} bytes")
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except LessonError:
-        raise
-    except OSError as exc:
-        raise LessonError(f"cannot be read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise LessonError("is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise LessonError(f"is not valid TOML ({exc})") from None
-    except ValueError:  # an integer of thousands of digits
-        raise LessonError("is not valid TOML (a number is too long)") from None
-    except RecursionError:  # [[[[... nested thousands deep
-        raise LessonError("is not valid TOML (nested too deeply)") from None
+        return files.read_data(path, "toml", MAX_FILE_BYTES)
+    except files.FileProblem as exc:
+        raise LessonError(exc.problem) from None
 
 
 def read_lesson(path: Path) -> tuple[Lesson | None, Problems]:

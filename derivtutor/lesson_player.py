@@ -290,7 +290,11 @@ def run_lesson_command(name: str | None, resume: bool = False, reset: bool = Fal
         _err(str(exc))
         return EXIT_BAD_INPUT
     if reset:
-        path = progress.reset()
+        try:
+            path = progress.reset()
+        except progress.ProgressError as exc:
+            _err(str(exc))
+            return EXIT_BAD_INPUT
         print(f"Progress cleared ({path}).")
         if name is None and not resume:
             return EXIT_OK

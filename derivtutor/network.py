@@ -11,9 +11,7 @@ unit j of layer l to unit k of layer l + 1 (one row per receiving unit, as in ne
 
 from __future__ import annotations
 
-import json
 import math
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -138,29 +136,12 @@ def _parse_file(path: Path) -> Any:
     if suffix not in (".toml", ".json"):
         kind = suffix or "(none)"
         raise ConfigError(path, "file", f"unknown file type {kind!r}: use a .toml or .json file")
+    from derivtutor import files
+
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(path, "file", f"cannot be read ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(path, "file", "is not UTF-8 text") from None
-    if suffix == ".toml":
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            message = str(exc)
-            place = "file"
-            if "(at " in message and message.endswith(")"):
-                message, _, where = message.rpartition(" (at ")
-                place = where[:-1]
-            raise ConfigError(path, place, f"not valid TOML: {message}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        place = f"line {exc.lineno}, column {exc.colno}"
-        raise ConfigError(path, place, f"not valid JSON: {exc.msg}") from None
+        return files.read_data(path, suffix.lstrip("."))
+    except files.FileProblem as exc:
+        raise ConfigError(path, exc.place, exc.short) from None
 
 
 def load_config(path: str | Path) -> NetworkConfig:
