@@ -12,7 +12,7 @@ import os
 import sys
 
 from derivtutor import __version__
-from derivtutor.startup import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, import_sympy_without_collecting, say  # noqa: F401
+from derivtutor.startup import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, import_sympy_without_collecting, say, visible  # noqa: F401
 
 DETAILS = ("brief", "normal", "full")
 SUBCOMMANDS = ("expr", "lesson", "network", "graph", "check")  # cli.py's commands; a test keeps the two in step
@@ -111,5 +111,6 @@ def main() -> None:
     except Exception as exc:  # the last line of defence
         if debug:
             raise
-        say(f"derive: internal error: {type(exc).__name__}: {exc} (set DERIVTUTOR_DEBUG=1 for details)", err=True)
+        say(f"derive: internal error: {type(exc).__name__}: {visible(str(exc))} (set DERIVTUTOR_DEBUG=1 for "
+            f"details)", err=True)
         sys.exit(EXIT_INTERNAL)

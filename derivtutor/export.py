@@ -152,6 +152,7 @@ def run_exports(derivation: object, exports: Exports, stdout: TextIO | None = No
         write_all(derivation, latex=exports.latex, fragment=exports.fragment, markdown=exports.markdown,
                   json=exports.json, plot=exports.plot, detail=exports.detail, stdout=stdout)
     except ExportError as exc:
-        print(f"derive: {exc}", file=sys.stderr)
-        return 2
+        from derivtutor.startup import fail
+
+        return fail(str(exc))
     return 0

@@ -20,7 +20,9 @@ KEYS = "Enter/n = next, b = back, h = hint, s = show the full step, q = quit"
 
 
 def _err(message: str) -> None:
-    print(f"derive: {message}", file=sys.stderr)
+    from derivtutor.startup import fail
+
+    fail(message)
 
 
 def _key(lesson: Lesson, default: bool) -> str:
@@ -104,6 +106,13 @@ class Player:
 
         self.console.print(Text(text, style=style))
 
+    @staticmethod
+    def _text(text: str, style: str = "") -> object:
+        """Text from a lesson file or the keyboard as a rich Text: printed as written, never read as markup."""
+        from rich.text import Text
+
+        return Text(text, style=style)
+
     def blocks(self, d: object, detail: str = "normal") -> list:
         from derivtutor.render.terminal import TerminalRenderer
 
@@ -116,7 +125,7 @@ class Player:
         screen = self.screens[index]
         item = screen.item
         self.console.print()
-        self.console.print(Rule(f"{self.lesson.title}: {index + 1} of {len(self.screens)}", style="dim"))
+        self.console.print(Rule(self._text(f"{self.lesson.title}: {index + 1} of {len(self.screens)}"), style="dim"))
         if item.title and item.kind != "derivation":
             self.say(item.title, "bold magenta")
         if item.kind == "text":

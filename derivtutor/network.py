@@ -29,9 +29,11 @@ class ConfigError(Exception):
     """A network file that cannot be used; says where in the file the problem is, for a one-line message."""
 
     def __init__(self, path: str | Path, place: str, problem: str) -> None:
-        self.path = str(path)
-        self.place = place
-        self.problem = problem
+        from derivtutor.startup import visible  # a key or a file name may hold ESC ] 52 (a clipboard write)
+
+        self.path = visible(str(path))
+        self.place = visible(place)
+        self.problem = visible(problem)
         super().__init__(f"{self.path}: {place}: {problem}")
 
 

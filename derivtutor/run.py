@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from derivtutor.entry import import_sympy_without_collecting, say
+from derivtutor.entry import import_sympy_without_collecting
 from derivtutor.preset_index import PRESET_SUMMARIES
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
@@ -191,5 +191,6 @@ def _preset_hint(target: str) -> str:
 
 
 def _fail(message: str, code: int) -> int:
-    say(f"derive: {message}", err=True)
-    return code
+    from derivtutor.startup import fail
+
+    return fail(message, code)

@@ -95,11 +95,18 @@ def _stem_latex(stem: str) -> str:
     return stem
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*")
+
+
 def name_latex(name: str) -> str:
-    """A variable name as LaTeX: w_jk -> w_{jk}, net_k -> \\mathrm{net}_{k}, eta -> \\eta, x1 -> x_{1}."""
+    """A variable name as LaTeX: w_jk -> w_{jk}, net_k -> \\mathrm{net}_{k}, eta -> \\eta, x1 -> x_{1}.
+
+    Anything but a plain ASCII name (one from a hostile lesson file: `\\input{...}`) is set as escaped text,
+    never as TeX: the reader and the lesson loader refuse such names, this is the last line of defence.
+    """
+    if not _PLAIN_NAME.fullmatch(name):
+        return r"\text{" + _escape_text(name) + "}"
     stem, _, sub = name.partition("_")
-    if not stem:
-        return r"\mathrm{" + _escape_text(name) + "}"
     text = _stem_latex(stem)
     if sub:
         sub_text = ",".join(_stem_latex(part) if part in _GREEK else part for part in sub.split("_"))
