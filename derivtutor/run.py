@@ -7,7 +7,6 @@ verification (a bug) is exit code 1 and nothing unverified is printed.
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -77,10 +76,19 @@ def build(target: str, wrt: str | None = None) -> object:
         raise InputError(f"there is no named derivation '{target}'{suggestion}")
     expr = parse_expression(target)
     _check_size(expr, MAX_EXPRESSION_NODES, "it has more than {limit} parts")
+    _check_nesting(expr)
     derivation = derive(expr, choose_variable(expr, wrt))
     if sum(1 for _ in derivation.root.walk()) > MAX_DERIVATION_STEPS:
         raise InputError(TOO_BIG.format(why=f" (it would take more than {MAX_DERIVATION_STEPS} steps)"))
     return derivation
+
+
+def _check_nesting(expr: object) -> None:
+    """Refuse by work, not by the clock: functions nested deeper than limits.MAX_FUNCTION_NESTING."""
+    from derivtutor.limits import MAX_FUNCTION_NESTING, function_nesting
+
+    if function_nesting(expr) is None:
+        raise InputError(TOO_BIG.format(why=f" (it nests functions more than {MAX_FUNCTION_NESTING} deep)"))
 
 
 def _check_size(expr: object, limit: int, why: str) -> None:
@@ -91,45 +99,11 @@ def _check_size(expr: object, limit: int, why: str) -> None:
         raise InputError(TOO_BIG.format(why=" (" + why.format(limit=limit) + ")"))
 
 
-DEEP_STACK_BYTES = 512 * 1024 * 1024  # virtual: only the pages a deep expression touches are used
-DEEP_RECURSION = 100_000
-
-
 def in_deep_thread(work: Callable[[], T], seconds: float) -> T:
-    """Run work() in a thread with a big stack and recursion limit; give up after `seconds`.
+    """limits.in_deep_thread: the one big-stack worker, with its time limit enforced inside it."""
+    from derivtutor.limits import in_deep_thread as deep
 
-    SymPy recurses once per level of an expression, so a 200-deep sin(sin(...)) overflows the main thread's
-    limit. The SIGALRM time limit only works in the main thread, so the main thread keeps the clock: it waits
-    for the worker with a timeout and raises TimeLimitExceeded (the daemon worker dies with the process).
-    """
-    from derivtutor.limits import TimeLimitExceeded
-
-    outcome: dict[str, object] = {}
-
-    def target() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as exc:  # noqa: BLE001 - handed back to the main thread
-            outcome["error"] = exc
-
-    old_limit = sys.getrecursionlimit()
-    try:
-        old_stack = threading.stack_size(DEEP_STACK_BYTES)
-    except (ValueError, RuntimeError):  # pragma: no cover - no settable stacks: run here
-        return work()
-    try:
-        sys.setrecursionlimit(max(old_limit, DEEP_RECURSION))
-        worker = threading.Thread(target=target, name="derivtutor-derive", daemon=True)
-        worker.start()
-    finally:
-        threading.stack_size(old_stack)
-    worker.join(seconds)
-    if worker.is_alive():
-        raise TimeLimitExceeded(f"gave up after {seconds:g} s")
-    sys.setrecursionlimit(old_limit)
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+    return deep(work, seconds)
 
 
 def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", exports: object = None) -> int:
@@ -158,15 +132,19 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
         detail_text = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + "..."
         return _fail(f"internal error: a step failed its check, so nothing is shown ({detail_text})",
                      EXIT_INTERNAL)
-    if exports is not None:
-        from derivtutor.export import run_exports
+    try:
+        if exports is not None:
+            from derivtutor.export import run_exports
 
-        # the whole preset: notes, rewrites, factors, delta, update
-        code = in_deep_thread(lambda: run_exports(derivation, exports), DERIVE_SECONDS)
-        if code != EXIT_OK or exports.uses_stdout:
-            return code
-    # Printing walks the expressions recursively too: a Derivation, or a backprop preset's Explained / chain.
-    in_deep_thread(lambda: print_built(derivation, detail), DERIVE_SECONDS)
+            # the whole preset: notes, rewrites, factors, delta, update
+            code = in_deep_thread(lambda: run_exports(derivation, exports), DERIVE_SECONDS)
+            if code != EXIT_OK or exports.uses_stdout:
+                return code
+        # Printing walks the expressions recursively too: a Derivation, or a backprop preset's Explained / chain.
+        in_deep_thread(lambda: print_built(derivation, detail), DERIVE_SECONDS)
+    except TimeLimitExceeded:
+        return _fail(f"writing the result took more than {DERIVE_SECONDS:g} seconds; try a smaller piece of it",
+                     EXIT_BAD_INPUT)
     return EXIT_OK
 
 

@@ -169,8 +169,8 @@ def test_a_network_config_key_cannot_write_the_clipboard(tmp_path: Path) -> None
 
 def test_a_nested_config_key_cannot_reach_the_terminal_either(tmp_path: Path) -> None:
     config = tmp_path / "net.toml"
-    config.write_text('sizes = [2, 2, 2]\ninputs = [1, 2]\ntargets = [1, 2]\n[weights]\n"\\u001b]52;c;eA==\\u0007" = 1\n',
-                      encoding="utf-8")
+    key = '"\\u001b]52;c;eA==\\u0007"'
+    config.write_text(f"sizes = [2, 2, 2]\ninputs = [1, 2]\ntargets = [1, 2]\n[weights]\n{key} = 1\n", encoding="utf-8")
     _assert_one_line_refusal(run_cli("network", "--config", str(config)))
 
 
