@@ -90,6 +90,27 @@ def fast_derivation(argv: list[str]) -> int | None:
     return run_derivation(argv[0], wrt=wrt, detail=detail, exports=exports)
 
 
+def run_typer(argv: list[str]) -> int:
+    """The typer app for every other command line; its usage errors become one `derive: ...` line, exit 2."""
+    import typer
+
+    from derivtutor.cli import app
+    from derivtutor.startup import fail
+
+    try:
+        code = app(args=argv, prog_name="derive", standalone_mode=False)
+    except typer.Abort:
+        return 130
+    except Exception as exc:
+        # click's UsageError / ClickException (typer may carry its own copy of click: recognised by shape)
+        if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+            raise
+        context = getattr(exc, "ctx", None)
+        command = context.command_path if context is not None else "derive"
+        return fail(f"{exc.format_message()} (see {command} --help)", EXIT_BAD_INPUT)
+    return code if isinstance(code, int) else EXIT_OK
+
+
 def main() -> None:
     """Entry point of the `derive` script: one line and an exit code for every failure, never a traceback."""
     debug = bool(os.environ.get("DERIVTUTOR_DEBUG"))
@@ -100,9 +121,7 @@ def main() -> None:
         code = fast_derivation(sys.argv[1:])
         if code is not None:
             sys.exit(code)
-        from derivtutor.cli import app
-
-        app(standalone_mode=True)
+        sys.exit(run_typer(sys.argv[1:]))
     except KeyboardInterrupt:
         sys.exit(130)
     except BrokenPipeError:  # `derive sigmoid | head`: the reader left; say nothing more

@@ -9,12 +9,11 @@ the field, so a teacher can fix a lesson without reading the code: the player st
 from __future__ import annotations
 
 import difflib
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from derivtutor.startup import visible
+from derivtutor.startup import is_plain_name, visible
 
 ITEM_KINDS = ("text", "derivation", "exercise")
 MAX_FILE_BYTES = 1_000_000
@@ -151,15 +150,11 @@ def _need_str(where: str, table: dict, key: str, required: bool, limit: int = MA
     return clean_text(value)
 
 
-_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*")
-"""A variable or function name as the reader writes it (lesson.schema.json has the same pattern)."""
-
-
 def _need_name(where: str, table: dict, key: str, limit: int) -> str:
     """A variable or function name: plain ASCII letters, digits and _, as the reader writes them (they reach
     LaTeX, Markdown and the terminal, so nothing else may pass)."""
     value = _need_str(where, table, key, False, limit)
-    if value and not _PLAIN_NAME.fullmatch(value):
+    if value and not is_plain_name(value):
         raise LessonError(f"{where}'{key}' must be a variable name such as x or w_jk, not {value!r}")
     return value
 
@@ -261,7 +256,7 @@ def _at(where: str, raw: dict, problems: Problems) -> tuple[tuple[str, str], ...
         return ()
     at = []
     for key, value in at_raw.items():
-        if not _PLAIN_NAME.fullmatch(key):
+        if not is_plain_name(key):
             problems.add(f"{where}'at': {clean_text(key[:MAX_KEY])!r} is not a variable name (such as x or w_jk)")
         elif isinstance(value, bool) or not isinstance(value, int | float | str):
             problems.add(f"{where}'at': {key} must be a number")

@@ -93,12 +93,12 @@ MAX_EXPRESSION_NODES = 1000
 def _bounded_derive(where: str, expr: sympy.Expr, var: sympy.Symbol, item: Item) -> Derivation:
     """derive(), refused by work first (size, function nesting), then within a time limit; LessonError."""
     from derivtutor.engine import UnsupportedExpression
-    from derivtutor.limits import MAX_FUNCTION_NESTING, TimeLimitExceeded, function_nesting, time_limit, tree_size
+    from derivtutor.limits import TimeLimitExceeded, nesting_work, time_limit, tree_size
     from derivtutor.verify import UncheckedStep
 
-    if tree_size(expr, MAX_EXPRESSION_NODES) is None or function_nesting(expr) is None:
-        raise LessonError(f"{where}'expression' is too big to derive step by step (at most {MAX_EXPRESSION_NODES} "
-                          f"parts and functions nested at most {MAX_FUNCTION_NESTING} deep)")
+    if tree_size(expr, MAX_EXPRESSION_NODES) is None or nesting_work(expr) is None:
+        raise LessonError(f"{where}'expression' is too big to derive step by step (more than "
+                          f"{MAX_EXPRESSION_NODES} parts, or functions nested too deeply)")
     mine = None
     try:
         with time_limit(DERIVE_SECONDS) as mine:

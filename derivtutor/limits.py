@@ -37,15 +37,23 @@ class TimeLimitExceeded(Exception):
 
 
 class _Limit:
-    __slots__ = ("end", "seconds", "token", "thread_id", "active", "fired", "lock")
+    __slots__ = ("clock", "end", "seconds", "token", "thread_id", "active", "fired", "lock")
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, cpu: bool) -> None:
         self.seconds = seconds
-        self.end = time.monotonic() + seconds
+        self.clock = time.process_time if cpu else time.monotonic  # CPU time: work done, whatever the load
+        self.end = self.clock() + seconds
         self.token = object()
         self.thread_id = threading.get_ident()
         self.active, self.fired = True, False
         self.lock = threading.Lock()
+
+    @property
+    def cpu(self) -> bool:
+        return self.clock is time.process_time
+
+    def left(self) -> float:
+        return self.end - self.clock()
 
     def exceeded(self) -> TimeLimitExceeded:
         return TimeLimitExceeded(f"gave up after {self.seconds:g} s", self.token)
@@ -56,23 +64,23 @@ _LIMITS: contextvars.ContextVar[tuple[_Limit, ...]] = contextvars.ContextVar("de
 
 def check() -> None:
     """Raise TimeLimitExceeded if a deadline of the current work has passed (the outermost first). Cheap."""
-    limits = _LIMITS.get()
-    if limits:
-        now = time.monotonic()
-        for limit in limits:
-            if now >= limit.end:
-                raise limit.exceeded()
+    for limit in _LIMITS.get():
+        if limit.left() <= 0:
+            raise limit.exceeded()
 
 
 def remaining() -> float | None:
     """Seconds left before the tightest deadline, or None when the work is not bounded."""
     limits = _LIMITS.get()
-    return min(limit.end for limit in limits) - time.monotonic() if limits else None
+    return min(limit.left() for limit in limits) if limits else None
 
 
 @contextmanager
-def time_limit(seconds: float, token: object = None) -> Iterator[object]:
+def time_limit(seconds: float, token: object = None, cpu: bool = False) -> Iterator[object]:
     """Raise TimeLimitExceeded inside the block after `seconds`; nested limits all stay in force.
+
+    With `cpu`, the seconds are CPU time of this process (work done), not the wall clock: on a busy machine
+    the same input gets the same verdict as on an idle one.
 
     Yields a token: `exc.owner is token` tells a caller whether its own limit fired or an outer one did,
     so an inner `except TimeLimitExceeded` never swallows the outer deadline. (`token`: carry an outer
@@ -82,7 +90,7 @@ def time_limit(seconds: float, token: object = None) -> Iterator[object]:
     if seconds <= 0:
         yield token or object()
         return
-    limit = _Limit(seconds)
+    limit = _Limit(seconds, cpu)
     limit.token = token or limit.token
     outer = _LIMITS.get()
     reset = _LIMITS.set((*outer, limit))
@@ -99,12 +107,12 @@ def time_limit(seconds: float, token: object = None) -> Iterator[object]:
             _LIMITS.reset(reset)
 
 
-def _in_this_thread(seconds: float | None) -> tuple[float, object] | None:
+def _in_this_thread(seconds: float | None, cpu: bool) -> tuple[float, object, bool] | None:
     """The limit a worker thread must enforce itself: its own, or the caller's tighter one (with its token)."""
-    limits = [(limit.end - time.monotonic(), limit.token) for limit in _LIMITS.get()]
+    limits = [(limit.left(), limit.token, limit.cpu) for limit in _LIMITS.get()]
     if seconds is not None:
-        limits.append((seconds, None))
-    return min(limits, key=lambda pair: pair[0]) if limits else None
+        limits.append((seconds, None, cpu))
+    return min(limits, key=lambda triple: triple[0]) if limits else None
 
 
 def _set_async_exc(thread_id: int, exc_type: type[BaseException] | None) -> None:
@@ -128,7 +136,7 @@ class _Watchdog:
 
     def watch(self, limit: _Limit) -> None:
         with self._wake:
-            heapq.heappush(self._heap, (limit.end, next(self._order), limit))
+            heapq.heappush(self._heap, (time.monotonic() + limit.left(), next(self._order), limit))
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="derivtutor-watchdog", daemon=True)
                 self._thread.start()
@@ -147,6 +155,9 @@ class _Watchdog:
                     self._wake.wait(delay)
                     continue
                 limit = heapq.heappop(self._heap)[2]
+                if limit.left() > 0:  # a CPU-time limit: less work done than wall time passed; look again later
+                    heapq.heappush(self._heap, (time.monotonic() + limit.left(), next(self._order), limit))
+                    continue
             with limit.lock:
                 if limit.active:
                     limit.fired = True
@@ -165,24 +176,27 @@ DEEP_STACK_BYTES = 512 * 1024 * 1024  # virtual: only the pages a deep expressio
 DEEP_RECURSION = 100_000
 GRACE_SECONDS = 1.0
 """After its deadline a worker gets this long to notice before the caller stops waiting for it."""
+CPU_WALL_FACTOR = 10
+"""A CPU-time limit is also a wall-clock one this many times longer (a machine can be busy, not frozen)."""
 _DEEP = threading.local()
 _DEEP_LOCK = threading.RLock()
 
 
-def in_deep_thread(work: Callable[[], T], seconds: float | None = None) -> T:
-    """work() with a big stack and recursion limit, within `seconds` (None: no limit of its own).
+def in_deep_thread(work: Callable[[], T], seconds: float | None = None, cpu: bool = False) -> T:
+    """work() with a big stack and recursion limit, within `seconds` (None: no limit of its own; `cpu`: seconds
+    of CPU time, see time_limit).
 
     SymPy recurses once per level of an expression, so a 300-deep sin(sin(...)) overflows the main thread's
     stack. The one helper for that (reading, deriving, printing): already inside such a thread, work() just
     runs here. The caller's deadlines go along (the context is copied) and the limit is enforced inside the
     worker; should the worker be stuck in C code, the caller stops waiting GRACE_SECONDS later.
     """
-    limit = _in_this_thread(seconds)
+    limit = _in_this_thread(seconds, cpu)
 
     def bounded() -> T:
         if limit is None:
             return work()
-        with time_limit(max(limit[0], 1e-3), limit[1]):
+        with time_limit(max(limit[0], 1e-3), limit[1], limit[2]):
             return work()
 
     if getattr(_DEEP, "inside", False):
@@ -213,7 +227,7 @@ def in_deep_thread(work: Callable[[], T], seconds: float | None = None) -> T:
             return bounded()
         finally:
             threading.stack_size(0)
-    worker.join(None if limit is None else limit[0] + GRACE_SECONDS)
+    worker.join(None if limit is None else limit[0] * (CPU_WALL_FACTOR if limit[2] else 1) + GRACE_SECONDS)
     if worker.is_alive():
         raise TimeLimitExceeded(f"gave up after {limit[0]:g} s", limit[1])
     if "error" in outcome:
@@ -257,21 +271,34 @@ def tree_size(expr: object, limit: int) -> int | None:
     return count
 
 
-MAX_FUNCTION_NESTING = 20
-"""Functions applied inside functions (sin(exp(tan(...)))) that a typed expression may have: each level is a
-layer of the chain rule whose check costs more than the last (sigma nested 20 deep: ~0.5 s of CPU). Refusing by
-this count, not by the clock, gives the same answer on an idle and on a busy machine."""
+MAX_NESTING_WORK = 200
+"""Work allowed for functions applied inside functions (sin(exp(tan(...)))): each level is a layer of the chain
+rule whose check costs more than the last. A function costs 1 (NESTING_WEIGHTS: more for dearer ones), a
+reciprocal of a compound expression (1/(1 + ...)) 9: sin nested 200 deep, tan 100, sigma 20 (= 1/(1 + e^(-u)))
+each take ~0.5 s of CPU. Refusing by this count, not by the clock, gives the same answer on an idle and on a
+busy machine, at once."""
+NESTING_WEIGHTS = {"tan": 2, "sec": 2, "csc": 2, "cot": 2}
+RECIPROCAL_WEIGHT = 9
 
 
-def function_nesting(expr: object, limit: int = MAX_FUNCTION_NESTING) -> int | None:
-    """How deeply function applications nest in a SymPy expression, or None once it passes `limit`."""
+def _weight(node: object) -> int:
+    if getattr(node, "is_Function", False):
+        return NESTING_WEIGHTS.get(type(node).__name__, 1)
+    if getattr(node, "is_Pow", False):
+        base, exponent = node.args
+        if exponent.is_negative and not base.is_Atom:
+            return RECIPROCAL_WEIGHT
+    return 0
+
+
+def nesting_work(expr: object, limit: int = MAX_NESTING_WORK) -> int | None:
+    """The weighted depth of nested functions and reciprocals in a SymPy expression, or None past `limit`."""
     deepest, stack = 0, [(expr, 0)]
     while stack:
         node, depth = stack.pop()
-        if getattr(node, "is_Function", False):
-            depth += 1
-            if depth > limit:
-                return None
-            deepest = max(deepest, depth)
+        depth += _weight(node)
+        if depth > limit:
+            return None
+        deepest = max(deepest, depth)
         stack.extend((arg, depth) for arg in node.args)
     return deepest

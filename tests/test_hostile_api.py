@@ -152,14 +152,23 @@ def test_reading_and_deriving_share_one_helper() -> None:
 
 
 # --------------------------------------------------------------------------------- refused by work, not time
-@pytest.mark.parametrize("text", ["tan(" * 100 + "x" + ")" * 100, "sigma(" * 21 + "x" + ")" * 21,
-                                  "exp(" * 50 + "x" + ")" * 50])
+@pytest.mark.parametrize("text", ["tan(" * 101 + "x" + ")" * 101, "sigma(" * 21 + "x" + ")" * 21,
+                                  "sin(" * 150 + "tan(" * 26 + "x" + ")" * 176])
 def test_deep_function_nesting_is_refused_by_its_count(text: str) -> None:
     from derivtutor import run
 
     with limits.time_limit(600):  # a generous clock: the verdict must not depend on it
-        with pytest.raises(run.InputError, match="nests functions more than 20 deep"):
+        with pytest.raises(run.InputError, match="nests functions too deeply"):
             limits.in_deep_thread(lambda: run.build(text), 600)
+
+
+def test_typed_expressions_are_bounded_by_cpu_time_not_the_wall_clock() -> None:
+    """A busy machine (here: the worker sleeping, which costs no CPU) does not change the verdict."""
+    start = time.monotonic()
+    assert limits.in_deep_thread(lambda: time.sleep(0.5) or "done", 0.2, cpu=True) == "done"
+    assert time.monotonic() - start >= 0.5
+    with pytest.raises(limits.TimeLimitExceeded):
+        limits.in_deep_thread(lambda: [None for _ in iter(int, 1)], 0.2, cpu=True)
 
 
 def test_nesting_refusals_are_decided_before_deriving(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -167,7 +176,7 @@ def test_nesting_refusals_are_decided_before_deriving(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(engine, "derive", lambda *a, **k: pytest.fail("derived anyway"))
     with pytest.raises(run.InputError):
-        limits.in_deep_thread(lambda: run.build("tan(" * 100 + "x" + ")" * 100), 30)
+        limits.in_deep_thread(lambda: run.build("tan(" * 101 + "x" + ")" * 101), 30)
 
 
 def test_a_lesson_expression_nested_too_deeply_is_one_line(tmp_path: Path) -> None:

@@ -15,8 +15,6 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from derivtutor import files
-
 KINDS = ["--latex", "--markdown", "--json"]
 
 
@@ -116,6 +114,8 @@ def test_a_hard_link_is_replaced_not_written_through(tmp_path: Path) -> None:
 
 
 def test_no_temporary_file_is_left_after_a_refusal_or_a_failure(tmp_path: Path) -> None:
+    from derivtutor import files  # new in issue 16
+
     (tmp_path / "l.tex").symlink_to(tmp_path / "x")
     _one_line(run_cli("x^2", "--latex", str(tmp_path / "l.tex")))
     with pytest.raises(files.WriteProblem):

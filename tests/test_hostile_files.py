@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from derivtutor import files, lesson_files, progress
+from derivtutor import lesson_files, progress
 
 GOOD_LESSON = """title = "Tiny"
 order = 1
@@ -80,6 +80,8 @@ def test_a_progress_file_that_is_a_fifo_or_device_is_not_read(tmp_path: Path) ->
 
 
 def test_the_reader_bounds_bytes_read_not_the_size_reported(tmp_path: Path) -> None:
+    from derivtutor import files  # new in issue 16
+
     big = tmp_path / "big.toml"
     big.write_bytes(b"#" * (files.MAX_BYTES + 1))
     with pytest.raises(files.FileProblem, match="larger than"):
