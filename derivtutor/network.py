@@ -34,7 +34,7 @@ class ConfigError(Exception):
         self.path = visible(str(path))
         self.place = visible(place)
         self.problem = visible(problem)
-        super().__init__(f"{self.path}: {place}: {problem}")
+        super().__init__(f"{self.path}: {self.place}: {self.problem}")
 
 
 @dataclass
