@@ -162,12 +162,12 @@ def numerically_equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
 
 
 def equal(a: sympy.Expr, b: sympy.Expr, seconds: float = DEFAULT_SECONDS) -> bool | None:
-    """True or False when decided within `seconds`, None when it could not be decided."""
+    """True or False when decided within `seconds` of CPU time, None when it could not be decided."""
     if a == b:
         return True
     mine = None
     try:
-        with time_limit(seconds) as mine:
+        with time_limit(seconds, cpu=True) as mine:  # CPU seconds: the verdict must not depend on the load
             if strict_expr(a - b) == 0:
                 return True
             return numerically_equal(a, b)
