@@ -34,9 +34,9 @@ SPIN = textwrap.dedent("""
     verify.strict_expr = spin
     real_equal, verdicts = verify.equal, []
     def spy(a, b, seconds=verify.DEFAULT_SECONDS):
-        start = time.monotonic()
+        start = time.process_time()  # the limit counts CPU time (work): a busy machine stretches only the wall
         verdict = real_equal(a, b, seconds)
-        verdicts.append((verdict, time.monotonic() - start))
+        verdicts.append((verdict, time.process_time() - start))
         return verdict
     verify.equal = spy
     import derivtutor.algebra, derivtutor.engine
@@ -63,8 +63,8 @@ def _spy_run(*args: str) -> tuple[subprocess.CompletedProcess, list]:
 
 def test_the_2_second_check_limit_fires_from_the_command_line() -> None:
     done, (undecided, elapsed, timer_calls) = _spy_run("sigmoid")  # a preset: 20 s budget, the 2 s limit decides
-    assert undecided and 1.9 <= undecided[0] < 10, done.stderr  # a check gave up after its 2 s, in the worker
-    assert elapsed < 30 and timer_calls == 0  # no SIGALRM involved
+    assert undecided and 1.9 <= undecided[0] < 3, done.stderr  # a check gave up after its 2 s, in the worker
+    assert elapsed < 120 and timer_calls == 0  # no SIGALRM involved
     assert done.returncode in (1, 2) and "Traceback" not in done.stderr
 
 
@@ -82,15 +82,15 @@ def test_the_check_limit_fires_in_a_thread(monkeypatch: pytest.MonkeyPatch) -> N
     outcome: dict = {}
 
     def work() -> None:
-        start = time.monotonic()
+        start = time.process_time()
         outcome["verdict"] = verify.equal(sympy.sin(x) ** 2, 1 - sympy.cos(x) ** 2, seconds=0.5)
-        outcome["seconds"] = time.monotonic() - start
+        outcome["seconds"] = time.process_time() - start
 
     thread = threading.Thread(target=work)
     thread.start()
-    thread.join(10)
+    thread.join(60)
     assert not thread.is_alive()
-    assert outcome["verdict"] is None and 0.45 <= outcome["seconds"] < 2
+    assert outcome["verdict"] is None and 0.45 <= outcome["seconds"] < 1.5
 
 
 def test_the_check_limit_fires_in_lessons(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,13 +104,13 @@ def test_the_check_limit_fires_in_lessons(monkeypatch: pytest.MonkeyPatch) -> No
     outcome: dict = {}
 
     def work() -> None:  # in a worker thread, as a GUI or a notebook would run it
-        start = time.monotonic()
+        start = time.process_time()
         outcome["verdict"] = exercise.check("3x^2 + sin(x)^2 + cos(x)^2 - 1")
-        outcome["seconds"] = time.monotonic() - start
+        outcome["seconds"] = time.process_time() - start
 
     thread = threading.Thread(target=work)
     thread.start()
-    thread.join(30)
+    thread.join(120)
     assert not thread.is_alive()
     assert outcome["verdict"].kind == "unsure" and outcome["seconds"] < 10
 
@@ -152,14 +152,29 @@ def test_reading_and_deriving_share_one_helper() -> None:
 
 
 # --------------------------------------------------------------------------------- refused by work, not time
-@pytest.mark.parametrize("text", ["tan(" * 101 + "x" + ")" * 101, "sigma(" * 21 + "x" + ")" * 21,
-                                  "sin(" * 150 + "tan(" * 26 + "x" + ")" * 176])
-def test_deep_function_nesting_is_refused_by_its_count(text: str) -> None:
+def _nested(functions: list, inner: sympy.Expr) -> sympy.Expr:
+    for function in reversed(functions):
+        inner = function(inner)
+    return inner
+
+
+def test_deep_function_nesting_is_refused_by_its_count() -> None:
+    x = sym("x")
+    sigma = lambda u: 1 / (1 + sympy.exp(-u))  # noqa: E731 - what the reader makes of sigma(u)
+    assert limits.nesting_work(_nested([sympy.sin] * 200, x)) == 200  # still derived (tests/test_performance_smoke)
+    assert limits.nesting_work(_nested([sympy.tan] * 100, x)) == 200
+    assert limits.nesting_work(_nested([sigma] * 20, x)) == 200
+    for too_deep in (_nested([sympy.tan] * 101, x), _nested([sigma] * 21, x),
+                     _nested([sympy.sin] * 150 + [sympy.tan] * 26, x)):
+        assert limits.nesting_work(too_deep) is None
+
+
+def test_the_cli_refuses_deep_nesting_by_its_count() -> None:
     from derivtutor import run
 
-    with limits.time_limit(600):  # a generous clock: the verdict must not depend on it
-        with pytest.raises(run.InputError, match="nests functions too deeply"):
-            limits.in_deep_thread(lambda: run.build(text), 600)
+    with pytest.raises(run.InputError, match="nests functions too deeply"):
+        with limits.time_limit(600):  # a generous clock: the verdict must not depend on it
+            run._check_nesting(_nested([sympy.tan] * 101, sym("x")))
 
 
 def test_typed_expressions_are_bounded_by_cpu_time_not_the_wall_clock() -> None:
