@@ -65,7 +65,8 @@ def build_target(target: str, wrt: str | None) -> object:
 
     seconds = BUILD_SECONDS if target in PRESET_SUMMARIES else TYPED_DERIVE_SECONDS
     try:
-        return in_deep_thread(lambda: target_for(build(target, wrt), target), seconds)
+        typed = target not in PRESET_SUMMARIES  # typed targets: CPU seconds, as in run.py (the same verdict under load)
+        return in_deep_thread(lambda: target_for(build(target, wrt), target), seconds, cpu=typed)
     except ParseError as exc:
         return fail(f"the target: {exc.one_line()}")
     except (InputError, UnsupportedExpression) as exc:

@@ -84,8 +84,9 @@ Detail = Enum("Detail", {d: d for d in DETAILS}, type=str)  # the --detail choic
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
     """Print one line on standard error and return the Exit to raise (no traceback for the learner)."""
-    typer.echo(f"derive: {message}", err=True)
-    return typer.Exit(code)
+    from derivtutor.startup import fail as write_error
+
+    return typer.Exit(write_error(message, code))
 
 
 @app.callback()

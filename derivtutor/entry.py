@@ -12,7 +12,7 @@ import os
 import sys
 
 from derivtutor import __version__
-from derivtutor.startup import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, import_sympy_without_collecting, say  # noqa: F401
+from derivtutor.startup import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, import_sympy_without_collecting, say, visible  # noqa: F401
 
 DETAILS = ("brief", "normal", "full")
 SUBCOMMANDS = ("expr", "lesson", "network", "graph", "check")  # cli.py's commands; a test keeps the two in step
@@ -124,6 +124,27 @@ def quiet_broken_pipe() -> None:
         pass
 
 
+def run_typer(argv: list[str]) -> int:
+    """The typer app for every other command line; its usage errors become one `derive: ...` line, exit 2."""
+    import typer
+
+    from derivtutor.cli import app
+    from derivtutor.startup import fail
+
+    try:
+        code = app(args=argv, prog_name="derive", standalone_mode=False)
+    except typer.Abort:
+        return 130
+    except Exception as exc:
+        # click's UsageError / ClickException (typer may carry its own copy of click: recognised by shape)
+        if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+            raise
+        context = getattr(exc, "ctx", None)
+        command = context.command_path if context is not None else "derive"
+        return fail(f"{exc.format_message()} (see {command} --help)", EXIT_BAD_INPUT)
+    return code if isinstance(code, int) else EXIT_OK
+
+
 def main() -> None:
     """Entry point of the `derive` script: one line and an exit code for every failure, never a traceback."""
     debug = bool(os.environ.get("DERIVTUTOR_DEBUG"))
@@ -152,7 +173,8 @@ def main() -> None:
     except Exception as exc:  # the last line of defence
         if debug:
             raise
-        say(f"derive: internal error: {type(exc).__name__}: {exc} (set DERIVTUTOR_DEBUG=1 for details)", err=True)
+        say(f"derive: internal error: {type(exc).__name__}: {visible(str(exc))} (set DERIVTUTOR_DEBUG=1 for "
+            f"details)", err=True)
         sys.exit(EXIT_INTERNAL)
     sys.exit(code)
 
@@ -165,13 +187,4 @@ def run_command_line(argv: list[str]) -> int:
     code = fast_derivation(argv)
     if code is not None:
         return code
-    from derivtutor.cli import app
-
-    try:
-        app(standalone_mode=True)
-    except SystemExit as done:
-        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
-            raise
-        sys.stdout.flush()
-        return done.code if isinstance(done.code, int) else (EXIT_OK if done.code is None else EXIT_INTERNAL)
-    return EXIT_OK
+    return run_typer(argv)

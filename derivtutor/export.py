@@ -1,7 +1,7 @@
 """Writing the export files the CLI asks for (--latex, --markdown, --json, --plot), each atomically.
 
-A file is written to a temporary name in the same folder and then moved over the target with os.replace, so a
-failure (a full disk, a missing folder, a plot that cannot be drawn) never leaves a half-written file behind.
+Files are written by files.atomic_write (the one writer): a temporary file moved over the target, never through
+a symlink, FIFO or device, keeping an existing file's mode.
 '-' means standard output. Errors come back as one ExportError line: `cannot write FILE: reason`.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
@@ -47,29 +46,13 @@ class Exports:
 
 
 def atomic_write(path: str, produce: Callable[[str], None]) -> None:
-    """Call produce(temp_path), then move the temp file over `path`; remove it on any failure."""
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, temp = tempfile.mkstemp(prefix=".derive-", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    os.close(fd)
-    try:
-        produce(temp)
-        os.replace(temp, path)
-    except OSError as exc:
-        _remove(temp)
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except Exception as exc:
-        _remove(temp)
-        raise ExportError(f"cannot write {path}: {exc}") from None
+    """Call produce(temp_path), then move the temp file over `path` (files.atomic_write: the one writer)."""
+    from derivtutor import files
 
-
-def _remove(path: str) -> None:
     try:
-        os.remove(path)
-    except OSError:
-        pass
+        files.atomic_write(path, produce)
+    except files.WriteProblem as exc:
+        raise ExportError(str(exc)) from None
 
 
 def write_text(path: str, text: str, stdout: TextIO | None = None) -> None:
@@ -174,6 +157,7 @@ def run_exports(derivation: object, exports: Exports, stdout: TextIO | None = No
         write_all(derivation, latex=exports.latex, fragment=exports.fragment, markdown=exports.markdown,
                   json=exports.json, plot=exports.plot, detail=exports.detail, stdout=stdout)
     except ExportError as exc:
-        print(f"derive: {exc}", file=sys.stderr)
-        return 2
+        from derivtutor.startup import fail
+
+        return fail(str(exc))
     return 0

@@ -21,7 +21,9 @@ KEYS = "Enter/n = next, b = back, h = hint, s = show the full step, q = quit"
 
 
 def _err(message: str) -> None:
-    print(f"derive: {message}", file=sys.stderr)
+    from derivtutor.startup import fail
+
+    fail(message)
 
 
 def _key(lesson: Lesson, default: bool) -> str:
@@ -105,6 +107,13 @@ class Player:
 
         self.console.print(Text(text, style=style))
 
+    @staticmethod
+    def _text(text: str, style: str = "") -> object:
+        """Text from a lesson file or the keyboard as a rich Text: printed as written, never read as markup."""
+        from rich.text import Text
+
+        return Text(text, style=style)
+
     def blocks(self, d: object, detail: str = "normal") -> list:
         from derivtutor.render.terminal import TerminalRenderer
 
@@ -117,7 +126,7 @@ class Player:
         screen = self.screens[index]
         item = screen.item
         self.console.print()
-        self.console.print(Rule(f"{self.lesson.title}: {index + 1} of {len(self.screens)}", style="dim"))
+        self.console.print(Rule(self._text(f"{self.lesson.title}: {index + 1} of {len(self.screens)}"), style="dim"))
         if item.title and item.kind != "derivation":
             self.say(item.title, "bold magenta")
         if item.kind == "text":
@@ -319,7 +328,11 @@ def run_lesson_command(name: str | None, resume: bool = False, reset: bool = Fal
         refused = confirm_reset(yes)
         if refused is not None:
             return refused
-        path = progress.reset()
+        try:
+            path = progress.reset()
+        except progress.ProgressError as exc:
+            _err(str(exc))
+            return EXIT_BAD_INPUT
         print(f"Progress cleared ({path}).")
         if name is None and not resume:
             return EXIT_OK

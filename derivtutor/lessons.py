@@ -82,7 +82,34 @@ def derivation_for(item: Item) -> Derivation:
         var = _symbol(expr, item.wrt)
     except LessonError as exc:
         raise LessonError(f"{where}{exc}") from None
-    return derive(expr, var, name=item.name or "f", title=item.title or None)
+    return _bounded_derive(where, expr, var, item)
+
+
+DERIVE_SECONDS = 20.0
+"""A safety net only: a lesson's expressions are refused by size first, as typed ones are (run.py)."""
+MAX_EXPRESSION_NODES = 1000
+
+
+def _bounded_derive(where: str, expr: sympy.Expr, var: sympy.Symbol, item: Item) -> Derivation:
+    """derive(), refused by work first (size, function nesting), then within a time limit; LessonError."""
+    from derivtutor.engine import UnsupportedExpression
+    from derivtutor.limits import TimeLimitExceeded, nesting_work, time_limit, tree_size
+    from derivtutor.verify import UncheckedStep
+
+    if tree_size(expr, MAX_EXPRESSION_NODES) is None or nesting_work(expr) is None:
+        raise LessonError(f"{where}'expression' is too big to derive step by step (more than "
+                          f"{MAX_EXPRESSION_NODES} parts, or functions nested too deeply)")
+    mine = None
+    try:
+        with time_limit(DERIVE_SECONDS) as mine:
+            return derive(expr, var, name=item.name or "f", title=item.title or None)
+    except TimeLimitExceeded as exc:
+        if exc.owner is not mine:
+            raise
+        raise LessonError(f"{where}'expression' could not be derived within {DERIVE_SECONDS:g} s") from None
+    except (UnsupportedExpression, UncheckedStep, RecursionError) as exc:
+        reason = "it is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise LessonError(f"{where}'expression': {reason}") from None
 
 
 # -- automatic mistakes: the slip library (slips.py), shared with `derive check` ----------------------------------

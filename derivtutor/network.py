@@ -11,9 +11,7 @@ unit j of layer l to unit k of layer l + 1 (one row per receiving unit, as in ne
 
 from __future__ import annotations
 
-import json
 import math
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,10 +30,12 @@ class ConfigError(Exception):
     """A network file that cannot be used; says where in the file the problem is, for a one-line message."""
 
     def __init__(self, path: str | Path, place: str, problem: str) -> None:
-        self.path = str(path)
-        self.place = place
-        self.problem = problem
-        super().__init__(f"{self.path}: {place}: {problem}")
+        from derivtutor.startup import visible  # a key or a file name may hold ESC ] 52 (a clipboard write)
+
+        self.path = visible(str(path))
+        self.place = visible(place)
+        self.problem = visible(problem)
+        super().__init__(f"{self.path}: {self.place}: {self.problem}")
 
 
 @dataclass
@@ -139,29 +139,12 @@ def _parse_file(path: Path) -> Any:
     if suffix not in (".toml", ".json"):
         kind = suffix or "(none)"
         raise ConfigError(path, "file", f"unknown file type {kind!r}: use a .toml or .json file")
+    from derivtutor import files
+
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(path, "file", f"cannot be read ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(path, "file", "is not UTF-8 text") from None
-    if suffix == ".toml":
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            message = str(exc)
-            place = "file"
-            if "(at " in message and message.endswith(")"):
-                message, _, where = message.rpartition(" (at ")
-                place = where[:-1]
-            raise ConfigError(path, place, f"not valid TOML: {message}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        place = f"line {exc.lineno}, column {exc.colno}"
-        raise ConfigError(path, place, f"not valid JSON: {exc.msg}") from None
+        return files.read_data(path, suffix.lstrip("."))
+    except files.FileProblem as exc:
+        raise ConfigError(path, exc.place, exc.short) from None
 
 
 def load_config(path: str | Path) -> NetworkConfig:

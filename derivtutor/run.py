@@ -7,20 +7,20 @@ verification (a bug) is exit code 1 and nothing unverified is printed.
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from derivtutor.entry import import_sympy_without_collecting, say
+from derivtutor.entry import import_sympy_without_collecting
 from derivtutor.errors import InputError  # something typed or asked for that cannot be done: one line
 from derivtutor.preset_index import PRESET_SUMMARIES
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 DERIVE_SECONDS = 20.0
 """Budget for a named derivation: presets are known-good, so this is only a safety net."""
-TYPED_DERIVE_SECONDS = 1.5
-"""Budget for reading, deriving and checking a typed expression: what does not fit is refused, not waited for."""
+TYPED_DERIVE_SECONDS = 1.0
+"""Budget in CPU seconds for reading, deriving and checking a typed expression: what does not fit is refused,
+not waited for (most too-big inputs are refused before any work, by size and nesting)."""
 MAX_EXPRESSION_NODES = 1000
 """Parts (numbers, names, operations) a typed expression may have before we start deriving it."""
 MAX_DERIVATION_STEPS = 300
@@ -44,9 +44,11 @@ def choose_variable(expr: object, wrt: str | None) -> object:
             return match[0]
         import sympy
 
-        if wrt.isidentifier():
+        from derivtutor.startup import is_plain_name
+
+        if is_plain_name(wrt):
             return sympy.Symbol(wrt, real=True)  # not in the expression: the derivative is 0, and we say why
-        raise InputError(f"--wrt {wrt!r} is not a variable name")
+        raise InputError(f"--wrt {wrt!r} is not a variable name (plain letters, digits and _, such as x or w_jk)")
     if len(symbols) == 1:
         return symbols[0]
     if not symbols:
@@ -83,10 +85,19 @@ def derive_within(expr: object, var: object, *, max_nodes: int = MAX_EXPRESSION_
     from derivtutor.engine import derive
 
     _check_size(expr, max_nodes, "it has more than {limit} parts")
+    _check_nesting(expr)
     derivation = derive(expr, var)
     if sum(1 for _ in derivation.root.walk()) > max_steps:
         raise InputError(TOO_BIG.format(why=f" (it would take more than {max_steps} steps)"))
     return derivation
+
+
+def _check_nesting(expr: object) -> None:
+    """Refuse by work, not by the clock: functions nested too deeply (limits.nesting_work)."""
+    from derivtutor.limits import nesting_work
+
+    if nesting_work(expr) is None:
+        raise InputError(TOO_BIG.format(why=" (it nests functions too deeply)"))
 
 
 def _check_size(expr: object, limit: int, why: str) -> None:
@@ -97,45 +108,11 @@ def _check_size(expr: object, limit: int, why: str) -> None:
         raise InputError(TOO_BIG.format(why=" (" + why.format(limit=limit) + ")"))
 
 
-DEEP_STACK_BYTES = 512 * 1024 * 1024  # virtual: only the pages a deep expression touches are used
-DEEP_RECURSION = 100_000
+def in_deep_thread(work: Callable[[], T], seconds: float, cpu: bool = False) -> T:
+    """limits.in_deep_thread: the one big-stack worker, with its time limit enforced inside it."""
+    from derivtutor.limits import in_deep_thread as deep
 
-
-def in_deep_thread(work: Callable[[], T], seconds: float) -> T:
-    """Run work() in a thread with a big stack and recursion limit; give up after `seconds`.
-
-    SymPy recurses once per level of an expression, so a 200-deep sin(sin(...)) overflows the main thread's
-    limit. The SIGALRM time limit only works in the main thread, so the main thread keeps the clock: it waits
-    for the worker with a timeout and raises TimeLimitExceeded (the daemon worker dies with the process).
-    """
-    from derivtutor.limits import TimeLimitExceeded
-
-    outcome: dict[str, object] = {}
-
-    def target() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as exc:  # noqa: BLE001 - handed back to the main thread
-            outcome["error"] = exc
-
-    old_limit = sys.getrecursionlimit()
-    try:
-        old_stack = threading.stack_size(DEEP_STACK_BYTES)
-    except (ValueError, RuntimeError):  # pragma: no cover - no settable stacks: run here
-        return work()
-    try:
-        sys.setrecursionlimit(max(old_limit, DEEP_RECURSION))
-        worker = threading.Thread(target=target, name="derivtutor-derive", daemon=True)
-        worker.start()
-    finally:
-        threading.stack_size(old_stack)
-    worker.join(seconds)
-    if worker.is_alive():
-        raise TimeLimitExceeded(f"gave up after {seconds:g} s")
-    sys.setrecursionlimit(old_limit)
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+    return deep(work, seconds, cpu)
 
 
 def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", exports: object = None) -> int:
@@ -148,7 +125,8 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
 
     seconds = DERIVE_SECONDS if target in PRESET_SUMMARIES else TYPED_DERIVE_SECONDS
     try:  # in the deep worker: SymPy recurses once per level of the expression
-        derivation = in_deep_thread(lambda: build(target, wrt), seconds)
+        # CPU time for typed input: the verdict on an expression must not depend on the machine's load
+        derivation = in_deep_thread(lambda: build(target, wrt), seconds, cpu=target not in PRESET_SUMMARIES)
     except _parse_error() as exc:  # evaluated only when something was raised
         return _fail(exc.one_line() + _preset_hint(target), EXIT_BAD_INPUT)
     except (InputError, UnsupportedExpression) as exc:
@@ -164,15 +142,19 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
         detail_text = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + "..."
         return _fail(f"internal error: a step failed its check, so nothing is shown ({detail_text})",
                      EXIT_INTERNAL)
-    if exports is not None:
-        from derivtutor.export import run_exports
+    try:
+        if exports is not None:
+            from derivtutor.export import run_exports
 
-        # the whole preset: notes, rewrites, factors, delta, update
-        code = in_deep_thread(lambda: run_exports(derivation, exports), DERIVE_SECONDS)
-        if code != EXIT_OK or exports.uses_stdout:
-            return code
-    # Printing walks the expressions recursively too: a Derivation, or a backprop preset's Explained / chain.
-    in_deep_thread(lambda: print_built(derivation, detail), DERIVE_SECONDS)
+            # the whole preset: notes, rewrites, factors, delta, update
+            code = in_deep_thread(lambda: run_exports(derivation, exports), DERIVE_SECONDS)
+            if code != EXIT_OK or exports.uses_stdout:
+                return code
+        # Printing walks the expressions recursively too: a Derivation, or a backprop preset's Explained / chain.
+        in_deep_thread(lambda: print_built(derivation, detail), DERIVE_SECONDS)
+    except TimeLimitExceeded:
+        return _fail(f"writing the result took more than {DERIVE_SECONDS:g} seconds; try a smaller piece of it",
+                     EXIT_BAD_INPUT)
     return EXIT_OK
 
 
@@ -197,5 +179,6 @@ def _preset_hint(target: str) -> str:
 
 
 def _fail(message: str, code: int) -> int:
-    say(f"derive: {message}", err=True)
-    return code
+    from derivtutor.startup import fail
+
+    return fail(message, code)

@@ -5,6 +5,7 @@ Every module may import this one; it imports nothing of ours and nothing heavy, 
 
 from __future__ import annotations
 
+import re
 import sys
 
 EXIT_OK = 0
@@ -31,6 +32,15 @@ def visible(text: str) -> str:
         else:
             out.append(f"\\U{ord(ch):08x}")
     return "".join(out)
+
+
+PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*")
+"""A variable or function name as the reader writes it (x, w_jk, net_k): the only names that may reach LaTeX,
+Markdown or the terminal from a lesson field or --wrt (a fullwidth ｘ looks like x and is not)."""
+
+
+def is_plain_name(text: str) -> bool:
+    return PLAIN_NAME.fullmatch(text) is not None
 
 
 def say(message: str = "", err: bool = False) -> None:

@@ -3,7 +3,8 @@
 Cheap first: identical trees, then a numeric comparison at several fixed pseudo-random points evaluated with
 30 significant digits (two different elementary expressions agreeing at all of them is, in practice, impossible).
 Unknown functions f(u) are replaced by a concrete function before evaluating, so f'(x^2)*2x can be compared too.
-No `simplify`: its running time has no bound. Everything runs under a time limit; undecided is reported as None.
+No `simplify`: its running time has no bound. Everything runs under a time limit (limits.time_limit, which
+fires in any thread); undecided is reported as None.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sympy.core.sympify import _sympify as strict_expr  # refuses strings: nothi
 
 from derivtutor.errors import CannotDecide, InternalError
 from derivtutor.functions import as_exponentials
-from derivtutor.limits import TimeLimitExceeded, time_limit
+from derivtutor.limits import TimeLimitExceeded, check, time_limit
 from derivtutor.numeric import DIGITS, differ, real_value
 
 POINTS = 5
@@ -152,6 +153,7 @@ def numerically_equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
     tries = (_points(symbols, rng, (1, 1, -1)) + _points(symbols, rng, (1,)) + _points(symbols, rng, (1,), 0.9)
              + _points(symbols, rng, (1,), 20.0))
     for point in tries:
+        check()  # the caller's deadline, in whatever thread this runs
         agree = _agree_at(given, point, concrete)
         if agree is False:
             return False
@@ -163,12 +165,12 @@ def numerically_equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
 
 
 def equal(a: sympy.Expr, b: sympy.Expr, seconds: float = DEFAULT_SECONDS) -> bool | None:
-    """True or False when decided within `seconds`, None when it could not be decided."""
+    """True or False when decided within `seconds` of CPU time, None when it could not be decided."""
     if a == b:
         return True
     mine = None
     try:
-        with time_limit(seconds) as mine:
+        with time_limit(seconds, cpu=True) as mine:  # CPU seconds: the verdict must not depend on the load
             if strict_expr(a - b) == 0:
                 return True
             return numerically_equal(a, b)

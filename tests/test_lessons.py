@@ -189,7 +189,7 @@ def test_progress_round_trip_is_atomic(tmp_path: Path) -> None:
     store.of("sigmoid").screen = 4
     store.last = "sigmoid"
     assert progress.save(store) is None
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.json"]  # no temporary file left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".progress.lock", "progress.json"]  # no temp file left
     again = progress.load(tmp_path)
     assert again.last == "sigmoid" and again.of("sigmoid").screen == 4 and again.of("sigmoid").state == "in progress"
 
@@ -200,8 +200,8 @@ def test_corrupt_progress_is_moved_aside_and_the_learner_starts_fresh(tmp_path: 
     assert result.returncode == 0
     assert result.stderr.strip().splitlines() == [
         f"derive: your progress file {tmp_path / 'progress.json'} was damaged; starting fresh "
-        f"(the old file is kept as progress.json.corrupt)"]
-    assert (tmp_path / "progress.json.corrupt").read_text(encoding="utf-8") == "{not json"
+        f"(the old file is kept as progress.json.corrupt.1)"]
+    assert (tmp_path / "progress.json.corrupt.1").read_text(encoding="utf-8") == "{not json"
     assert "1. derivative" in result.stdout and "new" in result.stdout
     wrong_shape = tmp_path / "progress.json"
     wrong_shape.write_text(json.dumps({"lessons": {"x": {"screen": "three"}}}), encoding="utf-8")

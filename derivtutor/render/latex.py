@@ -23,6 +23,7 @@ from sympy.printing.latex import LatexPrinter
 from derivtutor.derivation import Derivation
 from derivtutor.explain import cancelled, card_formula, corner_notes, screen_names, step_notes
 from derivtutor.rules import ChainRule, Step
+from derivtutor.startup import is_plain_name
 from derivtutor.teaching import ALGEBRA_MOVES, NOTES, RULES
 
 DETAILS = ("brief", "normal", "full")
@@ -96,10 +97,14 @@ def _stem_latex(stem: str) -> str:
 
 
 def name_latex(name: str) -> str:
-    """A variable name as LaTeX: w_jk -> w_{jk}, net_k -> \\mathrm{net}_{k}, eta -> \\eta, x1 -> x_{1}."""
+    """A variable name as LaTeX: w_jk -> w_{jk}, net_k -> \\mathrm{net}_{k}, eta -> \\eta, x1 -> x_{1}.
+
+    Anything but a plain ASCII name (one from a hostile lesson file: `\\input{...}`) is set as escaped text,
+    never as TeX: the reader and the lesson loader refuse such names, this is the last line of defence.
+    """
+    if not is_plain_name(name):
+        return r"\text{" + _escape_text(name) + "}"
     stem, _, sub = name.partition("_")
-    if not stem:
-        return r"\mathrm{" + _escape_text(name) + "}"
     text = _stem_latex(stem)
     if sub:
         sub_text = ",".join(_stem_latex(part) if part in _GREEK else part for part in sub.split("_"))

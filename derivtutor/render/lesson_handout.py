@@ -14,7 +14,6 @@ LaTeX side understands, and the Markdown side keeps the teacher's text as writte
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from derivtutor.render.latex import (
     sentence_latex,
     title_text,
 )
-from derivtutor.render.markdown import escape, inline, render_markdown
+from derivtutor.render.markdown import code, escape, inline, render_markdown, teacher_markdown
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
@@ -220,19 +219,19 @@ def handout_markdown(lesson: Lesson) -> str:
     lines = [f"# {escape(lesson.title)}", ""]
     if lesson.summary:
         lines += [f"*{escape(lesson.summary)}.*", ""]
-    lines += [f"A handout of the lesson `{lesson.name}` (play it with `derive lesson {lesson.name}`).", ""]
+    lines += [f"A handout of the lesson {code(lesson.name)} (play it with {code('derive lesson ' + lesson.name)}).", ""]
     if answers:
         lines += ["Try each exercise on paper first: take one hint at a time; the answers are at the end.", ""]
     for item in lesson.items:
         if item.kind == "text":
             if item.title:
                 lines += [f"## {escape(item.title)}", ""]
-            lines += [item.text.strip("\n"), ""]
+            lines += [teacher_markdown(item.text.strip("\n")), ""]
         elif item.kind == "derivation":
             heading, _, rest = render_markdown(derivations[item.number], heading_level=2).partition("\n")
             lines += [f"## {escape(item.title)}" if item.title else heading, ""]
             if item.text:
-                lines += [item.text.strip("\n"), ""]
+                lines += [teacher_markdown(item.text.strip("\n")), ""]
             lines += [rest.strip("\n"), ""]
         else:
             answer = answers[item.number]
@@ -246,7 +245,7 @@ def handout_markdown(lesson: Lesson) -> str:
             title = f": {escape(answer.item.title)}" if answer.item.title else ""
             at = f"At {inline(answer.at)}: " if answer.at else ""
             lines += [f"### Your turn {answer.number}{title}", "",
-                      f"{at}{inline(f'{answer.lhs} = {answer.usual}')} (typed: `{answer.item.answer}`)", ""]
+                      f"{at}{inline(f'{answer.lhs} = {answer.usual}')} (typed: {code(answer.item.answer)})", ""]
             if answer.mistakes:
                 lines += ["Known slips:", ""]
                 lines += [f"- If you got {inline(wrong)}: {escape(message)}" for wrong, message in answer.mistakes]
@@ -275,6 +274,7 @@ def write_handouts(name: str, latex: str | None = None, markdown: str | None = N
         for path, text in texts:
             write_text(path, text)
     except (LessonError, ExportError) as exc:
-        print(f"derive: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        from derivtutor.startup import fail
+
+        return fail(str(exc), EXIT_BAD_INPUT)
     return EXIT_OK
