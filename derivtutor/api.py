@@ -125,6 +125,13 @@ class Result:
         """Markdown with $...$ maths, as `derive TARGET --markdown`."""
         return _deep(lambda: render_document(self.built, "markdown", detail=detail))
 
+    def html(self, detail: str = "normal") -> str:
+        """One self-contained HTML page (maths as MathML), as `derive TARGET --html FILE` writes it."""
+        return render_document(self.built, "html", detail=detail)
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
     def json(self, indent: int | None = 2) -> str:
         """The derivation as JSON text, as `derive TARGET --json` (see derivation.schema.json)."""
         if isinstance(self.built, Derivation):
