@@ -347,7 +347,7 @@ def _explained(e: Explained, detail: str) -> Document:
         doc.blocks += [Paragraph(named(NOTES[key], e.names)) for key in e.outro]
     if e.general_lhs is not None:
         doc.blocks.append(Heading(DOCUMENT_HEADINGS["in_general"], 2))
-        doc.blocks.append(MathRow(Maths(e.general), (Ratio(*e.general_lhs),), e.verified, kind="answer"))
+        doc.blocks.append(MathRow(Maths(e.general), (Ratio(e.general_lhs[0], sympy.Symbol(e.general_lhs[1])),), e.verified, kind="answer"))
     doc.blocks += rule_cards(e.derivation)
     return doc
 

@@ -83,7 +83,8 @@ class TutorMathML(MathMLPresentationPrinter):
 
 
 def _math(node: object) -> str:
-    return f'<math display="inline">{node.toxml()}</math>'
+    # a true minus sign (U+2212), as typeset maths writes it; SymPy's printer emits the hyphen-minus
+    return f'<math display="inline">{node.toxml().replace("<mo>-</mo>", "<mo>−</mo>")}</math>'
 
 
 def run_html(run: Run, printer: TutorMathML) -> str:
