@@ -186,3 +186,22 @@ def test_api_html_and_jupyter() -> None:
     page = result.html(detail="brief")
     assert page.startswith("<!DOCTYPE html>") and "<mi>σ</mi>" in page
     assert result._repr_html_() == result.html()
+
+
+def test_minus_a_bracket_keeps_its_brackets() -> None:
+    """SymPy's MathML printer writes -(t_k - a_k) as −t_k − a_k (a different number); ours keeps the brackets."""
+    from derivtutor.render.html import TutorMathML
+
+    t, a = sympy.symbols("t_k a_k", real=True)
+    printed = TutorMathML().doprint(sympy.Mul(-1, t - a, evaluate=False))
+    assert printed.startswith("<mrow><mo>&#8722;</mo><mrow><mo>(</mo>")
+    page = render_html(build_document(PRESETS["output-weight"].build()))
+    assert "<mo>−</mo><msub><mi>t</mi><mi>k</mi></msub><mo>−</mo><msub><mi>a</mi>" not in page
+
+
+def test_exponential_stays_on_top_of_the_fraction() -> None:
+    x = sympy.Symbol("x", real=True)
+    from derivtutor.render.html import TutorMathML
+
+    printed = TutorMathML().doprint(sympy.exp(-x) / (1 + sympy.exp(-x)) ** 2)
+    assert printed.startswith("<mfrac><msup><mi>&ExponentialE;</mi><mrow><mo>&#8722;</mo><mi>x</mi>")

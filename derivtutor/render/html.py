@@ -11,6 +11,8 @@ import html
 
 import sympy
 from sympy.printing.mathml import MathMLPresentationPrinter
+from sympy.printing.precedence import PRECEDENCE
+from sympy.simplify.radsimp import fraction
 
 from derivtutor.document import (
     Block,
@@ -35,7 +37,7 @@ class TutorMathML(MathMLPresentationPrinter):
     """SymPy's presentation MathML in the learner's notation: σ(x), ln, factors kept in their written order."""
 
     def __init__(self) -> None:
-        super().__init__({"order": "none", "ln_notation": True, "mul_symbol": "dot"})
+        super().__init__({"order": "old", "ln_notation": True, "mul_symbol": "dot"})
 
     def _element(self, tag: str, *children: object, text: str | None = None) -> object:
         node = self.dom.createElement(tag)
@@ -47,6 +49,26 @@ class TutorMathML(MathMLPresentationPrinter):
 
     def fenced(self, inner: object) -> object:
         return self._element("mrow", self._element("mo", text="("), inner, self._element("mo", text=")"))
+
+    def _print_Mul(self, expr: sympy.Mul) -> object:
+        """SymPy's own, with two fixes: −(t − a) keeps its brackets, and e⁻ˣ stays on top of a fraction."""
+        if expr.could_extract_minus_sign():
+            rest = -expr
+            inner = self._print(rest)
+            if rest.is_Add:
+                inner = self.fenced(inner)
+            return self._element("mrow", self._element("mo", text="−"), inner)
+        top, bottom = fraction(expr, exact=True)
+        if bottom is not sympy.S.One:
+            return self._element("mfrac", self._print(top), self._print(bottom))
+        coeff, terms = expr.as_coeff_mul()
+        row = self._element("mrow")
+        parts = ([coeff] if coeff != 1 else []) + list(terms)
+        for i, term in enumerate(parts):
+            if i:
+                row.appendChild(self._element("mo", text="·"))
+            row.appendChild(self.parenthesize(term, PRECEDENCE["Mul"]))
+        return row
 
     def _print_sigmoid(self, expr: sympy.Expr) -> object:
         return self._element("mrow", self._element("mi", text="σ"), self.fenced(self._print(expr.args[0])))
