@@ -45,10 +45,19 @@ class Maths:
     @property
     def text(self) -> str:
         """The plain-text fallback (the terminal's own maths printer)."""
+        return self.spelt(unicode=True)
+
+    @property
+    def typed(self) -> str:
+        """ASCII, as a learner would type it: `derive` reads it back to this expression."""
+        return self.spelt(unicode=False)
+
+    def spelt(self, unicode: bool) -> str:
         if self.factors:
-            return " · ".join(f"({math_text(f)})" if f.is_Add or (i and f.could_extract_minus_sign())
-                              else math_text(f) for i, f in enumerate(self.factors))
-        return math_text(self.expr)
+            dot = " · " if unicode else " * "
+            return dot.join(f"({math_text(f, unicode)})" if f.is_Add or (i and f.could_extract_minus_sign())
+                            else math_text(f, unicode) for i, f in enumerate(self.factors))
+        return math_text(self.expr, unicode)
 
 
 @dataclass(frozen=True)
@@ -347,7 +356,8 @@ def _explained(e: Explained, detail: str) -> Document:
         doc.blocks += [Paragraph(named(NOTES[key], e.names)) for key in e.outro]
     if e.general_lhs is not None:
         doc.blocks.append(Heading(DOCUMENT_HEADINGS["in_general"], 2))
-        doc.blocks.append(MathRow(Maths(e.general), (Ratio(e.general_lhs[0], sympy.Symbol(e.general_lhs[1])),), e.verified, kind="answer"))
+        top, var = e.general_lhs
+        doc.blocks.append(MathRow(Maths(e.general), (Ratio(top, sympy.Symbol(var)),), e.verified, kind="answer"))
     doc.blocks += rule_cards(e.derivation)
     return doc
 

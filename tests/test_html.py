@@ -205,3 +205,22 @@ def test_exponential_stays_on_top_of_the_fraction() -> None:
 
     printed = TutorMathML().doprint(sympy.exp(-x) / (1 + sympy.exp(-x)) ** 2)
     assert printed.startswith("<mfrac><msup><mi>&ExponentialE;</mi><mrow><mo>&#8722;</mo><mi>x</mi>")
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "error"])
+def test_every_formula_tooltip_reads_back(name: str) -> None:
+    """The plain text each formula carries (the page's tooltip) reads back through our reader to its value."""
+    from derivtutor.document import Maths, Paragraph
+    from derivtutor.parsing import parse_expression
+    from derivtutor.verify import equal
+
+    document = build_document(PRESETS[name].build(), "full")
+    maths = [b.rhs for b in document.rows()]
+    maths += [r for b in document.blocks if isinstance(b, Paragraph) for r in b.runs if isinstance(r, Maths)]
+    assert len(maths) > 5
+    for m in maths:
+        value = m.expr
+        read = parse_expression(m.typed)
+        names = {s.name: s for s in value.free_symbols}
+        read = read.xreplace({s: names.get(s.name, s) for s in read.free_symbols})
+        assert equal(read, value.doit()) is True, (m.typed, value)  # a route's line is unevaluated

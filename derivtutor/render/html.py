@@ -121,8 +121,8 @@ def run_html(run: Run, printer: TutorMathML) -> str:
 
 def maths_html(maths: Maths, printer: TutorMathML) -> str:
     node = printer.factors(maths.factors) if maths.factors else printer._print(maths.expr)
-    # the plain-text form rides along for copying and for readers without MathML
-    return f'<span class="m" title="{html.escape(maths.text)}">{_math(node)}</span>'
+    # the typed form rides along as a tooltip: copied into `derive`, it reads back to the same expression
+    return f'<span class="m" title="{html.escape(maths.typed)}">{_math(node)}</span>'
 
 
 def runs_html(runs: Runs, printer: TutorMathML) -> str:
