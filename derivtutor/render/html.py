@@ -11,7 +11,6 @@ import html
 
 import sympy
 from sympy.printing.mathml import MathMLPresentationPrinter
-from sympy.printing.precedence import PRECEDENCE
 from sympy.simplify.radsimp import fraction
 
 from derivtutor.document import (
@@ -67,8 +66,14 @@ class TutorMathML(MathMLPresentationPrinter):
         for i, term in enumerate(parts):
             if i:
                 row.appendChild(self._element("mo", text="·"))
-            row.appendChild(self.parenthesize(term, PRECEDENCE["Mul"]))
+            node = self._print(term)
+            if term.is_Add or (i and term.could_extract_minus_sign()):  # a product inside a product needs none
+                node = self.fenced(node)
+            row.appendChild(node)
         return row
+
+    def _print_Add(self, expr: sympy.Add, order: str | None = None) -> object:
+        return super()._print_Add(expr, order="none")  # terms in the order the terminal prints them
 
     def _print_sigmoid(self, expr: sympy.Expr) -> object:
         return self._element("mrow", self._element("mi", text="σ"), self.fenced(self._print(expr.args[0])))
