@@ -130,7 +130,8 @@ class Result:
         return render_document(self.built, "html", detail=detail)
 
     def _repr_html_(self) -> str:
-        return self.html()
+        """One <div> with a scoped style: a whole page's CSS would restyle the notebook around it."""
+        return render_document(self.built, "html", fragment=True)
 
     def json(self, indent: int | None = 2) -> str:
         """The derivation as JSON text, as `derive TARGET --json` (see derivation.schema.json)."""

@@ -126,7 +126,7 @@ def render_document(built: object, kind: str, fragment: bool = False, detail: st
         from derivtutor.document import build_document
         from derivtutor.render.html import render_html
 
-        return render_html(build_document(built, detail))
+        return render_html(build_document(built, detail), standalone=not fragment)
     from derivtutor.derivation import Derivation
 
     if isinstance(built, Derivation):
@@ -166,7 +166,8 @@ def write_all(derivation: object, latex: str | None = None, fragment: bool = Fal
     documents = {"latex": latex, "markdown": markdown, "json": json, "html": html}
     for kind, path in documents.items():
         if path is not None:
-            write_text(path, render_document(derivation, kind, fragment=fragment, detail=detail), stdout)
+            text = render_document(derivation, kind, fragment=fragment and kind == "latex", detail=detail)
+            write_text(path, text, stdout)
     if plot is not None:
         write_plot(getattr(derivation, "derivation", derivation), plot, stdout)
 

@@ -185,7 +185,10 @@ def test_api_html_and_jupyter() -> None:
     result = derive("sigmoid")
     page = result.html(detail="brief")
     assert page.startswith("<!DOCTYPE html>") and "<mi>σ</mi>" in page
-    assert result._repr_html_() == result.html()
+    cell = result._repr_html_()
+    assert cell.startswith('<div class="derivtutor">') and "<body" not in cell and "<mi>σ</mi>" in cell
+    assert all(line.startswith((".derivtutor", "  ")) for line in cell.split("<style>")[1].split("</style>")[0]
+               .strip().splitlines())  # every rule scoped: the notebook around it keeps its own look
 
 
 def test_minus_a_bracket_keeps_its_brackets() -> None:

@@ -164,29 +164,35 @@ def _block(block: Block, printer: TutorMathML) -> str:
 
 
 CSS = """
-body { font-family: Georgia, 'DejaVu Serif', serif; max-width: 56rem; margin: 2rem auto; padding: 0 1rem;
-       line-height: 1.5; color: #222; background: #fff; }
-h1 { font-size: 1.6rem; border-bottom: 1px solid #ccc; padding-bottom: .3rem; }
-h2 { font-size: 1.2rem; margin-top: 1.6rem; color: #333; }
-math { font-size: 1.15em; }
-table.steps { border-collapse: collapse; margin: .5rem 0; }
-table.steps td { padding: .25rem .4rem; vertical-align: middle; }
-td.lhs { text-align: right; white-space: nowrap; }
-td.note { color: #555; font-size: .92rem; padding-left: 1.2rem; }
-tr.depth1 td.lhs { padding-left: 1.5rem; } tr.depth2 td.lhs { padding-left: 3rem; }
-tr.depth3 td.lhs, tr.depth4 td.lhs, tr.depth5 td.lhs, tr.depth6 td.lhs { padding-left: 4.5rem; }
-tr.answer td, tr.result td { font-weight: bold; }
-.check { color: #1a7f37; font-weight: bold; }
-p.remark { color: #555; font-style: italic; }
-div.card { border-left: 3px solid #4a6fa5; background: #f5f7fb; padding: .4rem .8rem; margin: .4rem 0; }
-span.formula { margin-left: .6rem; font-family: 'DejaVu Sans Mono', monospace; }
-table.data { border-collapse: collapse; } table.data td, table.data th { border: 1px solid #ccc; padding: .2rem .5rem; }
-footer { margin-top: 2rem; color: #666; font-size: .9rem; }
+.derivtutor { font-family: Georgia, 'DejaVu Serif', serif; max-width: 56rem; margin: 2rem auto; padding: 0 1rem;
+  line-height: 1.5; color: #222; background: #fff; }
+.derivtutor h1 { font-size: 1.6rem; border-bottom: 1px solid #ccc; padding-bottom: .3rem; }
+.derivtutor h2 { font-size: 1.2rem; margin-top: 1.6rem; color: #333; }
+.derivtutor math { font-size: 1.15em; }
+.derivtutor table.steps { border-collapse: collapse; margin: .5rem 0; }
+.derivtutor table.steps td { padding: .25rem .4rem; vertical-align: middle; }
+.derivtutor td.lhs { text-align: right; white-space: nowrap; }
+.derivtutor td.note { color: #555; font-size: .92rem; padding-left: 1.2rem; }
+.derivtutor tr.depth1 td.lhs { padding-left: 1.5rem; }
+.derivtutor tr.depth2 td.lhs { padding-left: 3rem; }
+.derivtutor tr.depth3 td.lhs, .derivtutor tr.depth4 td.lhs, .derivtutor tr.depth5 td.lhs,
+.derivtutor tr.depth6 td.lhs { padding-left: 4.5rem; }
+.derivtutor tr.answer td, .derivtutor tr.result td { font-weight: bold; }
+.derivtutor .check { color: #1a7f37; font-weight: bold; }
+.derivtutor p.remark { color: #555; font-style: italic; }
+.derivtutor div.card { border-left: 3px solid #4a6fa5; background: #f5f7fb; padding: .4rem .8rem; margin: .4rem 0; }
+.derivtutor span.formula { margin-left: .6rem; font-family: 'DejaVu Sans Mono', monospace; }
+.derivtutor table.data { border-collapse: collapse; }
+.derivtutor table.data td, .derivtutor table.data th { border: 1px solid #ccc; padding: .2rem .5rem; }
+.derivtutor footer { margin-top: 2rem; color: #666; font-size: .9rem; }
 """
 
 
-def render_html(document: Document) -> str:
-    """The whole page: consecutive maths rows share one aligned table, everything else is a block of its own."""
+def render_html(document: Document, standalone: bool = True) -> str:
+    """The whole page; standalone=False gives one <div> with its own (scoped) style, for Jupyter.
+
+    Consecutive maths rows share one aligned table; everything else is a block of its own.
+    """
     printer = TutorMathML()
     parts: list[str] = []
     rows: list[str] = []
@@ -200,8 +206,10 @@ def render_html(document: Document) -> str:
         parts.append(_block(block, printer))
     if rows:
         parts.append('<table class="steps">' + "".join(rows) + "</table>")
-    body = "\n".join(parts)
+    body = "\n".join(parts) + f"\n<footer>{html.escape(DOCUMENT_HEADINGS['check_legend'])}</footer>\n"
+    if not standalone:
+        return f'<div class="derivtutor">\n<style>{CSS}</style>\n{body}</div>\n'
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{html.escape(document.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            f"{body}\n<footer>{html.escape(DOCUMENT_HEADINGS['check_legend'])}</footer>\n</body>\n</html>\n")
+            f"<title>{html.escape(document.title)}</title>\n<style>{CSS}</style>\n</head>\n"
+            f"<body>\n<main class=\"derivtutor\">\n{body}</main>\n</body>\n</html>\n")
