@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import sympy
 from conftest import run_cli
+from test_export_cases import CASES, derivation
 
 from derivtutor import derive
 from derivtutor.document import DETAILS, Heading, build_document
@@ -227,3 +228,14 @@ def test_every_formula_tooltip_reads_back(name: str) -> None:
         names = {s.name: s for s in value.free_symbols}
         read = read.xreplace({s: names.get(s.name, s) for s in read.free_symbols})
         assert equal(read, value.doit()) is True, (m.typed, value)  # a route's line is unevaluated
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_every_export_case_renders(name: str) -> None:
+    """The expressions every export format is tested on: corners, piecewise results, f(x²), partials, x^x."""
+    built = derivation(name)
+    for detail in DETAILS:
+        page = render_html(build_document(built, detail))
+        assert page.count("<math") > 2 and "<script" not in page
+    if built.held_constant:
+        assert "<mi>∂</mi>" in page  # a partial derivative says so
