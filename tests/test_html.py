@@ -239,3 +239,9 @@ def test_every_export_case_renders(name: str) -> None:
         assert page.count("<math") > 2 and "<script" not in page
     if built.held_constant:
         assert "<mi>∂</mi>" in page  # a partial derivative says so
+
+
+def test_relu_derivative_is_written_as_cases() -> None:
+    page = render_html(build_document(derivation("relu")))
+    assert "<mi>piecewise</mi>" not in page  # SymPy's MathML printer has no Piecewise: it spelt the name
+    assert '<mo>{</mo><mtable columnalign="left">' in page and "if" in page

@@ -38,8 +38,10 @@ class TutorMathML(MathMLPresentationPrinter):
     def __init__(self) -> None:
         super().__init__({"order": "old", "ln_notation": True, "mul_symbol": "dot"})
 
-    def _element(self, tag: str, *children: object, text: str | None = None) -> object:
+    def _element(self, tag: str, *children: object, text: str | None = None, **attributes: str) -> object:
         node = self.dom.createElement(tag)
+        for name, value in attributes.items():
+            node.setAttribute(name, value)
         if text is not None:
             node.appendChild(self.dom.createTextNode(text))
         for child in children:
@@ -78,11 +80,24 @@ class TutorMathML(MathMLPresentationPrinter):
     def _print_sigmoid(self, expr: sympy.Expr) -> object:
         return self._element("mrow", self._element("mi", text="σ"), self.fenced(self._print(expr.args[0])))
 
+    def _print_Piecewise(self, expr: sympy.Piecewise) -> object:
+        """Cases, one per line: a brace, then 'value   if condition' (SymPy's printer spells it piecewise(...))."""
+        table = self._element("mtable", columnalign="left")
+        for value, cond in expr.args:
+            if value is sympy.nan:
+                continue
+            when = self._element("mrow", self._element("mtext", text="\u2003if\u2002"), self._print(cond))
+            if cond is sympy.true:
+                when = self._print(cond)
+            table.appendChild(self._element("mtr", self._element("mtd", self._print(value)),
+                                            self._element("mtd", when)))
+        return self._element("mrow", self._element("mo", text="{"), table)
+
     def _print_NaN(self, expr: sympy.Expr) -> object:
         return self._element("mtext", text="undefined")
 
     def _print_BooleanTrue(self, expr: sympy.Expr) -> object:
-        return self._element("mtext", text="otherwise")
+        return self._element("mtext", text="\u2003otherwise")
 
     def factors(self, factors: tuple[sympy.Expr, ...]) -> object:
         """A product shown factor by factor, as the teacher writes it: 1/(1 + e⁻ˣ) · (1 − σ(x))."""
