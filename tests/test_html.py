@@ -245,3 +245,8 @@ def test_relu_derivative_is_written_as_cases() -> None:
     page = render_html(build_document(derivation("relu")))
     assert "<mi>piecewise</mi>" not in page  # SymPy's MathML printer has no Piecewise: it spelt the name
     assert '<mo>{</mo><mtable columnalign="left">' in page and "if" in page
+
+
+def test_unknown_function_slope_is_f_prime() -> None:
+    page = render_html(build_document(derivation("f_of_x2")))
+    assert "<mi>subs</mi>" not in page and "<mo>′</mo>" in page  # f′(x²), not subs(d/dξ f(ξ), ξ, x²)

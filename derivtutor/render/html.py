@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 import sympy
+from sympy.core.function import AppliedUndef
 from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.simplify.radsimp import fraction
 
@@ -79,6 +80,46 @@ class TutorMathML(MathMLPresentationPrinter):
 
     def _print_sigmoid(self, expr: sympy.Expr) -> object:
         return self._element("mrow", self._element("mi", text="σ"), self.fenced(self._print(expr.args[0])))
+
+    def _prime(self, name: str, *args: object) -> object:
+        """f′(u): the slope of a function we know nothing about, at u."""
+        inner = self._element("mrow")
+        for i, arg in enumerate(args):
+            if i:
+                inner.appendChild(self._element("mo", text=","))
+            inner.appendChild(arg)
+        return self._element("mrow", self._element("msup", self._element("mi", text=name),
+                                                   self._element("mo", text="′")), self.fenced(inner))
+
+    def _print_Derivative(self, expr: sympy.Derivative) -> object:
+        inner = expr.expr
+        by = expr.variables[0] if len(expr.variables) == 1 else None
+        if isinstance(inner, AppliedUndef) and isinstance(by, AppliedUndef):  # ∂f/∂x in f(x(t), y(t))
+            return self._element("mfrac", self._element("mrow", self._element("mo", text="∂"),
+                                                        self._element("mi", text=inner.func.__name__)),
+                                 self._element("mrow", self._element("mo", text="∂"),
+                                               self._element("mi", text=by.func.__name__)))
+        if by is not None and isinstance(inner, AppliedUndef) and len(inner.args) == 1:
+            return self._prime(inner.func.__name__, self._print(by))
+        return super()._print_Derivative(expr)
+
+    def _print_Subs(self, expr: sympy.Subs) -> object:
+        derivative, variables, points = expr.args
+        if (isinstance(derivative, sympy.Derivative) and isinstance(derivative.expr, AppliedUndef)
+                and len(variables) == 1 and len(derivative.variables) == 1):
+            inner, variable, point = derivative.expr, variables[0], points[0]
+            if len(inner.args) == 1:
+                return self._prime(inner.func.__name__, self._print(point))
+            if variable in inner.args:  # ∂₁f(t², sin t): by the first argument, at these values
+                slot = inner.args.index(variable) + 1
+                mark = self._element("msub", self._element("mo", text="∂"), self._element("mn", text=str(slot)))
+                at = self._element("mrow")
+                for i, arg in enumerate(inner.args):
+                    if i:
+                        at.appendChild(self._element("mo", text=","))
+                    at.appendChild(self._print(point if arg == variable else arg))
+                return self._element("mrow", mark, self._element("mi", text=inner.func.__name__), self.fenced(at))
+        return super()._print_Subs(expr)
 
     def _print_Piecewise(self, expr: sympy.Piecewise) -> object:
         """Cases, one per line: a brace, then 'value   if condition' (SymPy's printer spells it piecewise(...))."""
