@@ -125,6 +125,14 @@ class Result:
         """Markdown with $...$ maths, as `derive TARGET --markdown`."""
         return _deep(lambda: render_document(self.built, "markdown", detail=detail))
 
+    def html(self, detail: str = "normal") -> str:
+        """One self-contained HTML page (maths as MathML), as `derive TARGET --html FILE` writes it."""
+        return render_document(self.built, "html", detail=detail)
+
+    def _repr_html_(self) -> str:
+        """One <div> with a scoped style: a whole page's CSS would restyle the notebook around it."""
+        return render_document(self.built, "html", fragment=True)
+
     def json(self, indent: int | None = 2) -> str:
         """The derivation as JSON text, as `derive TARGET --json` (see derivation.schema.json)."""
         if isinstance(self.built, Derivation):

@@ -27,7 +27,7 @@ class DefaultCommandGroup(TyperGroup):
                              "--show-completion"})
     OUTPUT_FLAGS = {"--ascii": {"ascii": True}, "--no-color": {"color": False}}  # anywhere, for every command
 
-    EXPR_OPTIONS = frozenset({"--wrt", "--detail", "--latex", "--fragment", "--markdown", "--json", "--plot"})
+    EXPR_OPTIONS = frozenset({"--wrt", "--detail", "--latex", "--fragment", "--markdown", "--json", "--plot", "--html"})
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         args = self.take_output_flags(args)
@@ -139,6 +139,10 @@ def expr_command(
         typer.Option("--plot", metavar="FILE", help="Plot f and f': FILE.svg, FILE.png (needs matplotlib), "
                      "or '-' / 'text' for a text plot here."),
     ] = None,
+    html_file: Annotated[
+        str | None, typer.Option("--html", metavar="FILE", help="Write one self-contained HTML page, maths as "
+                                 "MathML ('-': stdout).")
+    ] = None,
 ) -> None:
     if fragment and latex is None:
         raise fail("--fragment only makes sense with --latex FILE")
@@ -146,7 +150,7 @@ def expr_command(
     from derivtutor.run import run_derivation
 
     exports = Exports(latex=latex, fragment=fragment, markdown=markdown, json=json_file, plot=plot,
-                      detail=detail.value)
+                      detail=detail.value, html=html_file)
     code = run_derivation(target, wrt=wrt, detail=detail.value, exports=exports if exports.requested else None)
     raise typer.Exit(code)
 

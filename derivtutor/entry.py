@@ -44,7 +44,7 @@ FAST_COMMANDS = {
 }
 
 
-VALUE_OPTIONS = ("--wrt", "--detail", "--latex", "--markdown", "--json", "--plot")
+VALUE_OPTIONS = ("--wrt", "--detail", "--latex", "--markdown", "--json", "--plot", "--html")
 FLAG_OPTIONS = ("--fragment",)
 
 
@@ -84,7 +84,7 @@ def fast_derivation(argv: list[str]) -> int | None:
 
         exports = Exports(latex=options.get("--latex"), fragment="--fragment" in options,
                           markdown=options.get("--markdown"), json=options.get("--json"), plot=options.get("--plot"),
-                          detail=detail)
+                          detail=detail, html=options.get("--html"))
     from derivtutor.run import run_derivation
 
     return run_derivation(argv[0], wrt=wrt, detail=detail, exports=exports)

@@ -34,15 +34,16 @@ class Exports:
     json: str | None = None
     plot: str | None = None
     detail: str = "normal"
+    html: str | None = None
 
     @property
     def requested(self) -> bool:
-        return any(v is not None for v in (self.latex, self.markdown, self.json, self.plot))
+        return any(v is not None for v in (self.latex, self.markdown, self.json, self.plot, self.html))
 
     @property
     def uses_stdout(self) -> bool:
         """True when an export goes to standard output: then the terminal rendering should stay quiet."""
-        return STDOUT in (self.latex, self.markdown, self.json) or self.plot in TEXT_PLOT
+        return STDOUT in (self.latex, self.markdown, self.json, self.html) or self.plot in TEXT_PLOT
 
 
 def atomic_write(path: str, produce: Callable[[str], None]) -> None:
@@ -99,11 +100,16 @@ def write_plot(derivation: Derivation, path: str, stdout: TextIO | None = None, 
 
 
 def render_document(built: object, kind: str, fragment: bool = False, detail: str = "normal") -> str:
-    """One document ('latex', 'markdown' or 'json') of anything a preset or an expression builds.
+    """One document ('latex', 'markdown', 'json' or 'html') of anything a preset or an expression builds.
 
     A Derivation goes to the single-derivation renderers; a backprop preset (Explained or a chain of
     derivations) to render/backprop_export.py, which writes the whole preset and reuses them inside.
     """
+    if kind == "html":  # the first backend on the format-neutral document (document.py)
+        from derivtutor.document import build_document
+        from derivtutor.render.html import render_html
+
+        return render_html(build_document(built, detail), standalone=not fragment)
     from derivtutor.derivation import Derivation
 
     if isinstance(built, Derivation):
@@ -132,7 +138,7 @@ def render_document(built: object, kind: str, fragment: bool = False, detail: st
 
 def write_all(derivation: object, latex: str | None = None, fragment: bool = False,
               markdown: str | None = None, json: str | None = None, plot: str | None = None,
-              detail: str = "normal", stdout: TextIO | None = None) -> None:
+              detail: str = "normal", stdout: TextIO | None = None, html: str | None = None) -> None:
     """Every requested export of any built object; raises ExportError at the first one that fails."""
     if plot is not None:
         from derivtutor.backprop import ChainOfDerivations
@@ -140,10 +146,11 @@ def write_all(derivation: object, latex: str | None = None, fragment: bool = Fal
         if isinstance(derivation, ChainOfDerivations):
             raise ExportError("a chain of derivations has no single f to plot; plot a factor instead "
                               "(derive sigmoid --plot FILE.svg)")
-    documents = {"latex": latex, "markdown": markdown, "json": json}
+    documents = {"latex": latex, "markdown": markdown, "json": json, "html": html}
     for kind, path in documents.items():
         if path is not None:
-            write_text(path, render_document(derivation, kind, fragment=fragment, detail=detail), stdout)
+            text = render_document(derivation, kind, fragment=fragment and kind == "latex", detail=detail)
+            write_text(path, text, stdout)
     if plot is not None:
         write_plot(getattr(derivation, "derivation", derivation), plot, stdout)
 
@@ -155,7 +162,8 @@ def run_exports(derivation: object, exports: Exports, stdout: TextIO | None = No
     """
     try:
         write_all(derivation, latex=exports.latex, fragment=exports.fragment, markdown=exports.markdown,
-                  json=exports.json, plot=exports.plot, detail=exports.detail, stdout=stdout)
+                  json=exports.json, plot=exports.plot, detail=exports.detail, stdout=stdout,
+                  html=exports.html)
     except ExportError as exc:
         from derivtutor.startup import fail
 

@@ -505,3 +505,22 @@ ALGEBRA_MOVES.update({
                                  "collect like terms; the bottom stays as it is."),
     "shorter_form": MoveText("write it more simply", "Multiply out and collect: the same value, written shorter."),
 })
+
+
+# The section headings and short labels of a document (document.py), in every format.
+DOCUMENT_HEADINGS: dict[str, str] = {
+    "rules_used": "Rules used",
+    "question": "The question",
+    "meaning": "What this means",
+    "in_general": "In general",
+    "notation": "In the learner's notation",
+    "chain_rule": "The chain rule",
+    "path": "Along one path, through output unit {index}",
+    "factors": "The factors",
+    "multiply": "Multiply the factors",
+    "delta": "Delta",
+    "update": "The weight update",
+    "multiplied_out": "multiplied out",
+    "not_checked": "not checked",
+    "check_legend": "✓ means the step was checked against sympy.diff.",
+}
