@@ -27,7 +27,8 @@ class DefaultCommandGroup(TyperGroup):
                              "--show-completion"})
     OUTPUT_FLAGS = {"--ascii": {"ascii": True}, "--no-color": {"color": False}}  # anywhere, for every command
 
-    EXPR_OPTIONS = frozenset({"--wrt", "--detail", "--latex", "--fragment", "--markdown", "--json", "--plot"})
+    EXPR_OPTIONS = frozenset({"--wrt", "--detail", "--latex", "--fragment", "--markdown", "--json", "--plot",
+                              "--step", "--save"})
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         args = self.take_output_flags(args)
@@ -36,6 +37,8 @@ class DefaultCommandGroup(TyperGroup):
 
             args = ["check", *protect_maths(args[1:])]
         if args and args[0] not in self.commands and args[0] not in self.GROUP_FLAGS:
+            # `--step` alone asks at every step; `--step=layers` only at the layers and the final product
+            args = [*args[:1], *("--step=all" if a == "--step" else a for a in args[1:])]
             if args[0].startswith("-") and args[0].split("=")[0] not in self.EXPR_OPTIONS:
                 # `derive "-x^2"`: a target starting with a minus is maths, not an option; after `--` it stays so
                 args = [DEFAULT_COMMAND, *args[1:], "--", args[0]]
@@ -138,9 +141,26 @@ def expr_command(
         typer.Option("--plot", metavar="FILE", help="Plot f and f': FILE.svg, FILE.png (needs matplotlib), "
                      "or '-' / 'text' for a text plot here."),
     ] = None,
+    step: Annotated[
+        str | None,
+        typer.Option("--step", metavar="[=layers]", help="Step through it: predict each step before it is shown "
+                     "(--step=layers: only the layers and the final product)."),
+    ] = None,
+    save: Annotated[
+        str | None,
+        typer.Option("--save", metavar="NAME", help="With --step: also write the steps as a lesson file NAME.toml."),
+    ] = None,
 ) -> None:
     if fragment and latex is None:
         raise fail("--fragment only makes sense with --latex FILE")
+    if save is not None and step is None:
+        raise fail("--save writes a step-through as a lesson: use it with --step")
+    if step is not None:
+        if latex or markdown or json_file or plot:
+            raise fail("--step plays the derivation here; export it without --step")
+        from derivtutor.stepper import run_step
+
+        raise typer.Exit(run_step(target, wrt=wrt, detail=detail.value, level=step, save=save))
     from derivtutor.export import Exports
     from derivtutor.run import run_derivation
 
