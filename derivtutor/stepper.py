@@ -120,9 +120,15 @@ class Builder:
         combining = isinstance(step, ProductRule | QuotientRule | SumRule) or (
             isinstance(step, ConstantMultipleRule) and not RULES[step.rest.rule_id].trivial)
         if combining and parts and (len(parts) > 1 or isinstance(step, ConstantMultipleRule)):
+            rule = RULES[step.rule_id]
+            first = len(self.questions)
             for part in parts:
                 self.node(part, f"d/d{self.m(part.var)} [{self.m(part.expr)}]", fname)
-            rule = RULES[step.rule_id]
+            if first < len(self.questions):  # say why these parts are asked for, before the first of them
+                intro = STEP_TEXT["parts_intro"].format(d=lhs, expr=self.m(step.expr), rule=rule.name,
+                                                        formula=rule.formula,
+                                                        parts=", ".join(self.m(p.expr) for p in parts))
+                self.questions[first].question = self.words(intro) + " " + self.questions[first].question
             block = Block(Text(f"{lhs} = {self.m(step.result)}", style="bold"))
             block.add(2, f"{self.m_d(step)} = {self.m(step.result)}")
             block.add(4, Text(self.words(f"{rule.name}: {rule.formula}"), style="cyan"))
@@ -297,9 +303,10 @@ class Builder:
         d = f.derivation
         label = f"d{self.n(f.top)}/d{self.n(f.var)}"
         general = self.m(f.general)
-        forms = [Form(f.general, general, (f.general,), lambda f=f: [*_factor_slips(f), Slip("flipped_sign",
-                                                                                             -f.general)], d),
-                 _derivation_form(d)]
+        # the derivation's own form first: an answer in netₖ (σ(netₖ)·(1 − σ(netₖ))) is judged there
+        forms = [_derivation_form(d),
+                 Form(f.general, general, (f.general,), lambda f=f: [*_factor_slips(f), Slip("flipped_sign",
+                                                                                             -f.general)], d)]
         question = STEP_TEXT["ask_factor"].format(d=label, layer=f"{self.n(f.top)} = {self.m(d.expr)}")
         self.add(Question(
             "factor", label, question, f.general, general, bp.factor_blocks(f)[0],
@@ -587,8 +594,6 @@ def run_step(target: str, wrt: str | None = None, detail: str = "normal", level:
              save: str | None = None) -> int:
     """What `derive TARGET --step[=layers] [--save NAME]` does; returns the exit code."""
     from derivtutor.checking import Printer
-    from derivtutor.judge import CannotJudge
-    from derivtutor.run import DERIVE_SECONDS, in_deep_thread
     from derivtutor.startup import fail, import_sympy_without_collecting
 
     if level not in LEVELS:
@@ -596,10 +601,23 @@ def run_step(target: str, wrt: str | None = None, detail: str = "normal", level:
     if save is not None and not _save_name_ok(save):
         return fail(f"--save {save!r}: a lesson name is letters, digits, '-' and '_' (a folder before it is fine)")
     import_sympy_without_collecting()
+    printer = Printer()
+    try:
+        return _run(target, wrt, detail, level, save, printer)
+    except KeyboardInterrupt:  # Ctrl-C: one line, nothing saved, the usual code
+        print()
+        printer.line(STEP_TEXT["stopped"])
+        return 130
+
+
+def _run(target: str, wrt: str | None, detail: str, level: str, save: str | None, printer: object) -> int:
+    from derivtutor.judge import CannotJudge
+    from derivtutor.run import DERIVE_SECONDS, in_deep_thread
+    from derivtutor.startup import fail
+
     built = _build(target, wrt)
     if isinstance(built, int):
         return built
-    printer = Printer()
     unicode = printer.style.unicode
     try:
         questions = in_deep_thread(lambda: build_steps(built, detail, level, unicode), DERIVE_SECONDS)
@@ -610,14 +628,9 @@ def run_step(target: str, wrt: str | None = None, detail: str = "normal", level:
         problem = _save(questions, target, save)
         if problem is not None:
             return problem
-    try:
-        if not sys.stdin.isatty() or not sys.stdout.isatty():
-            return print_through(questions, what, printer)
-        return StepThrough(questions, what, printer).run()
-    except KeyboardInterrupt:
-        print()
-        printer.line(STEP_TEXT["stopped"])
-        return 130
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        return print_through(questions, what, printer)
+    return StepThrough(questions, what, printer).run()
 
 
 def _save_name_ok(save: str) -> bool:

@@ -518,6 +518,7 @@ STEP_TEXT: dict[str, str] = {
     "ask_part": "What is {d}?",
     "ask_top": "What is {d} for {f}({var}) = {expr}?",
     "ask_chain_product": "Put the inner parts back ({assignments}) and multiply: {d} = {factors} = ?",
+    "parts_intro": "{d} for {expr} needs the {rule} ({formula}): first the parts {parts}.",
     "ask_combine": "Now the {rule}, with the parts above: {d} = ?",
     "ask_move": "Algebra, move {number} of {count}: {move}. {before} = ?",
     "ask_rewrite": "{move}{using}: {before} = ?",
