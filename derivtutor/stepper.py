@@ -70,7 +70,7 @@ class Question:
     layer: LayerCheck | None = None
     asked: bool = True
     final: bool = False  # the whole derivative: asked at --step=layers too
-    exercise: tuple[sympy.Expr, sympy.Symbol, str] | None = None  # (expression, wrt, name) for a saved lesson
+    exercise: tuple | None = None  # (expression, wrt, name[, answer]) for a saved lesson
 
 
 # -- building the questions ----------------------------------------------------------------------------------------
@@ -283,7 +283,7 @@ class Builder:
             pieces = [(label, f.general, _factor_slips(f)) for label, f in zip(labels, c.path_factors, strict=True)]
             self.add(Question(
                 "path", "one path", STEP_TEXT["ask_path"].format(factors=f" {self.s.dot} ".join(labels)), path,
-                text, Block(Text(f"{' · '.join(labels)} = {text}", style="bold")),
+                text, Block(Text(f"{f' {self.s.dot} '.join(labels)} = {text}", style="bold")),
                 [CHECK_TEXT["rule_hint"].format(rule=RULES["chain"].name, formula=RULES["chain"].formula)],
                 target=Target("one path", sympy.Symbol(c.path_factors[-1].var, real=True),
                               [Form(path, text, (path,), lambda p=pieces: product_slips(p))], None)))
@@ -312,7 +312,7 @@ class Builder:
             "factor", label, question, f.general, general, bp.factor_blocks(f)[0],
             [_rule_hint(d.root.rule_id), RULES[d.root.rule_id].why],
             target=Target(label, d.var, forms, d, _rule_hint(d.root.rule_id)),
-            exercise=(d.expr, d.var, f.top)))
+            exercise=(d.expr, d.var, f.top, d.final)))
 
     def sum_question(self, c: object, bp: object) -> None:
         k = sympy.Symbol(c.sum_index, real=True)
@@ -562,6 +562,17 @@ def _toml(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _typeable(expr: sympy.Expr) -> str | None:
+    """expr in ASCII as the reader reads it back (None: it has no typed form, like a piecewise slope)."""
+    from derivtutor.parsing import ParseError, parse_expression
+
+    text = math_text(expr, unicode=False)
+    try:
+        return text if _equal(parse_expression(text), expr) is True else None
+    except ParseError:
+        return None
+
+
 def lesson_toml(questions: list[Question], what: str) -> str:
     """The step-through as a lesson file (docs/lessons.md): an exercise for each derivative asked, a text screen
     for each layer, move and sum (their answers are shown there)."""
@@ -573,11 +584,11 @@ def lesson_toml(questions: list[Question], what: str) -> str:
     for q in questions:
         out.append("")
         out.append("[[items]]")
-        if q.exercise is not None and q.asked:
-            expr, wrt, name = q.exercise
+        answer = _typeable(q.exercise[3] if q.exercise and len(q.exercise) > 3 else q.answer)
+        if q.exercise is not None and q.asked and answer is not None:
+            expr, wrt, name = q.exercise[:3]
             hints = [h for h in q.hints if h][:10] or [CHECK_TEXT["rule_hint"].format(
                 rule=RULES["chain"].name, formula=RULES["chain"].formula)]
-            answer = math_text(q.answer, unicode=False)
             out += ['type = "exercise"', f"title = {_toml(q.label)}", f"question = {_toml(q.question)}",
                     f"expression = {_toml(math_text(expr, unicode=False))}", f"wrt = {_toml(wrt.name)}",
                     f"name = {_toml(name)}", f"answer = {_toml(answer)}",
