@@ -107,7 +107,9 @@ class Builder:
         self.algebra(d)
 
     def rule_block(self, step: RuleStep, lhs: str, title: str | None = None) -> Block:
-        block = Block(Text(title if title is not None else f"{lhs} = {self.m(step.result)}", style="bold"))
+        if title is None:  # d/dx [x²] says itself on the step's own line
+            title = STEP_TEXT["shown"] if lhs.startswith("d/") else f"{lhs} = {self.m(step.result)}"
+        block = Block(Text(title, style="bold"))
         self.renderer.step_lines(block, step, 2, lhs=None if lhs.startswith("d/") else lhs)
         return block
 
@@ -121,14 +123,13 @@ class Builder:
             isinstance(step, ConstantMultipleRule) and not RULES[step.rest.rule_id].trivial)
         if combining and parts and (len(parts) > 1 or isinstance(step, ConstantMultipleRule)):
             rule = RULES[step.rule_id]
-            first = len(self.questions)
+            plan = Block(Text(self.words(STEP_TEXT["parts_intro"].format(d=lhs, expr=self.m(step.expr),
+                                                                         rule=rule.name)), style="bold"))
+            plan.add(2, Text(self.words(f"{rule.name}: {rule.formula}"), style="cyan"))
+            plan.add(2, self.words(STEP_TEXT["parts_list"].format(parts=", ".join(self.m(p.expr) for p in parts))))
+            self.questions.append(Question("plan", rule.name, "", step.result, "", plan, [], asked=False))
             for part in parts:
                 self.node(part, f"d/d{self.m(part.var)} [{self.m(part.expr)}]", fname)
-            if first < len(self.questions):  # say why these parts are asked for, before the first of them
-                intro = STEP_TEXT["parts_intro"].format(d=lhs, expr=self.m(step.expr), rule=rule.name,
-                                                        formula=rule.formula,
-                                                        parts=", ".join(self.m(p.expr) for p in parts))
-                self.questions[first].question = self.words(intro) + " " + self.questions[first].question
             block = Block(Text(f"{lhs} = {self.m(step.result)}", style="bold"))
             block.add(2, f"{self.m_d(step)} = {self.m(step.result)}")
             block.add(4, Text(self.words(f"{rule.name}: {rule.formula}"), style="cyan"))
@@ -474,7 +475,8 @@ class StepThrough:
             q = self.questions[index]
             self.heading(index + 1, q)
             if not q.asked:
-                self.printer.line(STEP_TEXT["shown_not_asked"], "dim")
+                if q.kind != "plan":
+                    self.printer.line(STEP_TEXT["shown_not_asked"], "dim")
                 self.show(q)
                 index += 1
                 continue
@@ -548,7 +550,7 @@ def print_through(questions: list[Question], what: str, printer: object) -> int:
         if q.asked:
             printer.line(q.question)
             printer.line(STEP_TEXT["answer_was"].format(answer=q.answer_text))
-        else:
+        elif q.kind != "plan":
             printer.line(STEP_TEXT["shown_not_asked"])
         sys.stdout.flush()
         write_blocks([q.block], sys.stdout, width=printer.style.width, colour=printer.style.color)
