@@ -71,6 +71,7 @@ class Question:
     asked: bool = True
     final: bool = False  # the whole derivative: asked at --step=layers too
     exercise: tuple | None = None  # (expression, wrt, name[, answer]) for a saved lesson
+    shown_because: str = "shown_trivial"  # the STEP_TEXT key said above a step that is shown, not asked
 
 
 # -- building the questions ----------------------------------------------------------------------------------------
@@ -293,7 +294,7 @@ class Builder:
                 self.bp_factor(f, bp)
             block = bp.product_block(c)
             self.add(Question("final", top, STEP_TEXT["ask_final"].format(d=top), c.formula * c.outer,
-                              bp.m(c.formula), block, [], asked=False, final=True))
+                              bp.m(c.formula), block, [], asked=False, final=True, shown_because="shown_sum"))
             return
         self.add(Question(
             "final", top, STEP_TEXT["ask_final"].format(d=top), c.formula, bp.m(c.formula), bp.product_block(c),
@@ -378,7 +379,8 @@ def build_steps(built: object, detail: str = "normal", level: str = "all", unico
     questions = builder.questions
     if level == "layers":
         for q in questions:
-            q.asked = q.asked and (q.kind in ("layer", "sum") or q.final)
+            if q.asked and not (q.kind in ("layer", "sum") or q.final):
+                q.asked, q.shown_because = False, "shown_level"
     return questions
 
 
@@ -476,7 +478,7 @@ class StepThrough:
             self.heading(index + 1, q)
             if not q.asked:
                 if q.kind != "plan":
-                    self.printer.line(STEP_TEXT["shown_not_asked"], "dim")
+                    self.printer.line(STEP_TEXT[q.shown_because], "dim")
                 self.show(q)
                 index += 1
                 continue
@@ -551,7 +553,7 @@ def print_through(questions: list[Question], what: str, printer: object) -> int:
             printer.line(q.question)
             printer.line(STEP_TEXT["answer_was"].format(answer=q.answer_text))
         elif q.kind != "plan":
-            printer.line(STEP_TEXT["shown_not_asked"])
+            printer.line(STEP_TEXT[q.shown_because])
         sys.stdout.flush()
         write_blocks([q.block], sys.stdout, width=printer.style.width, colour=printer.style.color)
     printer.line("")
