@@ -484,7 +484,7 @@ class StepThrough:
                 continue
             self.printer.line(q.question, "bold")
             self.score.asked += 1
-            first, hints_given = True, 0
+            first, hints_said = True, set()
             while True:
                 try:
                     line = self.ask(STEP_TEXT["prompt"])
@@ -500,10 +500,11 @@ class StepThrough:
                 if typed.kind == "help":
                     self.printer.line(STEP_TEXT["help"])
                     continue
-                if typed.kind == "hint":
-                    if hints_given < len(q.hints):
-                        hints_given += 1
-                        self.printer.line(CHECK_TEXT["hint"].format(hint=q.hints[hints_given - 1]), "yellow")
+                if typed.kind == "hint":  # the next rung of the ladder not already said after a wrong answer
+                    fresh = [h for h in q.hints if h not in hints_said]
+                    if fresh:
+                        hints_said.add(fresh[0])
+                        self.printer.line(CHECK_TEXT["hint"].format(hint=fresh[0]), "yellow")
                     else:
                         self.printer.line(STEP_TEXT["no_more_hints"], "dim")
                     continue
@@ -522,6 +523,8 @@ class StepThrough:
                     continue
                 verdict = judge(q, typed.text)
                 self.printer.verdict(verdict)
+                if verdict.hint:
+                    hints_said.add(verdict.hint)
                 if verdict.right is True:
                     if first:
                         self.score.first_try += 1
