@@ -135,8 +135,8 @@ def test_product_end_to_end_in_a_terminal_wrong_hint_show_right(tmp_path: Path) 
         child.sendline("x^2")  # wrong
         child.expect("✗ Not quite")
         child.expect(PROMPT)
-        child.sendline(":h")
-        child.expect("Hint: This needs the power rule")
+        child.sendline(":h")  # the next rung: the verdict already named the rule
+        child.expect("Hint: Bring the exponent down in front")
         child.expect(PROMPT)
         child.sendline("2x")  # right
         child.expect("✓ Right.")
@@ -238,6 +238,11 @@ def test_save_writes_a_lesson_that_plays(tmp_path: Path) -> None:
     played = run_cli("lesson", "homework", "--dir", str(course), env=env, input="")
     assert played.returncode == 0, played.stderr
     assert played.stdout.count("Your turn") == 5
+    for preset in ("sigmoid", "hidden-weight", "softmax-xent", "relu"):  # every shape a preset builds
+        assert run_cli(preset, "--step", "--save", str(course / preset), env=env, input="").returncode == 0
+    checked = run_cli("lesson", "--check", str(course), env=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.strip().endswith("all good")
 
 
 def test_bad_options(tmp_path: Path) -> None:
