@@ -29,6 +29,10 @@ from derivtutor.slips import Slip, product_slips
 from derivtutor.teaching import ALGEBRA_MOVES, CHECK_TEXT, NOTES, RULES, SLIPS, STEP_SLIPS, STEP_TEXT
 
 LEVELS = ("all", "layers")
+MAX_ANSWER_CHARS = 2000
+"""A typed answer longer than this is refused unread (as derive check does)."""
+LESSON_ITEMS, LESSON_FIELD_CHARS, LESSON_TEXT_CHARS = 200, 2000, 20000
+"""The lesson loader's bounds (docs/lessons.md, Limits) that a saved step-through keeps to."""
 MAX_QUESTIONS = 40
 """A derivation with more steps than this is stepped through at its top level only (bounded work and screens)."""
 
@@ -390,6 +394,9 @@ def judge(q: Question, text: str) -> Verdict:
     from derivtutor.limits import TimeLimitExceeded, time_limit
     from derivtutor.parsing import ParseError, parse_expression
 
+    if len(text) > MAX_ANSWER_CHARS:
+        return Verdict(None, CHECK_TEXT["unreadable"].format(problem=f"it is longer than {MAX_ANSWER_CHARS} "
+                                                                     "characters"), unreadable=True)
     try:
         answer = parse_expression(text)
     except ParseError as exc:
@@ -580,30 +587,40 @@ def _typeable(expr: sympy.Expr) -> str | None:
         return None
 
 
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def lesson_toml(questions: list[Question], what: str) -> str:
     """The step-through as a lesson file (docs/lessons.md): an exercise for each derivative asked, a text screen
-    for each layer, move and sum (their answers are shown there)."""
+    for each layer, move and sum (their answers are shown there). Every field is kept within the loader's
+    bounds, so `derive lesson --check` passes on what is written."""
     from derivtutor.render.styled import render_blocks
 
+    what = _short(what, 150)
     out = [f"title = {_toml(STEP_TEXT['save_title'].format(what=what))}",
-           f"summary = {_toml(STEP_TEXT['save_summary'].format(what=what)[:300])}", "",
+           f"summary = {_toml(_short(STEP_TEXT['save_summary'].format(what=what), 300))}", "",
            "[[items]]", 'type = "text"', f"text = {_toml(STEP_TEXT['save_intro'].format(what=what))}"]
-    for q in questions:
+    for q in questions[:LESSON_ITEMS - 1]:
         out.append("")
         out.append("[[items]]")
         answer = _typeable(q.exercise[3] if q.exercise and len(q.exercise) > 3 else q.answer)
-        if q.exercise is not None and q.asked and answer is not None:
-            expr, wrt, name = q.exercise[:3]
-            hints = [h for h in q.hints if h][:10] or [CHECK_TEXT["rule_hint"].format(
+        expression = math_text(q.exercise[0], unicode=False) if q.exercise else ""
+        if q.exercise is not None and q.asked and answer is not None and q.exercise[0].has(q.exercise[1]) and \
+                max(len(answer), len(expression)) <= LESSON_FIELD_CHARS:
+            _, wrt, name = q.exercise[:3]
+            hints = [_short(h, LESSON_FIELD_CHARS) for h in q.hints if h][:10] or [CHECK_TEXT["rule_hint"].format(
                 rule=RULES["chain"].name, formula=RULES["chain"].formula)]
-            out += ['type = "exercise"', f"title = {_toml(q.label)}", f"question = {_toml(q.question)}",
-                    f"expression = {_toml(math_text(expr, unicode=False))}", f"wrt = {_toml(wrt.name)}",
+            out += ['type = "exercise"', f"title = {_toml(_short(q.label, 200))}",
+                    f"question = {_toml(_short(q.question, LESSON_TEXT_CHARS))}",
+                    f"expression = {_toml(expression)}", f"wrt = {_toml(wrt.name)}",
                     f"name = {_toml(name)}", f"answer = {_toml(answer)}",
                     "hints = [" + ", ".join(_toml(h) for h in hints) + "]"]
         else:
             body = render_blocks([q.block], 100, False).rstrip("\n")
             text = (q.question + "\n\n" if q.asked else "") + "```\n" + body + "\n```"
-            out += ['type = "text"', f"title = {_toml(q.label)}", f"text = {_toml(text)}"]
+            out += ['type = "text"', f"title = {_toml(_short(q.label, 200))}",
+                    f"text = {_toml(_short(text, LESSON_TEXT_CHARS))}"]
     return "\n".join(out) + "\n"
 
 
