@@ -1,16 +1,16 @@
 """What a typed line means: an answer, or a command (hint, back, show, quit...). Shared by lessons and practice.
 
 At an exercise the learner types maths, and `b`, `h`, `s` are names he uses (a bias, a hidden unit, his σ), so
-there a command needs a prefix no answer starts with (`:h`, `:b`, `:s`, `:q`, `:n`, or `?` for a hint) and
-everything else is an answer. On a text screen nothing is an answer, so the plain keys work too (Enter, n, b,
-h, s, q). Imports nothing heavy: `derive TARGET --step` can use it before SymPy loads.
+there a command needs a prefix no answer starts with (`:h`, `:b`, `:s`, `:q`, `:n`, `:p` a fresh exercise, or `?`
+for a hint) and everything else is an answer. On a text screen nothing is an answer, so the plain keys work too
+(Enter, n, b, h, s, q). Imports nothing heavy: `derive TARGET --step` can use it before SymPy loads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-COMMANDS = {"h": "hint", "b": "back", "s": "show", "q": "quit", "n": "next"}
+COMMANDS = {"h": "hint", "b": "back", "s": "show", "q": "quit", "n": "next", "p": "practice"}
 """The command keys; at an exercise they are typed after a colon (:h)."""
 PREFIX = ":"
 
