@@ -682,6 +682,8 @@ def _save(questions: list[Question], target: str, save: str) -> int | None:
     from derivtutor.startup import fail
 
     path = Path(save if save.endswith(".toml") else save + ".toml")
+    if path.exists():  # as `derive lesson new`: a lesson is never overwritten
+        return fail(STEP_TEXT["save_exists"].format(path=path))
     try:
         write_text(str(path), lesson_toml(questions, target))
     except ExportError as exc:

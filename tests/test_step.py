@@ -240,6 +240,8 @@ def test_save_writes_a_lesson_that_plays(tmp_path: Path) -> None:
     assert played.stdout.count("Your turn") == 5
     for preset in ("sigmoid", "hidden-weight", "softmax-xent", "relu"):  # every shape a preset builds
         assert run_cli(preset, "--step", "--save", str(course / preset), env=env, input="").returncode == 0
+    again = run_cli("x^2 e^(-3x)", "--step", "--save", str(course / "homework"), env=env, input="")
+    assert again.returncode == 2 and "never overwritten" in again.stderr and again.stdout == ""
     checked = run_cli("lesson", "--check", str(course), env=env)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.strip().endswith("all good")
