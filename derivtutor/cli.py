@@ -75,6 +75,7 @@ app = typer.Typer(
         '  derive "w*a + b" --wrt w         a partial derivative (other letters are held constant)\n\n'
         "  derive sigmoid --detail full     every step, even d/dx x = 1\n\n"
         '  derive check sigmoid "e^-x/(1+e^-x)^2"   check your own answer (or --work FILE)\n\n'
+        "  derive sigmoid --step            predict each step before it is shown\n\n"
         "  derive lesson                    the lessons and your progress\n\n"
         "  derive network                   a tiny network, worked out in numbers\n\n"
         "Run 'derive expr --help' for every option of a derivation."
