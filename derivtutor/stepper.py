@@ -105,8 +105,14 @@ class Builder:
         return self.detail == "brief" and RULES[step.rule_id].trivial
 
     # -- a Derivation --------------------------------------------------------------------------------------------
-    def derivation(self, d: Derivation) -> None:
+    def plan(self, label: str, block: Block) -> None:
+        """A screen that is read, not asked: what is to be found, the notation, what a result means."""
+        self.questions.append(Question("plan", label, "", sympy.S.Zero, "", block, [], asked=False))
+
+    def derivation(self, d: Derivation, heading: bool = True) -> None:
         f, x = d.function_name, d.var
+        if heading:  # Find df/dx for f(x) = ..., with the letters held constant for a partial derivative
+            self.plan(STEP_TEXT["find_label"], self.renderer.blocks(d)[0])
         small = sum(1 for _ in d.root.walk()) <= MAX_QUESTIONS
         self.node(d.root, f"d{self.n(f)}/d{self.m(x)}", f, top=d, deep=small)
         self.algebra(d)
@@ -248,7 +254,13 @@ class Builder:
 
     # -- a preset's Explained -------------------------------------------------------------------------------------
     def explained(self, e: object) -> None:
-        self.derivation(e.derivation)
+        from derivtutor.render.backprop_terminal import BackpropRenderer
+
+        shown = BackpropRenderer(self.detail, self.unicode).explained_blocks(e)
+        self.plan(shown[0].title.plain.split("\n")[0], shown[0])
+        if e.intro:
+            self.plan(shown[1].title.plain, shown[1])
+        self.derivation(e.derivation, heading=False)
         for rewrite in e.rewrites:
             move = ALGEBRA_MOVES[rewrite.move]
             using = ", ".join(f"{self.m(k)} = {self.m(v)}" for k, v in rewrite.definitions.items())
@@ -272,12 +284,18 @@ class Builder:
                 Block(Text(f"{label} = {text}", style="bold")), [NOTES.get("bp_notation", "")],
                 target=Target(label, sympy.Symbol(var, real=True),
                               [Form(e.general, text, (e.general,), _sign_only(e.general))], None)))
+        if e.outro:
+            outro = shown[-2] if e.general_lhs is not None else shown[-1]
+            self.plan(outro.title.plain, outro)
 
     # -- a preset's chain of derivations ---------------------------------------------------------------------------
     def chain_of_derivations(self, c: object) -> None:
         from derivtutor.render.backprop_terminal import BackpropRenderer
 
         bp = BackpropRenderer(self.detail, self.unicode)
+        shown = bp.chain_blocks(c)
+        for block in shown[:3 if c.path_factors else 2]:  # the question, the chain rule, one path
+            self.plan(block.title.plain, block)
         inside = c.path_factors or c.factors
         for f in inside:
             self.bp_factor(f, bp)
@@ -299,11 +317,13 @@ class Builder:
             block = bp.product_block(c)
             self.add(Question("final", top, STEP_TEXT["ask_final"].format(d=top), c.formula * c.outer,
                               bp.m(c.formula), block, [], asked=False, final=True, shown_because="shown_sum"))
-            return
-        self.add(Question(
-            "final", top, STEP_TEXT["ask_final"].format(d=top), c.formula, bp.m(c.formula), bp.product_block(c),
-            [CHECK_TEXT["rule_hint"].format(rule=RULES["chain"].name, formula=RULES["chain"].formula)],
-            target=target_for(c, top), final=True))
+        else:
+            self.add(Question(
+                "final", top, STEP_TEXT["ask_final"].format(d=top), c.formula, bp.m(c.formula), bp.product_block(c),
+                [CHECK_TEXT["rule_hint"].format(rule=RULES["chain"].name, formula=RULES["chain"].formula)],
+                target=target_for(c, top), final=True))
+        for block in shown[-3:-1]:  # delta and the weight update
+            self.plan(block.title.plain.split(":")[0], block)
 
     def bp_factor(self, f: object, bp: object) -> None:
         d = f.derivation

@@ -557,6 +557,7 @@ STEP_TEXT: dict[str, str] = {
     "score_none": "No step was asked.",
     "stopped": "Stopped.",
     "saved": "Saved as a lesson: {path} (play it with: derive lesson {name} --dir {folder})",
+    "find_label": "what to find",
     "save_exists": "{path} already exists; a lesson is never overwritten, so choose another name",
     "save_title": "Step through {what}",
     "save_summary": "Predict each step of {what} before it is shown (written by derive --step --save).",

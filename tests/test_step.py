@@ -23,7 +23,7 @@ def sigmoid_steps() -> dict:
 
 
 def test_sigmoid_asks_the_layers_the_three_factors_the_product_and_the_four_moves(sigmoid_steps: dict) -> None:
-    questions = build_steps(build("sigmoid"))
+    questions = [q for q in build_steps(build("sigmoid")) if q.kind != "plan"]
     assert [(q.kind, q.label) for q in questions] == [
         ("layer", "f(g)"), ("layer", "g(h)"),
         ("factor", "df/dg"), ("factor", "dg/dh"), ("factor", "dh/dx"),
@@ -98,7 +98,7 @@ def test_detail_brief_shows_trivial_steps_without_asking() -> None:
 
 def test_product_steps_in_teacher_order() -> None:
     labels = [q.label for q in build_steps(build("x^2 e^(-3x)"))]
-    assert labels == ["product rule", "d/dx [x²]", "g(h)", "dg/dh", "dh/dx", "dg/dx", "df/dx"]
+    assert labels == ["what to find", "product rule", "d/dx [x²]", "g(h)", "dg/dh", "dh/dx", "dg/dx", "df/dx"]
 
 
 def test_saved_lesson_is_a_valid_lesson_with_an_exercise_per_derivative(tmp_path: Path) -> None:
@@ -129,7 +129,7 @@ def test_product_end_to_end_in_a_terminal_wrong_hint_show_right(tmp_path: Path) 
     pexpect = pytest.importorskip("pexpect")
     child = _spawn(tmp_path, "x^2 e^(-3x)", "--step")
     try:
-        child.expect("Step 2 of 7")
+        child.expect("Step 3 of 8")
         child.expect(r"What is d/dx \[x²\]\?")
         child.expect(PROMPT)
         child.sendline("x^2")  # wrong
@@ -140,11 +140,11 @@ def test_product_end_to_end_in_a_terminal_wrong_hint_show_right(tmp_path: Path) 
         child.expect(PROMPT)
         child.sendline("2x")  # right
         child.expect("✓ Right.")
-        child.expect("Step 3 of 7")
+        child.expect("Step 4 of 8")
         child.expect(PROMPT)
         child.sendline(":s")  # shown
         child.expect(r"g\(h\) = eʰ")
-        child.expect("Step 4 of 7")
+        child.expect("Step 5 of 8")
         child.expect(PROMPT)
         child.sendline("e^h")
         child.expect("✓ Right.")
@@ -153,10 +153,10 @@ def test_product_end_to_end_in_a_terminal_wrong_hint_show_right(tmp_path: Path) 
         child.expect("sign")
         child.expect(PROMPT)
         child.sendline("-3")
-        child.expect("Step 6 of 7")
+        child.expect("Step 7 of 8")
         child.expect(PROMPT)
         child.sendline("-3e^(-3x)")
-        child.expect("Step 7 of 7")
+        child.expect("Step 8 of 8")
         child.expect(PROMPT)
         child.sendline("2x e^(-3x) - 3x^2 e^(-3x)")
         child.expect("That is the whole derivation")
@@ -213,7 +213,7 @@ def test_piped_prints_the_questions_and_answers_straight_through(tmp_path: Path)
     result = run_cli("sigmoid", "--step", env=_env(tmp_path), input="")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Step 3 of 10: df/dg\nWhat is df/dg for f(g) = 1/g?\nAnswer: -1/g²\n" in out
+    assert "Step 4 of 11: df/dg\nWhat is df/dg for f(g) = 1/g?\nAnswer: -1/g²\n" in out
     assert "Algebra, move 4 of 4: recognise σ." in out
     assert out.count("Answer: ") == 10
     assert "\x1b[" not in out
