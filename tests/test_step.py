@@ -220,6 +220,13 @@ def test_piped_prints_the_questions_and_answers_straight_through(tmp_path: Path)
     assert not (tmp_path / "home").exists()
 
 
+def test_piped_partial_derivative_says_what_is_held_constant(tmp_path: Path) -> None:
+    result = run_cli("1/(1+e^(-w a - b))", "--wrt", "w", "--step", env=_env(tmp_path), input="")
+    assert result.returncode == 0, result.stderr
+    assert "a, b" in result.stdout.split("Step 2 of")[0]  # the first screen: the letters held constant
+    assert "What is dh/dw for h(w) = -b - a·w?\nAnswer: -a\n" in result.stdout
+
+
 def test_piped_hidden_weight_and_ascii(tmp_path: Path) -> None:
     env = {**_env(tmp_path), "DERIVTUTOR_ASCII": "1"}
     result = run_cli("hidden-weight", "--step", env=env, input="")
