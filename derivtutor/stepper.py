@@ -31,6 +31,8 @@ from derivtutor.teaching import ALGEBRA_MOVES, CHECK_TEXT, NOTES, RULES, SLIPS, 
 LEVELS = ("all", "layers")
 MAX_ANSWER_CHARS = 2000
 """A typed answer longer than this is refused unread (as derive check does)."""
+ORDER_ONLY_MOVES = frozenset({"teacher_order"})
+"""Algebra moves that only reorder terms: shown, not asked (there is nothing to predict but an order)."""
 LESSON_ITEMS, LESSON_FIELD_CHARS, LESSON_TEXT_CHARS = 200, 2000, 20000
 """The lesson loader's bounds (docs/lessons.md, Limits) that a saved step-through keeps to."""
 MAX_QUESTIONS = 40
@@ -247,9 +249,11 @@ class Builder:
             question = STEP_TEXT["ask_move"].format(number=number, count=len(d.algebra), move=move.name,
                                                     before=factors_text(before, self.unicode))
             first = factors_text(shown[:1], self.unicode)
+            reorder = move_step.move in ORDER_ONLY_MOVES
             self.add(Question("move", move.name, question, after, after_text, block,
                               [move.why, STEP_TEXT["move_hint_2"].format(first=first)],
-                              target=Target(move.name, d.var, [form], None)))
+                              target=Target(move.name, d.var, [form], None), asked=not reorder,
+                              shown_because="shown_reorder"))
             before = shown
 
     # -- a preset's Explained -------------------------------------------------------------------------------------

@@ -532,6 +532,7 @@ STEP_TEXT: dict[str, str] = {
     "prompt_shown": "[Enter] next step, :b back, :q stop: ",
     "shown_trivial": "A step said in passing at --detail brief (shown, not asked):",
     "shown_sum": "Put together (shown, not asked: a sum over k cannot be typed yet):",
+    "shown_reorder": "Only the order changes (shown, not asked):",
     "shown_level": "Shown, not asked (--step=layers asks only the layers and the final product):",
     "innermost": "and the innermost layer is {layer}",
     "layer_right": "Right: {layer}.",

@@ -98,7 +98,8 @@ def test_detail_brief_shows_trivial_steps_without_asking() -> None:
 
 def test_product_steps_in_teacher_order() -> None:
     labels = [q.label for q in build_steps(build("x^2 e^(-3x)"))]
-    assert labels == ["what to find", "product rule", "d/dx [x²]", "g(h)", "dg/dh", "dh/dx", "dg/dx", "df/dx"]
+    assert labels == ["what to find", "product rule", "d/dx [x²]", "g(h)", "dg/dh", "dh/dx", "dg/dx", "df/dx",
+                      "write it in the usual order"]
 
 
 def test_saved_lesson_is_a_valid_lesson_with_an_exercise_per_derivative(tmp_path: Path) -> None:
@@ -129,7 +130,7 @@ def test_product_end_to_end_in_a_terminal_wrong_hint_show_right(tmp_path: Path) 
     pexpect = pytest.importorskip("pexpect")
     child = _spawn(tmp_path, "x^2 e^(-3x)", "--step")
     try:
-        child.expect("Step 3 of 8")
+        child.expect("Step 3 of 9")
         child.expect(r"What is d/dx \[x²\]\?")
         child.expect(PROMPT)
         child.sendline("x^2")  # wrong
@@ -140,11 +141,11 @@ def test_product_end_to_end_in_a_terminal_wrong_hint_show_right(tmp_path: Path) 
         child.expect(PROMPT)
         child.sendline("2x")  # right
         child.expect("✓ Right.")
-        child.expect("Step 4 of 8")
+        child.expect("Step 4 of 9")
         child.expect(PROMPT)
         child.sendline(":s")  # shown
         child.expect(r"g\(h\) = eʰ")
-        child.expect("Step 5 of 8")
+        child.expect("Step 5 of 9")
         child.expect(PROMPT)
         child.sendline("e^h")
         child.expect("✓ Right.")
@@ -153,10 +154,10 @@ def test_product_end_to_end_in_a_terminal_wrong_hint_show_right(tmp_path: Path) 
         child.expect("sign")
         child.expect(PROMPT)
         child.sendline("-3")
-        child.expect("Step 7 of 8")
+        child.expect("Step 7 of 9")
         child.expect(PROMPT)
         child.sendline("-3e^(-3x)")
-        child.expect("Step 8 of 8")
+        child.expect("Step 8 of 9")
         child.expect(PROMPT)
         child.sendline("2x e^(-3x) - 3x^2 e^(-3x)")
         child.expect("That is the whole derivation")
