@@ -234,6 +234,8 @@ def test_piped_hidden_weight_and_ascii(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "the sum over k" in result.stdout
     assert result.stdout.isascii()
+    flagged = run_cli("sigmoid", "--step", "--ascii", env=_env(tmp_path), input="")  # the global flag
+    assert flagged.returncode == 0 and flagged.stdout.isascii() and "Answer: -1/g^2" in flagged.stdout
 
 
 def test_save_writes_a_lesson_that_plays(tmp_path: Path) -> None:
