@@ -27,7 +27,8 @@ class DefaultCommandGroup(TyperGroup):
                              "--show-completion"})
     OUTPUT_FLAGS = {"--ascii": {"ascii": True}, "--no-color": {"color": False}}  # anywhere, for every command
 
-    EXPR_OPTIONS = frozenset({"--wrt", "--detail", "--latex", "--fragment", "--markdown", "--json", "--plot", "--html"})
+    EXPR_OPTIONS = frozenset({"--wrt", "--detail", "--latex", "--fragment", "--markdown", "--json", "--plot", "--html",
+                              "--step", "--save"})
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         args = self.take_output_flags(args)
@@ -36,6 +37,8 @@ class DefaultCommandGroup(TyperGroup):
 
             args = ["check", *protect_maths(args[1:])]
         if args and args[0] not in self.commands and args[0] not in self.GROUP_FLAGS:
+            # `--step` alone asks at every step; `--step=layers` only at the layers and the final product
+            args = [*args[:1], *("--step=all" if a == "--step" else a for a in args[1:])]
             if args[0].startswith("-") and args[0].split("=")[0] not in self.EXPR_OPTIONS:
                 # `derive "-x^2"`: a target starting with a minus is maths, not an option; after `--` it stays so
                 args = [DEFAULT_COMMAND, *args[1:], "--", args[0]]
@@ -72,6 +75,7 @@ app = typer.Typer(
         '  derive "w*a + b" --wrt w         a partial derivative (other letters are held constant)\n\n'
         "  derive sigmoid --detail full     every step, even d/dx x = 1\n\n"
         '  derive check sigmoid "e^-x/(1+e^-x)^2"   check your own answer (or --work FILE)\n\n'
+        "  derive sigmoid --step            predict each step before it is shown\n\n"
         "  derive lesson                    the lessons and your progress\n\n"
         "  derive network                   a tiny network, worked out in numbers\n\n"
         "Run 'derive expr --help' for every option of a derivation."
@@ -143,9 +147,26 @@ def expr_command(
         str | None, typer.Option("--html", metavar="FILE", help="Write one self-contained HTML page, maths as "
                                  "MathML ('-': stdout).")
     ] = None,
+    step: Annotated[
+        str | None,
+        typer.Option("--step", metavar="[=layers]", help="Step through it: predict each step before it is shown "
+                     "(--step=layers: only the layers and the final product)."),
+    ] = None,
+    save: Annotated[
+        str | None,
+        typer.Option("--save", metavar="NAME", help="With --step: also write the steps as a lesson file NAME.toml."),
+    ] = None,
 ) -> None:
     if fragment and latex is None:
         raise fail("--fragment only makes sense with --latex FILE")
+    if save is not None and step is None:
+        raise fail("--save writes a step-through as a lesson: use it with --step")
+    if step is not None:
+        if latex or markdown or json_file or plot:
+            raise fail("--step plays the derivation here; export it without --step")
+        from derivtutor.stepper import run_step
+
+        raise typer.Exit(run_step(target, wrt=wrt, detail=detail.value, level=step, save=save))
     from derivtutor.export import Exports
     from derivtutor.run import run_derivation
 

@@ -1,0 +1,52 @@
+"""What a typed line means: an answer, or a command (hint, back, show, quit...). Shared by lessons and practice.
+
+At an exercise the learner types maths, and `b`, `h`, `s` are names he uses (a bias, a hidden unit, his σ), so
+there a command needs a prefix no answer starts with (`:h`, `:b`, `:s`, `:q`, `:n`, `:p` a fresh exercise, or `?`
+for a hint) and everything else is an answer. On a text screen nothing is an answer, so the plain keys work too
+(Enter, n, b, h, s, q). Imports nothing heavy: `derive TARGET --step` can use it before SymPy loads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+COMMANDS = {"h": "hint", "b": "back", "s": "show", "q": "quit", "n": "next", "p": "practice"}
+"""The command keys; at an exercise they are typed after a colon (:h)."""
+PREFIX = ":"
+
+
+@dataclass(frozen=True)
+class Typed:
+    """One line the learner typed: `kind` is "answer", "empty", "unknown" or a value of COMMANDS."""
+
+    kind: str
+    text: str = ""
+
+
+def read_line(line: str, answering: bool) -> Typed:
+    """What `line` means where the learner is: at an exercise (`answering`) or on a screen to read."""
+    text = line.strip()
+    if not text:
+        return Typed("empty")
+    if text == "?":
+        return Typed("hint")
+    if text.startswith(PREFIX):
+        return _command(text[len(PREFIX):].strip().lower(), text)
+    if answering:
+        return Typed("answer", text)
+    return _command(text.lower(), text)
+
+
+def _command(word: str, text: str) -> Typed:
+    if word in ("?", "help"):
+        return Typed("help")
+    if word in COMMANDS:
+        return Typed(COMMANDS[word])
+    if word in COMMANDS.values():
+        return Typed(word)
+    return Typed("unknown", text)
+
+
+def yes(line: str) -> bool:
+    """A yes to a (y/n) question."""
+    return line.strip().lower() in ("y", "yes")
