@@ -23,16 +23,14 @@ from derivtutor.derivation import Derivation
 from derivtutor.errors import CannotDecide, InputError, InternalError
 from derivtutor.export import render_document
 from derivtutor.preset_index import PRESET_SUMMARIES
-from derivtutor.run import (
-    DERIVE_SECONDS,
+from derivtutor.run import DERIVE_SECONDS, TYPED_DERIVE_SECONDS, in_deep_thread
+from derivtutor.targets import (
     MAX_DERIVATION_STEPS,
     MAX_EXPRESSION_NODES,
     TOO_BIG,
-    TYPED_DERIVE_SECONDS,
     build,
     choose_variable,
     derive_within,
-    in_deep_thread,
 )
 
 T = TypeVar("T")

@@ -14,8 +14,9 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from derivtutor.entry import DETAILS, EXIT_BAD_INPUT, import_sympy_without_collecting, print_presets, print_version
-from derivtutor.startup import visible
+from derivtutor.options import DERIVE_OPTIONS, DETAILS, print_presets, print_version
+from derivtutor.startup import EXIT_BAD_INPUT, import_sympy_without_collecting, visible
+from derivtutor.startup import fail as write_error
 
 DEFAULT_COMMAND = "expr"
 
@@ -27,7 +28,7 @@ class DefaultCommandGroup(TyperGroup):
                              "--show-completion"})
     OUTPUT_FLAGS = {"--ascii": {"ascii": True}, "--no-color": {"color": False}}  # anywhere, for every command
 
-    EXPR_OPTIONS = frozenset({"--wrt", "--detail", "--latex", "--fragment", "--markdown", "--json", "--plot"})
+    EXPR_OPTIONS = frozenset(DERIVE_OPTIONS)
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         args = self.take_output_flags(args)
@@ -83,9 +84,14 @@ Detail = Enum("Detail", {d: d for d in DETAILS}, type=str)  # the --detail choic
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
-    """Print one line on standard error and return the Exit to raise (no traceback for the learner)."""
-    typer.echo(f"derive: {message}", err=True)
-    return typer.Exit(code)
+    """Print one line on standard error (startup's one writer) and return the Exit to raise (no traceback)."""
+    return typer.Exit(write_error(message, code))
+
+
+def option(name: str) -> object:
+    """The typer.Option of a row of options.DERIVE_OPTIONS: one list for typer and for entry.py's fast path."""
+    row = DERIVE_OPTIONS[name]
+    return typer.Option(row.name, help=row.help, metavar=row.metavar)
 
 
 @app.callback()
@@ -115,29 +121,13 @@ def main_callback(
 @app.command(DEFAULT_COMMAND, help="Derive TARGET: a named derivation (see --list) or an expression.")
 def expr_command(
     target: Annotated[str, typer.Argument(help="A preset name such as 'sigmoid', or an expression like 'x^2 sin x'.")],
-    wrt: Annotated[
-        str | None, typer.Option("--wrt", help="The variable to differentiate with respect to.")
-    ] = None,
-    detail: Annotated[
-        Detail, typer.Option("--detail", help="brief skips the trivial steps; full shows every one.")
-    ] = Detail.normal,
-    latex: Annotated[
-        str | None, typer.Option("--latex", metavar="FILE", help="Write a LaTeX document ('-': standard output).")
-    ] = None,
-    fragment: Annotated[
-        bool, typer.Option("--fragment", help="With --latex: only the align* block, to paste into a document.")
-    ] = False,
-    markdown: Annotated[
-        str | None, typer.Option("--markdown", metavar="FILE", help="Write Markdown with $...$ maths ('-': stdout).")
-    ] = None,
-    json_file: Annotated[
-        str | None, typer.Option("--json", metavar="FILE", help="Write the derivation as JSON data ('-': stdout).")
-    ] = None,
-    plot: Annotated[
-        str | None,
-        typer.Option("--plot", metavar="FILE", help="Plot f and f': FILE.svg, FILE.png (needs matplotlib), "
-                     "or '-' / 'text' for a text plot here."),
-    ] = None,
+    wrt: Annotated[str | None, option("--wrt")] = None,
+    detail: Annotated[Detail, option("--detail")] = Detail.normal,
+    latex: Annotated[str | None, option("--latex")] = None,
+    fragment: Annotated[bool, option("--fragment")] = False,
+    markdown: Annotated[str | None, option("--markdown")] = None,
+    json_file: Annotated[str | None, option("--json")] = None,
+    plot: Annotated[str | None, option("--plot")] = None,
 ) -> None:
     if fragment and latex is None:
         raise fail("--fragment only makes sense with --latex FILE")
@@ -273,7 +263,7 @@ def lesson_command(
         if resume or reset:
             raise fail("--latex/--markdown write a handout; they do not go with --continue or --reset")
         import_sympy_without_collecting()
-        from derivtutor.render.lesson_handout import write_handouts
+        from derivtutor.handouts import write_handouts
 
         raise typer.Exit(write_handouts(name, latex=latex, markdown=markdown, directory=directory))
     from derivtutor.lesson_player import run_lesson_command

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
+from derivtutor.startup import EXIT_OK, fail
+
 if TYPE_CHECKING:  # the module is read before SymPy is imported (entry.py's fast path): keep it light
     from derivtutor.derivation import Derivation
 
@@ -174,6 +176,5 @@ def run_exports(derivation: object, exports: Exports, stdout: TextIO | None = No
         write_all(derivation, latex=exports.latex, fragment=exports.fragment, markdown=exports.markdown,
                   json=exports.json, plot=exports.plot, detail=exports.detail, stdout=stdout)
     except ExportError as exc:
-        print(f"derive: {exc}", file=sys.stderr)
-        return 2
-    return 0
+        return fail(str(exc))
+    return EXIT_OK

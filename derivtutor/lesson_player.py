@@ -14,14 +14,9 @@ from pathlib import Path
 
 from derivtutor import lesson_files, progress
 from derivtutor.lesson_files import Item, Lesson, LessonError
+from derivtutor.startup import EXIT_INTERRUPTED, EXIT_OK, fail, import_sympy_without_collecting
 
-EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
-EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports it
 KEYS = "Enter/n = next, b = back, h = hint, s = show the full step, q = quit"
-
-
-def _err(message: str) -> None:
-    print(f"derive: {message}", file=sys.stderr)
 
 
 def _key(lesson: Lesson, default: bool) -> str:
@@ -134,7 +129,7 @@ class Player:
                 self.say(f"  Answer: {screen.exercise.usual_text(self.unicode)}", "bold green")
 
     def _math(self, expr: object) -> str:
-        from derivtutor.render.mathtext import math_text
+        from derivtutor.mathtext import math_text
 
         return math_text(expr, self.unicode)
 
@@ -272,7 +267,7 @@ class Player:
     def _save(self, store: progress.Progress) -> None:
         problem = progress.save(store)
         if problem and not getattr(self, "_warned", False):
-            _err(problem)
+            fail(problem)
             self._warned = True
 
     def print_through(self) -> int:
@@ -290,8 +285,7 @@ def confirm_reset(yes: bool, ask: Callable[[str], str] = input) -> int | None:
     if yes:
         return None
     if not sys.stdin.isatty():
-        _err("--reset forgets all saved progress; with no terminal to ask, add --yes to confirm")
-        return EXIT_BAD_INPUT
+        return fail("--reset forgets all saved progress; with no terminal to ask, add --yes to confirm")
     try:
         answer = ask(RESET_QUESTION)
     except (EOFError, KeyboardInterrupt):
@@ -306,15 +300,12 @@ def run_lesson_command(name: str | None, resume: bool = False, reset: bool = Fal
                        directory: str | None = None, yes: bool = False) -> int:
     """What `derive lesson [NAME] [--continue] [--reset [--yes]] [--dir DIR]` does; returns the exit code."""
     if name is not None or resume:  # a lesson will be played: its screens are derivations
-        from derivtutor.entry import import_sympy_without_collecting
-
         import_sympy_without_collecting()
     default = directory is None
     try:
         lessons = lesson_files.load_all(Path(directory) if directory else None)
     except LessonError as exc:
-        _err(str(exc))
-        return EXIT_BAD_INPUT
+        return fail(str(exc))
     if reset:
         refused = confirm_reset(yes)
         if refused is not None:
@@ -325,7 +316,7 @@ def run_lesson_command(name: str | None, resume: bool = False, reset: bool = Fal
             return EXIT_OK
     store = progress.load()
     if store.warning:
-        _err(store.warning)
+        fail(store.warning)
     if name is None and not resume:
         print(list_lessons(lessons, store, default))
         return EXIT_OK
@@ -333,8 +324,7 @@ def run_lesson_command(name: str | None, resume: bool = False, reset: bool = Fal
         try:
             lesson = lesson_files.find(lessons, name)
         except LessonError as exc:
-            _err(str(exc))
-            return EXIT_BAD_INPUT
+            return fail(str(exc))
     else:
         lesson = next_lesson(lessons, store, default)
         if lesson is None:
@@ -350,8 +340,7 @@ def play(lesson: Lesson, store: progress.Progress, default: bool) -> int:
     try:
         screens = build_screens(lesson)
     except LessonError as exc:
-        _err(str(exc))
-        return EXIT_BAD_INPUT
+        return fail(str(exc))
     player = Player(lesson, screens, console, supports_unicode(console.file))
     if not sys.stdin.isatty():
         return player.print_through()

@@ -17,7 +17,7 @@ import sympy
 from derivtutor.derivation import Derivation
 from derivtutor.engine import derive
 from derivtutor.lesson_files import Item, LessonError, clean_text
-from derivtutor.render.mathtext import factors_text, math_text
+from derivtutor.mathtext import factors_text, math_text
 from derivtutor.slips import tree_slips, with_override  # noqa: F401 - with_override: the lessons' old home of it
 from derivtutor.verify import equal
 

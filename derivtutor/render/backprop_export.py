@@ -20,6 +20,7 @@ import sympy
 
 from derivtutor.backprop import ChainOfDerivations, Explained, Factor, Rewrite
 from derivtutor.derivation import Derivation
+from derivtutor.mathtext import math_text, name_text
 from derivtutor.render.json import SCHEMA_VERSION, derivation_data, expr_data
 from derivtutor.render.latex import (
     PREAMBLE,
@@ -36,7 +37,6 @@ from derivtutor.render.latex import (
     rules_used,
     text_segments,
 )
-from derivtutor.render.mathtext import math_text, name_text
 from derivtutor.teaching import ALGEBRA_MOVES, NOTES
 
 Built = Explained | ChainOfDerivations

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import sympy
 
 from derivtutor.derivation import Derivation
-from derivtutor.render.mathtext import SUBSCRIPT, factors_text
+from derivtutor.mathtext import SUBSCRIPT, factors_text
 from derivtutor.render.styled import Block, Text, write_blocks
 from derivtutor.render.terminal import (
     Style,

@@ -25,7 +25,7 @@ from derivtutor.explain import (
     substitute_note,
 )
 from derivtutor.limits import tree_size
-from derivtutor.render.mathtext import SUPERSCRIPT, factors_text, math_text, name_text
+from derivtutor.mathtext import SUPERSCRIPT, factors_text, math_text, name_text
 from derivtutor.render.styled import Block, Text, write_blocks
 from derivtutor.rules import ChainRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, HEADINGS, NOTES, RULES
