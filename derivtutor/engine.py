@@ -10,12 +10,12 @@ each branch may again be a chain.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import sympy
 from sympy.core.function import Application, AppliedUndef
 
-from derivtutor.algebra import check_steps, teacher_form
+from derivtutor.algebra import Move, check_steps, teacher_form
 from derivtutor.corners import Corner, find_corners
 from derivtutor.derivation import AlgebraStep, Derivation, Route
 from derivtutor.final_form import no_longer_than
@@ -79,8 +79,12 @@ class LayerNames:
         return next(self._names)
 
 
-def derive(expr: sympy.Expr, var: sympy.Symbol, *, name: str = "f", title: str | None = None) -> Derivation:
-    """Build, verify and tidy the derivation of d(expr)/d(var). Raises UnsupportedExpression, VerificationError."""
+def derive(expr: sympy.Expr, var: sympy.Symbol, *, name: str = "f", title: str | None = None,
+           moves: Sequence[Move] = ()) -> Derivation:
+    """Build, verify and tidy the derivation of d(expr)/d(var). Raises UnsupportedExpression, VerificationError.
+
+    `moves`: a preset's own algebra moves (presets.py passes them), offered after the general ones.
+    """
     names = LayerNames(expr)
     root = build_step(expr, var, names, top_name=names.top_name(name))
     if tree_size(expr, WHOLE_DIFF_NODES) is not None:
@@ -93,7 +97,7 @@ def derive(expr: sympy.Expr, var: sympy.Symbol, *, name: str = "f", title: str |
         # Every node matched sympy's own rule structurally, so sympy.diff would build this very tree.
         reference = root.result if exact else sympy.diff(expr, var)
     corners, families = find_corners(expr, var) if expr.has(*BENDING) else ((), ())
-    algebra = honest_at_corners(teacher_form(root.result, var), corners, var)
+    algebra = honest_at_corners(teacher_form(root.result, var, moves), corners, var)
     algebra = no_longer_than(algebra, root.result, reference, var)
     check_steps(algebra)
     return Derivation(expr=expr, var=var, root=root, reference=reference, algebra=algebra,
