@@ -78,13 +78,13 @@ def build_screens(lesson: Lesson) -> list[Screen]:
 def item_screens(item: Item) -> list[Screen]:
     """The screens of one item (a derivation has one per block). Raises LessonError (`item N: ...`)."""
     from derivtutor.lessons import derivation_for, prepare_exercise
-    from derivtutor.render.terminal import TerminalRenderer
+    from derivtutor.render.backprop_terminal import built_blocks
 
     if item.kind == "text":
         return [Screen(item)]
     if item.kind == "derivation":
-        d = derivation_for(item)
-        count = len(TerminalRenderer("normal").blocks(d))
+        d = derivation_for(item)  # any preset (derivation.Built) or the item's expression
+        count = len(built_blocks(d, "normal"))
         return [Screen(item, i, count, derivation=d) for i in range(count)]
     return [Screen(item, exercise=prepare_exercise(item))]
 
@@ -100,10 +100,10 @@ class Player:
 
         self.console.print(Text(text, style=style))
 
-    def blocks(self, d: object, detail: str = "normal") -> list:
-        from derivtutor.render.terminal import TerminalRenderer
+    def blocks(self, built: object, detail: str = "normal") -> list:
+        from derivtutor.render.backprop_terminal import built_blocks
 
-        return TerminalRenderer(detail, self.unicode).blocks(d)
+        return built_blocks(built, detail, self.unicode)
 
     def show(self, index: int, piped: bool = False) -> None:
         from rich.markdown import Markdown

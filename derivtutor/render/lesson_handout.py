@@ -20,13 +20,9 @@ import re
 from dataclasses import dataclass
 
 from derivtutor.lesson_files import Item, Lesson
-from derivtutor.render.latex import (
-    PREAMBLE,
-    render_latex,
-    sentence_latex,
-    title_text,
-)
-from derivtutor.render.markdown import escape, inline, render_markdown
+from derivtutor.render import documents
+from derivtutor.render.latex import PREAMBLE, sentence_latex
+from derivtutor.render.markdown import escape, inline
 
 
 # -- the maths of each item, derived once (by handouts.prepare) -----------------------------------------------------
@@ -145,10 +141,10 @@ def handout_latex(lesson: Lesson, derivations: dict[int, object], answers: dict[
             out.append(markdown_latex(item.text) + "\n")
         elif item.kind == "derivation":
             d = derivations[item.number]
-            out.append(f"\\subsection*{{{sentence_latex(item.title or title_text(d))}}}\n")
+            out.append(f"\\subsection*{{{sentence_latex(item.title or documents.title(d))}}}\n")
             if item.text:
                 out.append(markdown_latex(item.text) + "\n")
-            out.append(render_latex(d, fragment=True) + "\n")
+            out.append(documents.latex(d, fragment=True) + "\n")
         else:
             answer = answers[item.number]
             out.append(f"\\subsection*{{{_exercise_heading(answer)}}}\n")
@@ -187,7 +183,7 @@ def handout_markdown(lesson: Lesson, derivations: dict[int, object], answers: di
                 lines += [f"## {escape(item.title)}", ""]
             lines += [item.text.strip("\n"), ""]
         elif item.kind == "derivation":
-            heading, _, rest = render_markdown(derivations[item.number], heading_level=2).partition("\n")
+            heading, _, rest = documents.markdown(derivations[item.number], heading_level=2).partition("\n")
             lines += [f"## {escape(item.title)}" if item.title else heading, ""]
             if item.text:
                 lines += [item.text.strip("\n"), ""]
