@@ -10,7 +10,7 @@ each branch may again be a chain.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import sympy
 from sympy.core.function import Application, AppliedUndef
@@ -165,21 +165,30 @@ def root_name(root: Step, preferred: str) -> str:
 WHOLE_DIFF_NODES = 30  # up to this many tree nodes, every node is checked against sympy.diff of the node
 
 
+def node_kind(expr: sympy.Expr, var: sympy.Symbol) -> str:
+    """What kind of node this is, for the selection table (as manualintegrate's `switch` keys on the class)."""
+    if not expr.has(var):
+        return "constant"
+    if expr == var:
+        return "variable"
+    if inner_argument(expr, var) is not None:
+        return "chain"
+    if expr.is_Add:
+        return "sum"
+    if expr.is_Mul:
+        return "product"
+    if expr.is_Pow:
+        return "power"
+    return "function"
+
+
 def build_step(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames, top_name: str | None = None) -> Step:
     """The rule for this node, with its substeps: the whole unverified tree."""
-    if not expr.has(var):
-        return ConstantRule(expr, var)
-    if expr == var:
-        return VariableRule(expr, var)
-    if inner_argument(expr, var) is not None:
-        return _chain(expr, var, names, top_name)
-    if expr.is_Add:
-        return SumRule(expr, var, [build_step(t, var, names) for t in expr.args])
-    if expr.is_Mul:
-        return _product(expr, var, names)
-    if expr.is_Pow:
-        return _power(expr, var, names)
-    return _function(expr, var, names)
+    return SELECTION[node_kind(expr, var)](expr, var, names, top_name)
+
+
+def _sum(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames) -> Step:
+    return SumRule(expr, var, [build_step(t, var, names) for t in expr.args])
 
 
 def _product(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames) -> Step:
@@ -355,3 +364,15 @@ def _chain(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames, top_name: str
         back = step.result if value is None else substitute(step.result, layer_var, value)
         layers.append(Layer(layer_name, layer_var, layer_expr, value, step, back))
     return ChainRule(expr, var, layers)
+
+
+SELECTION: dict[str, Callable[[sympy.Expr, sympy.Symbol, LayerNames, str | None], Step]] = {
+    "constant": lambda expr, var, names, top: ConstantRule(expr, var),
+    "variable": lambda expr, var, names, top: VariableRule(expr, var),
+    "chain": _chain,
+    "sum": lambda expr, var, names, top: _sum(expr, var, names),
+    "product": lambda expr, var, names, top: _product(expr, var, names),
+    "power": lambda expr, var, names, top: _power(expr, var, names),
+    "function": lambda expr, var, names, top: _function(expr, var, names),
+}
+"""node_kind -> the rule builder: the one place a node's rule is chosen."""

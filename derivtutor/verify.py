@@ -18,7 +18,7 @@ from derivtutor.errors import CannotDecide, InternalError
 from derivtutor.functions import as_exponentials
 from derivtutor.limits import TimeLimitExceeded, time_limit
 from derivtutor.numeric import DIGITS, differ, real_value
-from derivtutor.rules import ChainRule, ConstantMultipleRule, ProductRule, QuotientRule, Step, SumRule
+from derivtutor.rules import ChainRule, Step
 
 POINTS = 5
 DEFAULT_SECONDS = 2.0
@@ -215,19 +215,6 @@ def _placeholders(var: sympy.Symbol, parts: list[sympy.Expr]) -> list[sympy.Expr
     return [sympy.Function(f"_derivtutor_part{i}")(var) for i in range(len(parts))]
 
 
-def _rebuilt(step: Step, parts: list[sympy.Expr]) -> sympy.Expr | None:
-    """The node's expression written in terms of its children (placeholders or the children themselves)."""
-    if isinstance(step, SumRule):
-        return sympy.Add(*parts)
-    if isinstance(step, ProductRule):
-        return sympy.Mul(*parts)
-    if isinstance(step, ConstantMultipleRule):
-        return step.constant * parts[0]
-    if isinstance(step, QuotientRule):
-        return parts[0] / parts[1]
-    return None
-
-
 def _expected_derivative(step: Step) -> sympy.Expr:
     """SymPy's derivative of this node, given its children's verified derivatives (see verify_tree)."""
     children = step.substeps()
@@ -235,9 +222,9 @@ def _expected_derivative(step: Step) -> sympy.Expr:
         return _expected_chain(step)
     if children:
         exprs = [c.expr for c in children]
-        if _rebuilt(step, exprs) == step.expr:  # the children really make up this node
+        if step.rebuild(exprs) == step.expr:  # the children really make up this node
             holders = _placeholders(step.var, exprs)
-            formula = sympy.diff(_rebuilt(step, holders), step.var)
+            formula = sympy.diff(step.rebuild(holders), step.var)
             swap = {sympy.Derivative(h, step.var): c.result for h, c in zip(holders, children, strict=True)}
             swap.update(zip(holders, exprs, strict=True))
             return formula.xreplace(swap)
