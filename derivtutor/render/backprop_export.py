@@ -209,10 +209,10 @@ def _moves_used(built: Built) -> list[str]:
     return list(dict.fromkeys(moves))
 
 
-def _rules_used(built: Built) -> list[str]:
+def _rules_used(built: Built, detail: str) -> list[str]:
     seen: list[str] = []
     for dv in built.derivations():
-        seen += [r for r in rules_used(dv) if r not in seen]
+        seen += [r for r in rules_used(dv, detail) if r not in seen]
     return seen
 
 
@@ -257,8 +257,8 @@ def latex_body(built: Built, detail: str = "normal") -> str:
     return "\n\n".join(out) + "\n"
 
 
-def _latex_rules(built: Built) -> str:
-    return rules_list(list(_rules_used(built)), list(_moves_used(built)))
+def _latex_rules(built: Built, detail: str) -> str:
+    return rules_list(list(_rules_used(built, detail)), list(_moves_used(built)))
 
 
 def latex(built: Built, fragment: bool = False, detail: str = "normal") -> str:
@@ -269,7 +269,7 @@ def latex(built: Built, fragment: bool = False, detail: str = "normal") -> str:
     return (PREAMBLE + "\\begin{document}\n"
             + f"\\section*{{{note_text_mode(text_segments(title_of(built)))}}}\n"
             + r"A \checkmark{} means the step was checked against \texttt{sympy.diff}." + "\n\n"
-            + body + "\n" + _latex_rules(built) + "\\end{document}\n")
+            + body + "\n" + _latex_rules(built, detail) + "\\end{document}\n")
 
 
 # -- Markdown ------------------------------------------------------------------------------------------------------
