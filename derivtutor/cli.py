@@ -177,7 +177,7 @@ def network_command(
         if steps:
             raise fail("--graph shows the network as it is, before any training; it does not go with --steps")
         import_sympy_without_collecting()
-        from derivtutor.graph import run_graph
+        from derivtutor.graph_command import run_graph
 
         raise typer.Exit(run_graph("", network=settings))
     try:  # the bar is gone before the message is printed
@@ -210,7 +210,7 @@ def graph_command(
     ] = None,
 ) -> None:
     import_sympy_without_collecting()
-    from derivtutor.graph import run_graph
+    from derivtutor.graph_command import run_graph
 
     raise typer.Exit(run_graph(expression, at=at, plot=plot, latex=latex, json_file=json_file))
 
