@@ -18,7 +18,7 @@ import sympy
 from derivtutor.derivation import Derivation
 from derivtutor.engine import substitute
 from derivtutor.functions import sigmoid
-from derivtutor.render.mathtext import math_text, name_text
+from derivtutor.mathtext import math_text, name_text
 from derivtutor.rules import (
     ChainRule,
     ConstantMultipleRule,
