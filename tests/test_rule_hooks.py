@@ -15,7 +15,7 @@ from derivtutor.engine import SELECTION, LayerNames, build_step, derive, node_ki
 PACKAGE = Path(rules.__file__).parent
 RULE_CLASSES = {name for name, value in vars(rules).items()
                 if isinstance(value, type) and issubclass(value, rules.Step)}
-ASKERS = ["verify.py"]
+ASKERS = ["verify.py", "slips.py", "lessons.py"]
 
 
 def test_no_isinstance_ladder_on_rule_classes_where_the_hooks_are_asked() -> None:
