@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 import sympy
-from derivtutor.render.mathtext import factors_text
+from derivtutor.mathtext import factors_text
 
 from derivtutor.derivation import Derivation
 from derivtutor.engine import derive
