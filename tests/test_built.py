@@ -39,7 +39,7 @@ preset = "softmax-xent"
 '''
 KINDS = {"sigmoid": "derivation", "error": "explained", "net": "explained", "output-weight": "chain",
          "hidden-weight": "chain", "tanh": "explained", "relu": "explained", "softplus": "explained",
-         "bce": "explained", "softmax-xent": "explained"}
+         "bce": "explained", "softmax-xent": "explained", "total-derivative": "explained"}
 
 
 @pytest.fixture(scope="module")
