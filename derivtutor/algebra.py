@@ -4,10 +4,11 @@ A move is a function that looks at the result and either declines (returns []) o
 AlgebraSteps it performs. Intermediate forms are built unevaluated (evaluate=False) so the learner sees
 1 + e^(-x) - 1 before it collapses. The first move that applies wins; none uses `simplify` (unbounded time).
 
-Moves are scoped. MOVES are the general ones, tried on every derivation, typed ones included: only sigmoid_form
-(e^(-u)/(1 + e^(-u))^2 is σ(u)(1 - σ(u)) whatever u is, and its words name no preset). A move written for a
-preset (the error's "target minus output", softplus, tanh, cross-entropy) is passed to derive() by that preset
-alone, so it never fires on what a learner types: `alpha*x - theta*x` stays as it is.
+Moves are scoped. MOVES are the general ones, tried on every derivation, typed ones included: sigmoid_form
+(e^(-u)/(1 + e^(-u))^2 is σ(u)(1 - σ(u)) whatever u is) and softplus_sigma (e^u/(1 + e^u) is σ(u)); their words
+name no preset. A move written for a preset (the error's "target minus output", tanh from its exponentials,
+cross-entropy's cancelling) is passed to derive() by that preset alone, so it never fires on what a learner
+types: `alpha*x - theta*x` stays as it is.
 """
 
 from __future__ import annotations
@@ -89,6 +90,9 @@ def softplus_sigma(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
         AlgebraStep("divide_top_bottom", result, (divided,)),
         AlgebraStep("recognise_sigma", divided, (sigmoid(u),)),
     ]
+
+
+MOVES.append(softplus_sigma)  # general too: e^u/(1 + e^u) is σ(u) whatever u is, and its words name no preset
 
 
 def target_minus_output(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:

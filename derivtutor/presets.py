@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from derivtutor.algebra import multiply_out_sigmoid, softplus_sigma, tanh_form, target_minus_output
+from derivtutor.algebra import multiply_out_sigmoid, tanh_form, target_minus_output
 from derivtutor.backprop import (
     ChainOfDerivations,
     Explained,
@@ -175,8 +175,7 @@ def relu() -> Explained:
 
 def softplus() -> Explained:
     x = sym("x")
-    return _activation(sympy.log(1 + sympy.exp(x)), "softplus ln(1 + eˣ): its slope is σ(x)", "bp_softplus_note",
-                       moves=(softplus_sigma,))
+    return _activation(sympy.log(1 + sympy.exp(x)), "softplus ln(1 + eˣ): its slope is σ(x)", "bp_softplus_note")
 
 
 def bce() -> Explained:
