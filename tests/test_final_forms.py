@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import pytest
 import sympy
-from derivtutor.mathtext import factors_text
 
 from derivtutor.derivation import Derivation
 from derivtutor.engine import derive
 from derivtutor.final_form import measure
 from derivtutor.functions import sigmoid
+from derivtutor.mathtext import factors_text
 from derivtutor.run import build
 from derivtutor.verify import equal
 
