@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from derivtutor.derivation import Derivation
+from derivtutor.derivation import Built, Derivation
 from derivtutor.engine import derive
 from derivtutor.lesson_files import Item, LessonError, clean_text
-from derivtutor.render.mathtext import factors_text, math_text
+from derivtutor.mathtext import factors_text, math_text
 from derivtutor.slips import tree_slips, with_override  # noqa: F401 - with_override: the lessons' old home of it
 from derivtutor.verify import equal
 
@@ -59,21 +59,23 @@ def _symbol(expr: sympy.Expr, wrt: str) -> sympy.Symbol:
     raise LessonError(f"several variables ({', '.join(s.name for s in symbols)}): add wrt = \"...\"")
 
 
-def derivation_for(item: Item) -> Derivation:
-    """The derivation an item steps through (a preset or its expression). Raises LessonError."""
-    from derivtutor.parsing import ParseError
-
-    where = f"item {item.number}: "
+def derivation_for(item: Item) -> Built:
+    """What a derivation item steps through: a preset (any kind: a Derivation, an explained derivation or a
+    chain of derivations) or its expression. Raises LessonError."""
     if item.preset:
         from derivtutor.presets import PRESETS
 
         if item.preset not in PRESETS:
-            raise LessonError(f"{where}no named derivation '{item.preset}' (see derive --list)")
-        built = PRESETS[item.preset].build()
-        if not isinstance(built, Derivation):  # explained/multi-part presets have no single tree to step through
-            raise LessonError(f"{where}the named derivation '{item.preset}' cannot be stepped through in a lesson; "
-                              f"write its expression instead (expression = \"...\", wrt = \"...\")")
-        return built
+            raise LessonError(f"item {item.number}: no named derivation '{item.preset}' (see derive --list)")
+        return PRESETS[item.preset].build()
+    return expression_derivation(item)
+
+
+def expression_derivation(item: Item) -> Derivation:
+    """The derivation of an item's expression (a derivation item's or an exercise's). Raises LessonError."""
+    from derivtutor.parsing import ParseError
+
+    where = f"item {item.number}: "
     try:
         expr = _parse(item.expression)
     except ParseError as exc:
@@ -209,7 +211,7 @@ def prepare_exercise(item: Item) -> Exercise:
     from derivtutor.parsing import ParseError
 
     where = f"item {item.number}: "
-    d = derivation_for(item)
+    d = expression_derivation(item)
     values = {}
     for name, value in item.at:
         try:
