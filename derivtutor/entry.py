@@ -11,24 +11,11 @@ from __future__ import annotations
 import os
 import sys
 
-from derivtutor import __version__
-from derivtutor.startup import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, import_sympy_without_collecting, say  # noqa: F401
+from derivtutor.options import DERIVE_OPTIONS, DETAILS, print_presets, print_version
+from derivtutor.startup import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, fail
 
-DETAILS = ("brief", "normal", "full")
 # cli.py's commands; a test keeps the two in step
 SUBCOMMANDS = ("expr", "lesson", "network", "graph", "check", "practice")
-
-
-def print_version() -> None:
-    say(f"derivtutor {__version__}")
-
-
-def print_presets() -> None:
-    from derivtutor.preset_index import PRESET_SUMMARIES
-
-    width = max(len(name) for name in PRESET_SUMMARIES)
-    for name, summary in PRESET_SUMMARIES.items():
-        say(f"{name.ljust(width)}  {summary}")
 
 
 def list_lessons() -> int:
@@ -45,10 +32,6 @@ FAST_COMMANDS = {
 }
 
 
-VALUE_OPTIONS = ("--wrt", "--detail", "--latex", "--markdown", "--json", "--plot")
-FLAG_OPTIONS = ("--fragment",)
-
-
 def fast_derivation(argv: list[str]) -> int | None:
     """`derive TARGET [--wrt NAME] [--detail LEVEL] [exports]` run directly; None hands the command line to typer.
 
@@ -61,9 +44,10 @@ def fast_derivation(argv: list[str]) -> int | None:
     rest = argv[1:]
     while rest:
         name, eq, value = rest[0].partition("=")
-        if name in options or name not in VALUE_OPTIONS + FLAG_OPTIONS:
+        option = DERIVE_OPTIONS.get(name)
+        if name in options or option is None or not option.fast:
             return None
-        if name in FLAG_OPTIONS:
+        if not option.takes_value:
             if eq:
                 return None
             options[name] = True
@@ -85,32 +69,106 @@ def fast_derivation(argv: list[str]) -> int | None:
 
         exports = Exports(latex=options.get("--latex"), fragment="--fragment" in options,
                           markdown=options.get("--markdown"), json=options.get("--json"), plot=options.get("--plot"),
-                          detail=detail)
+                          detail=detail, html=options.get("--html"))
     from derivtutor.run import run_derivation
 
     return run_derivation(argv[0], wrt=wrt, detail=detail, exports=exports)
+
+
+GLOBAL_FLAGS = {"--ascii": {"ascii": True}, "--no-color": {"color": False}}
+"""Understood anywhere on the command line (before a `--`), by every command: they choose the output style."""
+
+
+def take_global_flags(argv: list[str]) -> list[str]:
+    """Apply --ascii / --no-color (console.choose) and return the command line without them."""
+    from derivtutor import console
+
+    rest: list[str] = []
+    for number, word in enumerate(argv):
+        if word == "--":
+            rest += argv[number:]
+            break
+        if word in GLOBAL_FLAGS:
+            console.choose(**GLOBAL_FLAGS[word])
+        else:
+            rest.append(word)
+    return rest
+
+
+def completing() -> bool:
+    """The shell is asking typer for completions (_DERIVE_COMPLETE=...), or --install/--show-completion."""
+    return any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ) or any(
+        word in ("--install-completion", "--show-completion") for word in sys.argv[1:])
+
+
+def quiet_broken_pipe() -> None:
+    """Point standard output at /dev/null, so Python's last flush at exit cannot complain about the pipe."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - no real file descriptor
+        pass
+
+
+def run_typer(argv: list[str]) -> int:
+    """The typer app for every other command line; its usage errors become one `derive: ...` line, exit 2."""
+    import typer
+
+    from derivtutor.cli import app
+    from derivtutor.startup import fail
+
+    try:
+        code = app(args=argv, prog_name="derive", standalone_mode=False)
+    except typer.Abort:
+        return 130
+    except Exception as exc:
+        # click's UsageError / ClickException (typer may carry its own copy of click: recognised by shape)
+        if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+            raise
+        context = getattr(exc, "ctx", None)
+        command = context.command_path if context is not None else "derive"
+        return fail(f"{exc.format_message()} (see {command} --help)", EXIT_BAD_INPUT)
+    return code if isinstance(code, int) else EXIT_OK
 
 
 def main() -> None:
     """Entry point of the `derive` script: one line and an exit code for every failure, never a traceback."""
     debug = bool(os.environ.get("DERIVTUTOR_DEBUG"))
     try:
-        fast = FAST_COMMANDS.get(tuple(sys.argv[1:]))
-        if fast is not None:
-            sys.exit(fast() or EXIT_OK)
-        code = fast_derivation(sys.argv[1:])
-        if code is not None:
-            sys.exit(code)
-        from derivtutor.cli import app
+        if completing():  # typer's own completion machinery: not the fast path
+            from derivtutor.cli import app
 
-        app(standalone_mode=True)
+            app(standalone_mode=True)
+            return
+        from derivtutor.console import prepare_streams
+
+        sys.argv[1:] = take_global_flags(sys.argv[1:])
+        prepare_streams()
+        code = run_command_line(sys.argv[1:])
+        sys.stdout.flush()  # a closed pipe shows here, inside the try
     except KeyboardInterrupt:
         sys.exit(130)
-    except BrokenPipeError:  # `derive sigmoid | head`: the reader left; say nothing more
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(141)
+    except BrokenPipeError:  # `derive sigmoid | head`: the reader has what it wanted; end quietly
+        quiet_broken_pipe()
+        sys.exit(EXIT_OK)
+    except SystemExit as done:
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's own broken-pipe exit (1): same as above
+            quiet_broken_pipe()
+            sys.exit(EXIT_OK)
+        raise done from None
     except Exception as exc:  # the last line of defence
         if debug:
             raise
-        say(f"derive: internal error: {type(exc).__name__}: {exc} (set DERIVTUTOR_DEBUG=1 for details)", err=True)
-        sys.exit(EXIT_INTERNAL)
+        sys.exit(fail(f"internal error: {type(exc).__name__}: {exc} (set DERIVTUTOR_DEBUG=1 for details)",
+                      EXIT_INTERNAL))
+    sys.exit(code)
+
+
+def run_command_line(argv: list[str]) -> int:
+    """The fast path when it applies, else the typer app; the exit code."""
+    fast = FAST_COMMANDS.get(tuple(argv))
+    if fast is not None:
+        return fast() or EXIT_OK
+    code = fast_derivation(argv)
+    if code is not None:
+        return code
+    return run_typer(argv)

@@ -1,7 +1,7 @@
 """Writing the export files the CLI asks for (--latex, --markdown, --json, --plot), each atomically.
 
-A file is written to a temporary name in the same folder and then moved over the target with os.replace, so a
-failure (a full disk, a missing folder, a plot that cannot be drawn) never leaves a half-written file behind.
+Files are written by files.atomic_write (the one writer): a temporary file moved over the target, never through
+a symlink, FIFO or device, keeping an existing file's mode.
 '-' means standard output. Errors come back as one ExportError line: `cannot write FILE: reason`.
 """
 
@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
+from derivtutor.startup import EXIT_OK, fail
+
 if TYPE_CHECKING:  # the module is read before SymPy is imported (entry.py's fast path): keep it light
-    from derivtutor.derivation import Derivation
+    from derivtutor.derivation import Built, Derivation
 
 STDOUT = "-"
 TEXT_PLOT = ("-", "text")
@@ -35,47 +36,37 @@ class Exports:
     json: str | None = None
     plot: str | None = None
     detail: str = "normal"
+    html: str | None = None
 
     @property
     def requested(self) -> bool:
-        return any(v is not None for v in (self.latex, self.markdown, self.json, self.plot))
+        return any(v is not None for v in (self.latex, self.markdown, self.json, self.plot, self.html))
 
     @property
     def uses_stdout(self) -> bool:
         """True when an export goes to standard output: then the terminal rendering should stay quiet."""
-        return STDOUT in (self.latex, self.markdown, self.json) or self.plot in TEXT_PLOT
+        return STDOUT in (self.latex, self.markdown, self.json, self.html) or self.plot in TEXT_PLOT
 
 
 def atomic_write(path: str, produce: Callable[[str], None]) -> None:
-    """Call produce(temp_path), then move the temp file over `path`; remove it on any failure."""
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, temp = tempfile.mkstemp(prefix=".derive-", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    os.close(fd)
-    try:
-        produce(temp)
-        os.replace(temp, path)
-    except OSError as exc:
-        _remove(temp)
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except Exception as exc:
-        _remove(temp)
-        raise ExportError(f"cannot write {path}: {exc}") from None
+    """Call produce(temp_path), then move the temp file over `path` (files.atomic_write: the one writer)."""
+    from derivtutor import files
 
-
-def _remove(path: str) -> None:
     try:
-        os.remove(path)
-    except OSError:
-        pass
+        files.atomic_write(path, produce)
+    except files.WriteProblem as exc:
+        raise ExportError(str(exc)) from None
 
 
 def write_text(path: str, text: str, stdout: TextIO | None = None) -> None:
     """Text to a file (atomically, UTF-8) or, for '-', to standard output."""
     if path == STDOUT:
-        (stdout or sys.stdout).write(text)
+        if stdout is None:  # a file format: UTF-8 bytes whatever the terminal's encoding
+            from derivtutor.console import write_document
+
+            write_document(text)
+        else:
+            stdout.write(text)
         return
 
     def produce(temp: str) -> None:
@@ -110,54 +101,36 @@ def write_plot(derivation: Derivation, path: str, stdout: TextIO | None = None, 
         raise ExportError(f"cannot write {path}: a plot file must end in .svg or .png (or use --plot - for text)")
 
 
-def render_document(built: object, kind: str, fragment: bool = False, detail: str = "normal") -> str:
-    """One document ('latex', 'markdown' or 'json') of anything a preset or an expression builds.
+def render_document(built: Built, kind: str, fragment: bool = False, detail: str = "normal") -> str:
+    """One document ('latex', 'markdown', 'json' or 'html') of anything a preset or an expression builds."""
+    if kind == "html":  # the first backend on the format-neutral document (document.py)
+        from derivtutor.document import build_document
+        from derivtutor.render.html import render_html
 
-    A Derivation goes to the single-derivation renderers; a backprop preset (Explained or a chain of
-    derivations) to render/backprop_export.py, which writes the whole preset and reuses them inside.
-    """
-    from derivtutor.derivation import Derivation
+        return render_html(build_document(built, detail), standalone=not fragment)
+    from derivtutor.render import documents
 
-    if isinstance(built, Derivation):
-        if kind == "latex":
-            from derivtutor.render.latex import render_latex
-
-            return render_latex(built, fragment=fragment, detail=detail)
-        if kind == "markdown":
-            from derivtutor.render.markdown import render_markdown
-
-            return render_markdown(built, detail=detail)
-        from derivtutor.render.json import render_json
-
-        return render_json(built)
-    from derivtutor.backprop import ChainOfDerivations, Explained
-    from derivtutor.render import backprop_export
-
-    if not isinstance(built, Explained | ChainOfDerivations):
-        raise ExportError(f"nothing to export for a {type(built).__name__}")
     if kind == "latex":
-        return backprop_export.latex(built, fragment=fragment, detail=detail)
+        return documents.latex(built, fragment=fragment, detail=detail)
     if kind == "markdown":
-        return backprop_export.markdown(built, detail=detail)
-    return backprop_export.render_json(built)
+        return documents.markdown(built, detail=detail)
+    return documents.json_text(built)
 
 
-def write_all(derivation: object, latex: str | None = None, fragment: bool = False,
+def write_all(derivation: Built, latex: str | None = None, fragment: bool = False,
               markdown: str | None = None, json: str | None = None, plot: str | None = None,
-              detail: str = "normal", stdout: TextIO | None = None) -> None:
+              detail: str = "normal", stdout: TextIO | None = None, html: str | None = None) -> None:
     """Every requested export of any built object; raises ExportError at the first one that fails."""
-    if plot is not None:
-        from derivtutor.backprop import ChainOfDerivations
-
-        if isinstance(derivation, ChainOfDerivations):
-            raise ExportError("a chain of derivations has no single f to plot; plot a factor instead "
-                              "(derive sigmoid --plot FILE.svg)")
-    documents = {"latex": latex, "markdown": markdown, "json": json}
+    if plot is not None and len(derivation.derivations()) != 1:
+        raise ExportError("a chain of derivations has no single f to plot; plot a factor instead "
+                          "(derive sigmoid --plot FILE.svg)")
+    documents = {"latex": latex, "markdown": markdown, "json": json, "html": html}
     for kind, path in documents.items():
         if path is not None:
-            write_text(path, render_document(derivation, kind, fragment=fragment, detail=detail), stdout)
+            text = render_document(derivation, kind, fragment=fragment and kind == "latex", detail=detail)
+            write_text(path, text, stdout)
     if plot is not None:
-        write_plot(getattr(derivation, "derivation", derivation), plot, stdout)
+        write_plot(derivation.derivations()[0], plot, stdout)
 
 
 def run_exports(derivation: object, exports: Exports, stdout: TextIO | None = None) -> int:
@@ -167,8 +140,8 @@ def run_exports(derivation: object, exports: Exports, stdout: TextIO | None = No
     """
     try:
         write_all(derivation, latex=exports.latex, fragment=exports.fragment, markdown=exports.markdown,
-                  json=exports.json, plot=exports.plot, detail=exports.detail, stdout=stdout)
+                  json=exports.json, plot=exports.plot, detail=exports.detail, stdout=stdout,
+                  html=exports.html)
     except ExportError as exc:
-        print(f"derive: {exc}", file=sys.stderr)
-        return 2
-    return 0
+        return fail(str(exc))
+    return EXIT_OK

@@ -31,6 +31,12 @@ class sigmoid(sympy.Function):  # noqa: N801 - SymPy functions are lower-case by
     def _latex(self, printer: sympy.printing.latex.LatexPrinter) -> str:
         return r"\sigma\left(" + printer._print(self.args[0]) + r"\right)"
 
+    def _code(self, printer: sympy.printing.printer.Printer) -> str:
+        """Code printers (so lambdify: math, mpmath, NumPy, JAX...) write 1/(1 + exp(-u)) in their own terms."""
+        return printer._print(1 / (1 + sympy.exp(-self.args[0])))
+
+    _pythoncode = _lambdacode = _mpmathcode = _numpycode = _cupycode = _jaxcode = _tensorflowcode = _code
+
 
 def as_exponentials(expr: sympy.Expr) -> sympy.Expr:
     """Write every sigma(u) as 1/(1 + e^(-u)), so SymPy can compare it with anything else."""

@@ -9,13 +9,11 @@ the field, so a teacher can fix a lesson without reading the code: the player st
 from __future__ import annotations
 
 import difflib
-import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from derivtutor.startup import visible
+from derivtutor.startup import is_plain_name, visible
 
 ITEM_KINDS = ("text", "derivation", "exercise")
 MAX_FILE_BYTES = 1_000_000
@@ -152,15 +150,11 @@ def _need_str(where: str, table: dict, key: str, required: bool, limit: int = MA
     return clean_text(value)
 
 
-_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*")
-"""A variable or function name as the reader writes it (lesson.schema.json has the same pattern)."""
-
-
 def _need_name(where: str, table: dict, key: str, limit: int) -> str:
     """A variable or function name: plain ASCII letters, digits and _, as the reader writes them (they reach
     LaTeX, Markdown and the terminal, so nothing else may pass)."""
     value = _need_str(where, table, key, False, limit)
-    if value and not _PLAIN_NAME.fullmatch(value):
+    if value and not is_plain_name(value):
         raise LessonError(f"{where}'{key}' must be a variable name such as x or w_jk, not {value!r}")
     return value
 
@@ -262,7 +256,7 @@ def _at(where: str, raw: dict, problems: Problems) -> tuple[tuple[str, str], ...
         return ()
     at = []
     for key, value in at_raw.items():
-        if not _PLAIN_NAME.fullmatch(key):
+        if not is_plain_name(key):
             problems.add(f"{where}'at': {clean_text(key[:MAX_KEY])!r} is not a variable name (such as x or w_jk)")
         elif isinstance(value, bool) or not isinstance(value, int | float | str):
             problems.add(f"{where}'at': {key} must be a number")
@@ -294,24 +288,14 @@ def _mistakes(where: str, raw: dict, problems: Problems) -> tuple[Mistake, ...]:
 
 
 def read_toml(path: Path) -> dict:
-    """The file's TOML table. Raises LessonError (without the file name) when it cannot be read."""
+    """The file's TOML table through the one reader (files.read_data: a regular file only, the bytes read, the
+    nesting, the item count and the numbers bounded). Raises LessonError (without the file name)."""
+    from derivtutor import files
+
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise LessonError(f"the file is larger than {MAX_FILE_BYTES} bytes")
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except LessonError:
-        raise
-    except OSError as exc:
-        raise LessonError(f"cannot be read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise LessonError("is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise LessonError(f"is not valid TOML ({exc})") from None
-    except ValueError:  # an integer of thousands of digits
-        raise LessonError("is not valid TOML (a number is too long)") from None
-    except RecursionError:  # [[[[... nested thousands deep
-        raise LessonError("is not valid TOML (nested too deeply)") from None
+        return files.read_data(path, "toml", MAX_FILE_BYTES)
+    except files.FileProblem as exc:
+        raise LessonError(exc.problem) from None
 
 
 def read_lesson(path: Path) -> tuple[Lesson | None, Problems]:

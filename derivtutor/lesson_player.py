@@ -15,10 +15,9 @@ from pathlib import Path
 from derivtutor import lesson_files, progress
 from derivtutor.lesson_files import Item, Lesson, LessonError, clean_text
 from derivtutor.prompting import read_line, yes
+from derivtutor.startup import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, fail, import_sympy_without_collecting
 from derivtutor.teaching import PLAYER_TEXT
 
-EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
-EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports it
 KEYS = PLAYER_TEXT["keys_read"]
 
 
@@ -28,7 +27,7 @@ def echo(text: str) -> str:
 
 
 def _err(message: str) -> None:
-    print(f"derive: {message}", file=sys.stderr)
+    fail(message)
 
 
 def _key(lesson: Lesson, default: bool) -> str:
@@ -140,10 +139,17 @@ class Player:
 
         self.console.print(Text(text, style=style))
 
-    def blocks(self, d: object, detail: str = "normal") -> list:
-        from derivtutor.render.terminal import TerminalRenderer
+    @staticmethod
+    def _text(text: str, style: str = "") -> object:
+        """Text from a lesson file or the keyboard as a rich Text: printed as written, never read as markup."""
+        from rich.text import Text
 
-        return TerminalRenderer(detail, self.unicode).blocks(d)
+        return Text(text, style=style)
+
+    def blocks(self, built: object, detail: str = "normal") -> list:
+        from derivtutor.render.backprop_terminal import built_blocks
+
+        return built_blocks(built, detail, self.unicode)
 
     def _header(self, index: int) -> None:
         from rich.rule import Rule
@@ -210,7 +216,7 @@ class Player:
                     return
 
     def _math(self, expr: object) -> str:
-        from derivtutor.render.mathtext import math_text
+        from derivtutor.mathtext import math_text
 
         return math_text(expr, self.unicode)
 
@@ -446,7 +452,7 @@ class Player:
     def _save(self, store: progress.Progress) -> None:
         problem = progress.save(store)
         if problem and not getattr(self, "_warned", False):
-            _err(problem)
+            fail(problem)
             self._warned = True
 
     def print_through(self) -> int:
@@ -456,23 +462,47 @@ class Player:
 
 
 # ---------------------------------------------------------------------------------------------- the command
+RESET_QUESTION = "Forget all saved progress? (y/n) "
+
+
+def confirm_reset(yes: bool, ask: Callable[[str], str] = input) -> int | None:
+    """--reset deletes every lesson's progress: ask first (or --yes); None means go ahead, else the exit code."""
+    if yes:
+        return None
+    if not sys.stdin.isatty():
+        return fail("--reset forgets all saved progress; with no terminal to ask, add --yes to confirm")
+    try:
+        answer = ask(RESET_QUESTION)
+    except (EOFError, KeyboardInterrupt):
+        answer = ""
+    if answer.strip().lower() in ("y", "yes"):
+        return None
+    print("Nothing was deleted.")
+    return EXIT_OK
+
+
 def run_lesson_command(name: str | None, resume: bool = False, reset: bool = False,
-                       directory: str | None = None) -> int:
-    """What `derive lesson [NAME] [--continue] [--reset] [--dir DIR]` does; returns the exit code."""
+                       directory: str | None = None, yes: bool = False) -> int:
+    """What `derive lesson [NAME] [--continue] [--reset [--yes]] [--dir DIR]` does; returns the exit code."""
     default = directory is None
     try:
         lessons = lesson_files.load_all(Path(directory) if directory else None)
     except LessonError as exc:
-        _err(str(exc))
-        return EXIT_BAD_INPUT
+        return fail(str(exc))
     if reset:
-        path = progress.reset()
+        refused = confirm_reset(yes)
+        if refused is not None:
+            return refused
+        try:
+            path = progress.reset()
+        except progress.ProgressError as exc:
+            return fail(str(exc))
         print(f"Progress cleared ({path}).")
         if name is None and not resume:
             return EXIT_OK
     store = progress.load()
     if store.warning:
-        _err(store.warning)
+        fail(store.warning)
     if name is None and not resume:
         print(list_lessons(lessons, store, default))
         return EXIT_OK
@@ -481,8 +511,7 @@ def run_lesson_command(name: str | None, resume: bool = False, reset: bool = Fal
             lesson = lessons[int(name) - 1] if name.isdigit() and 1 <= int(name) <= len(lessons) \
                 else lesson_files.find(lessons, name)
         except LessonError as exc:
-            _err(str(exc))
-            return EXIT_BAD_INPUT
+            return fail(str(exc))
     else:
         lesson = next_lesson(lessons, store, default)
         if lesson is None:
@@ -510,13 +539,11 @@ def _load_sympy_meanwhile() -> None:
     In the main thread: a background import left Ctrl-C at the prompt unanswered now and then (the signal went to
     the importing thread and input() never woke).
     """
-    from derivtutor.startup import import_sympy_without_collecting
 
     import_sympy_without_collecting()
 
 
 def play(lesson: Lesson, store: progress.Progress, default: bool) -> int:
-    from derivtutor.startup import import_sympy_without_collecting
 
     console, unicode = _console()
     interactive = sys.stdin.isatty()

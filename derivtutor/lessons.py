@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from derivtutor.derivation import Derivation
+from derivtutor.derivation import Built, Derivation
 from derivtutor.engine import derive
 from derivtutor.lesson_files import Item, LessonError, clean_text
-from derivtutor.render.mathtext import factors_text, math_text
+from derivtutor.mathtext import factors_text, math_text
 from derivtutor.slips import tree_slips, with_override  # noqa: F401 - with_override: the lessons' old home of it
 from derivtutor.verify import equal
 
@@ -59,21 +59,23 @@ def _symbol(expr: sympy.Expr, wrt: str) -> sympy.Symbol:
     raise LessonError(f"several variables ({', '.join(s.name for s in symbols)}): add wrt = \"...\"")
 
 
-def derivation_for(item: Item) -> Derivation:
-    """The derivation an item steps through (a preset or its expression). Raises LessonError."""
-    from derivtutor.parsing import ParseError
-
-    where = f"item {item.number}: "
+def derivation_for(item: Item) -> Built:
+    """What a derivation item steps through: a preset (any kind: a Derivation, an explained derivation or a
+    chain of derivations) or its expression. Raises LessonError."""
     if item.preset:
         from derivtutor.presets import PRESETS
 
         if item.preset not in PRESETS:
-            raise LessonError(f"{where}no named derivation '{item.preset}' (see derive --list)")
-        built = PRESETS[item.preset].build()
-        if not isinstance(built, Derivation):  # explained/multi-part presets have no single tree to step through
-            raise LessonError(f"{where}the named derivation '{item.preset}' cannot be stepped through in a lesson; "
-                              f"write its expression instead (expression = \"...\", wrt = \"...\")")
-        return built
+            raise LessonError(f"item {item.number}: no named derivation '{item.preset}' (see derive --list)")
+        return PRESETS[item.preset].build()
+    return expression_derivation(item)
+
+
+def expression_derivation(item: Item) -> Derivation:
+    """The derivation of an item's expression (a derivation item's or an exercise's). Raises LessonError."""
+    from derivtutor.parsing import ParseError
+
+    where = f"item {item.number}: "
     try:
         expr = _parse(item.expression)
     except ParseError as exc:
@@ -82,7 +84,34 @@ def derivation_for(item: Item) -> Derivation:
         var = _symbol(expr, item.wrt)
     except LessonError as exc:
         raise LessonError(f"{where}{exc}") from None
-    return derive(expr, var, name=item.name or "f", title=item.title or None)
+    return _bounded_derive(where, expr, var, item)
+
+
+DERIVE_SECONDS = 20.0
+"""A safety net only: a lesson's expressions are refused by size first, as typed ones are (run.py)."""
+MAX_EXPRESSION_NODES = 1000
+
+
+def _bounded_derive(where: str, expr: sympy.Expr, var: sympy.Symbol, item: Item) -> Derivation:
+    """derive(), refused by work first (size, function nesting), then within a time limit; LessonError."""
+    from derivtutor.engine import UnsupportedExpression
+    from derivtutor.limits import TimeLimitExceeded, nesting_work, time_limit, tree_size
+    from derivtutor.verify import UncheckedStep
+
+    if tree_size(expr, MAX_EXPRESSION_NODES) is None or nesting_work(expr) is None:
+        raise LessonError(f"{where}'expression' is too big to derive step by step (more than "
+                          f"{MAX_EXPRESSION_NODES} parts, or functions nested too deeply)")
+    mine = None
+    try:
+        with time_limit(DERIVE_SECONDS) as mine:
+            return derive(expr, var, name=item.name or "f", title=item.title or None)
+    except TimeLimitExceeded as exc:
+        if exc.owner is not mine:
+            raise
+        raise LessonError(f"{where}'expression' could not be derived within {DERIVE_SECONDS:g} s") from None
+    except (UnsupportedExpression, UncheckedStep, RecursionError) as exc:
+        reason = "it is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise LessonError(f"{where}'expression': {reason}") from None
 
 
 # -- automatic mistakes: the slip library (slips.py), shared with `derive check` ----------------------------------
@@ -188,7 +217,7 @@ def prepare_exercise(item: Item) -> Exercise:
     from derivtutor.parsing import ParseError
 
     where = f"item {item.number}: "
-    d = derivation_for(item)
+    d = expression_derivation(item)
     values = {}
     for name, value in item.at:
         try:

@@ -11,9 +11,8 @@ unit j of layer l to unit k of layer l + 1 (one row per receiving unit, as in ne
 
 from __future__ import annotations
 
-import json
 import math
-import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -31,10 +30,12 @@ class ConfigError(Exception):
     """A network file that cannot be used; says where in the file the problem is, for a one-line message."""
 
     def __init__(self, path: str | Path, place: str, problem: str) -> None:
-        self.path = str(path)
-        self.place = place
-        self.problem = problem
-        super().__init__(f"{self.path}: {place}: {problem}")
+        from derivtutor.startup import visible  # a key or a file name may hold ESC ] 52 (a clipboard write)
+
+        self.path = visible(str(path))
+        self.place = visible(place)
+        self.problem = visible(problem)
+        super().__init__(f"{self.path}: {self.place}: {self.problem}")
 
 
 @dataclass
@@ -138,29 +139,12 @@ def _parse_file(path: Path) -> Any:
     if suffix not in (".toml", ".json"):
         kind = suffix or "(none)"
         raise ConfigError(path, "file", f"unknown file type {kind!r}: use a .toml or .json file")
+    from derivtutor import files
+
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(path, "file", f"cannot be read ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(path, "file", "is not UTF-8 text") from None
-    if suffix == ".toml":
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            message = str(exc)
-            place = "file"
-            if "(at " in message and message.endswith(")"):
-                message, _, where = message.rpartition(" (at ")
-                place = where[:-1]
-            raise ConfigError(path, place, f"not valid TOML: {message}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        place = f"line {exc.lineno}, column {exc.colno}"
-        raise ConfigError(path, place, f"not valid JSON: {exc.msg}") from None
+        return files.read_data(path, suffix.lstrip("."))
+    except files.FileProblem as exc:
+        raise ConfigError(path, exc.place, exc.short) from None
 
 
 def load_config(path: str | Path) -> NetworkConfig:
@@ -421,16 +405,39 @@ def checkpoints(n: int) -> list[int]:
     return marks
 
 
-def error_history(config: NetworkConfig, n: int) -> list[tuple[int, float]]:
-    """(step, error) at each checkpoint up to n, computed in one run of n steps."""
+class TrainingInterrupted(Exception):
+    """Ctrl-C during `--steps`: how far training got, so the command can say it before exiting 130."""
+
+    def __init__(self, step: int, error: float, history: list[tuple[int, float]]) -> None:
+        super().__init__(f"stopped after {step} steps: error {error:.9g}")
+        self.step, self.error, self.history = step, error, history
+
+
+TICK_EVERY = 64  # steps between two calls of error_history's `tick` (a progress bar needs no more)
+
+
+def error_history(config: NetworkConfig, n: int,
+                  tick: Callable[[int], None] | None = None) -> list[tuple[int, float]]:
+    """(step, error) at each checkpoint up to n, computed in one run of n steps.
+
+    `tick(step)` is called every TICK_EVERY steps (a progress bar); Ctrl-C raises TrainingInterrupted.
+    """
     marks = set(checkpoints(n))
     history: list[tuple[int, float]] = []
     current = config
-    for step in range(n + 1):
-        if step in marks:
-            history.append((step, total_error(current)))
-        if step < n:
-            current = update(current)
+    step = 0
+    try:
+        for step in range(n + 1):
+            if step in marks:
+                history.append((step, total_error(current)))
+            if step < n:
+                current = update(current)
+            if tick is not None and step % TICK_EVERY == 0:
+                tick(step)
+    except KeyboardInterrupt:
+        raise TrainingInterrupted(step, total_error(current), history) from None
+    if tick is not None:
+        tick(n)
     return history
 
 
@@ -479,8 +486,11 @@ class WorkedExample:
         return unit_name(self.config.sizes, layer, index)
 
 
-def work_example(config: NetworkConfig, n_steps: int = 0) -> WorkedExample:
-    """Compute the forward pass, error, gradients (formula and estimate), one update, the error history."""
+def work_example(config: NetworkConfig, n_steps: int = 0,
+                 tick: Callable[[int], None] | None = None) -> WorkedExample:
+    """Compute the forward pass, error, gradients (formula and estimate), one update, the error history.
+
+    `tick` follows the training for a progress bar (see error_history)."""
     fwd = forward(config)
     terms = error_terms(config.targets, fwd.outs[-1])
     grads = backprop(config, fwd)
@@ -508,6 +518,28 @@ def work_example(config: NetworkConfig, n_steps: int = 0) -> WorkedExample:
                 target=target, classic=None, value=b, formula=grads.biases[layer][k],
                 estimate=bias_est[layer][k], new_value=updated.biases[layer][k],
             ))
-    history = error_history(config, n_steps) if n_steps > 0 else []
+    history = error_history(config, n_steps, tick) if n_steps > 0 else []
     return WorkedExample(config=config, forward=fwd, error_terms=terms, error=sum(terms), gradients=grads,
                          rows=rows, updated=updated, new_error=total_error(updated), history=history)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Example networks shipped with the package (`derive network --example 3-4-2`)
+# ---------------------------------------------------------------------------------------------------------
+def examples_dir() -> Path:
+    """The shipped examples: installed as derivtutor/example_data, or examples/ in a source checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "example_data"
+    return installed if installed.is_dir() else here.parent / "examples"
+
+
+def example_names() -> list[str]:
+    """The names `--example` accepts: network-3-4-2.toml is '3-4-2'."""
+    return sorted(path.stem.removeprefix("network-") for path in examples_dir().glob("network-*.toml"))
+
+
+def example_config(name: str) -> NetworkConfig | None:
+    """A shipped example network by name (see example_names); None if there is no such example."""
+    if name not in example_names():
+        return None
+    return load_config(examples_dir() / f"network-{name}.toml")

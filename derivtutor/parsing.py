@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import sys
-import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -45,8 +43,6 @@ PARSE_TIME_LIMIT_SECONDS = 1.5
 ECHO_WIDTH = 60
 """Characters of the input shown around the column in a one-line error."""
 
-_THREAD_STACK_BYTES = 256 * 1024 * 1024
-_RECURSION_LIMIT = 40000
 
 KNOWN_FUNCTIONS: tuple[str, ...] = (
     "exp", "ln", "log", "sqrt", "abs",
@@ -715,45 +711,17 @@ class _Parser:
 
 
 # ---------------------------------------------------------------------------------------------- entry
-_DEEP_LOCK = threading.Lock()
 
 
 def _run_with_deep_stack(work: Any) -> Any:
-    """Run `work()` in a thread with a big stack and a raised recursion limit.
+    """Run `work()` with a big stack and a raised recursion limit (limits.in_deep_thread: the one helper).
 
     SymPy's constructors look into their arguments recursively, so a legal 300-deep input needs more
-    Python frames than the default limit allows; a dedicated stack makes the raised limit safe.
+    Python frames than the default limit allows; inside the CLI's deep worker this simply runs in place.
     """
-    outcome: dict[str, Any] = {}
+    from derivtutor.limits import in_deep_thread
 
-    def target() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
-            outcome["error"] = exc
-
-    with _DEEP_LOCK:
-        old_limit = sys.getrecursionlimit()
-        try:
-            old_stack = threading.stack_size(_THREAD_STACK_BYTES)
-        except (ValueError, RuntimeError):  # pragma: no cover - platform without settable stacks
-            return work()
-        try:
-            thread = threading.Thread(target=target, name="derivtutor-parse", daemon=True)
-            sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
-            try:
-                thread.start()
-            except RuntimeError:  # pragma: no cover - cannot start threads: parse here, less deep
-                sys.setrecursionlimit(old_limit)
-                return work()
-            finally:
-                threading.stack_size(old_stack)
-            thread.join()
-        finally:
-            sys.setrecursionlimit(old_limit)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+    return in_deep_thread(work)
 
 
 def parse_expression(text: str, *, max_length: int = MAX_INPUT_LENGTH) -> sympy.Expr:

@@ -7,129 +7,35 @@ verification (a bug) is exit code 1 and nothing unverified is printed.
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
-from derivtutor.entry import import_sympy_without_collecting, say
 from derivtutor.preset_index import PRESET_SUMMARIES
+from derivtutor.startup import EXIT_INTERNAL, EXIT_OK, fail, import_sympy_without_collecting
+from derivtutor.targets import (  # noqa: F401 - re-exported for one round: callers now import derivtutor.targets
+    MAX_DERIVATION_STEPS,
+    MAX_EXPRESSION_NODES,
+    TOO_BIG,
+    InputError,
+    build,
+    choose_variable,
+    derive_within,
+    preset_hint,
+)
 
-EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 DERIVE_SECONDS = 20.0
 """Budget for a named derivation: presets are known-good, so this is only a safety net."""
-TYPED_DERIVE_SECONDS = 1.5
-"""Budget for reading, deriving and checking a typed expression: what does not fit is refused, not waited for."""
-MAX_EXPRESSION_NODES = 1000
-"""Parts (numbers, names, operations) a typed expression may have before we start deriving it."""
-MAX_DERIVATION_STEPS = 300
-"""Rule steps a derivation may have: more is not readable in a terminal (and bounds the output)."""
-TOO_BIG = "this expression is too big to derive step by step{why}; try a smaller piece of it first"
+TYPED_DERIVE_SECONDS = 1.0
+"""Budget in CPU seconds for reading, deriving and checking a typed expression: what does not fit is refused,
+not waited for (most too-big inputs are refused before any work, by size and nesting)."""
 T = TypeVar("T")
 
 
-class InputError(ValueError):
-    """Something the learner typed or asked for that cannot be done; the message is one line."""
+def in_deep_thread(work: Callable[[], T], seconds: float, cpu: bool = False) -> T:
+    """limits.in_deep_thread: the one big-stack worker, with its time limit enforced inside it."""
+    from derivtutor.limits import in_deep_thread as deep
 
-
-@dataclass
-class Request:
-    target: str
-    wrt: str | None = None
-
-
-def choose_variable(expr: object, wrt: str | None) -> object:
-    """The variable: --wrt if given (it must occur), else the only free symbol, else ask for --wrt."""
-    symbols = sorted(expr.free_symbols, key=lambda s: s.name)
-    if wrt is not None:
-        match = [s for s in symbols if s.name == wrt]
-        if match:
-            return match[0]
-        import sympy
-
-        if wrt.isidentifier():
-            return sympy.Symbol(wrt, real=True)  # not in the expression: the derivative is 0, and we say why
-        raise InputError(f"--wrt {wrt!r} is not a variable name")
-    if len(symbols) == 1:
-        return symbols[0]
-    if not symbols:
-        import sympy
-
-        return sympy.Symbol("x", real=True)
-    names = ", ".join(s.name for s in symbols)
-    raise InputError(f"this expression has several variables ({names}); say which one with --wrt, "
-                     f"e.g. --wrt {symbols[0].name}")
-
-
-def build(target: str, wrt: str | None = None) -> object:
-    """A preset's derivation, or the derivation of a typed expression."""
-    if target in PRESET_SUMMARIES:
-        if wrt is not None:
-            raise InputError(f"'{target}' is a named derivation; --wrt only applies to expressions you type")
-        from derivtutor.presets import PRESETS  # the backprop presets' machinery: not needed for typed input
-
-        return PRESETS[target].build()
-    from derivtutor.engine import derive
-    from derivtutor.parsing import parse_expression
-
-    suggestion = _preset_hint(target)
-    if suggestion and len(target) > 3:  # a lone word close to a preset's name is a typo, not a variable
-        raise InputError(f"there is no named derivation '{target}'{suggestion}")
-    expr = parse_expression(target)
-    _check_size(expr, MAX_EXPRESSION_NODES, "it has more than {limit} parts")
-    derivation = derive(expr, choose_variable(expr, wrt))
-    if sum(1 for _ in derivation.root.walk()) > MAX_DERIVATION_STEPS:
-        raise InputError(TOO_BIG.format(why=f" (it would take more than {MAX_DERIVATION_STEPS} steps)"))
-    return derivation
-
-
-def _check_size(expr: object, limit: int, why: str) -> None:
-    """Refuse an expression with more than `limit` tree nodes, counting only up to the limit (cheap)."""
-    from derivtutor.limits import tree_size
-
-    if tree_size(expr, limit) is None:
-        raise InputError(TOO_BIG.format(why=" (" + why.format(limit=limit) + ")"))
-
-
-DEEP_STACK_BYTES = 512 * 1024 * 1024  # virtual: only the pages a deep expression touches are used
-DEEP_RECURSION = 100_000
-
-
-def in_deep_thread(work: Callable[[], T], seconds: float) -> T:
-    """Run work() in a thread with a big stack and recursion limit; give up after `seconds`.
-
-    SymPy recurses once per level of an expression, so a 200-deep sin(sin(...)) overflows the main thread's
-    limit. The SIGALRM time limit only works in the main thread, so the main thread keeps the clock: it waits
-    for the worker with a timeout and raises TimeLimitExceeded (the daemon worker dies with the process).
-    """
-    from derivtutor.limits import TimeLimitExceeded
-
-    outcome: dict[str, object] = {}
-
-    def target() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as exc:  # noqa: BLE001 - handed back to the main thread
-            outcome["error"] = exc
-
-    old_limit = sys.getrecursionlimit()
-    try:
-        old_stack = threading.stack_size(DEEP_STACK_BYTES)
-    except (ValueError, RuntimeError):  # pragma: no cover - no settable stacks: run here
-        return work()
-    try:
-        sys.setrecursionlimit(max(old_limit, DEEP_RECURSION))
-        worker = threading.Thread(target=target, name="derivtutor-derive", daemon=True)
-        worker.start()
-    finally:
-        threading.stack_size(old_stack)
-    worker.join(seconds)
-    if worker.is_alive():
-        raise TimeLimitExceeded(f"gave up after {seconds:g} s")
-    sys.setrecursionlimit(old_limit)
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+    return deep(work, seconds, cpu)
 
 
 def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", exports: object = None) -> int:
@@ -142,31 +48,35 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
 
     seconds = DERIVE_SECONDS if target in PRESET_SUMMARIES else TYPED_DERIVE_SECONDS
     try:  # in the deep worker: SymPy recurses once per level of the expression
-        derivation = in_deep_thread(lambda: build(target, wrt), seconds)
+        # CPU time for typed input: the verdict on an expression must not depend on the machine's load
+        derivation = in_deep_thread(lambda: build(target, wrt), seconds, cpu=target not in PRESET_SUMMARIES)
     except _parse_error() as exc:  # evaluated only when something was raised
-        return _fail(exc.one_line() + _preset_hint(target), EXIT_BAD_INPUT)
+        return fail(exc.one_line() + preset_hint(target))
     except (InputError, UnsupportedExpression) as exc:
-        return _fail(str(exc), EXIT_BAD_INPUT)
+        return fail(str(exc))
     except TimeLimitExceeded:
-        return _fail(TOO_BIG.format(why=f" within {seconds:g} seconds"), EXIT_BAD_INPUT)
+        return fail(TOO_BIG.format(why=f" within {seconds:g} seconds"))
     except (RecursionError, MemoryError):
-        return _fail(TOO_BIG.format(why=" (it is nested too deeply)"), EXIT_BAD_INPUT)
+        return fail(TOO_BIG.format(why=" (it is nested too deeply)"))
     except UncheckedStep:
-        return _fail("a step of this derivation could not be checked against SymPy in time, so nothing is "
-                     "shown; try a simpler piece of it", EXIT_BAD_INPUT)
+        return fail("a step of this derivation could not be checked against SymPy in time, so nothing is "
+                    "shown; try a simpler piece of it")
     except VerificationError as exc:
         detail_text = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + "..."
-        return _fail(f"internal error: a step failed its check, so nothing is shown ({detail_text})",
-                     EXIT_INTERNAL)
-    if exports is not None:
-        from derivtutor.export import run_exports
+        return fail(f"internal error: a step failed its check, so nothing is shown ({detail_text})",
+                    EXIT_INTERNAL)
+    try:
+        if exports is not None:
+            from derivtutor.export import run_exports
 
-        # the whole preset: notes, rewrites, factors, delta, update
-        code = in_deep_thread(lambda: run_exports(derivation, exports), DERIVE_SECONDS)
-        if code != EXIT_OK or exports.uses_stdout:
-            return code
-    # Printing walks the expressions recursively too: a Derivation, or a backprop preset's Explained / chain.
-    in_deep_thread(lambda: print_built(derivation, detail), DERIVE_SECONDS)
+            # the whole preset: notes, rewrites, factors, delta, update
+            code = in_deep_thread(lambda: run_exports(derivation, exports), DERIVE_SECONDS)
+            if code != EXIT_OK or exports.uses_stdout:
+                return code
+        # Printing walks the expressions recursively too: a Derivation, or a backprop preset's Explained / chain.
+        in_deep_thread(lambda: print_built(derivation, detail), DERIVE_SECONDS)
+    except TimeLimitExceeded:
+        return fail(f"writing the result took more than {DERIVE_SECONDS:g} seconds; try a smaller piece of it")
     return EXIT_OK
 
 
@@ -178,18 +88,3 @@ def _parse_error() -> type[Exception]:
 
 class _NeverRaised(Exception):
     pass
-
-
-def _preset_hint(target: str) -> str:
-    """A word that looks like a misspelt preset gets the nearest preset's name."""
-    import difflib
-
-    if not target.replace("-", "").isalpha():
-        return ""
-    close = difflib.get_close_matches(target, list(PRESET_SUMMARIES), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'? see derive --list)" if close else ""
-
-
-def _fail(message: str, code: int) -> int:
-    say(f"derive: {message}", err=True)
-    return code

@@ -5,12 +5,14 @@ Every module may import this one; it imports nothing of ours and nothing heavy, 
 
 from __future__ import annotations
 
+import re
 import sys
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 EXIT_WRONG = 3  # `derive check`: the learner's answer or working is wrong
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports it
 
 _NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -31,6 +33,15 @@ def visible(text: str) -> str:
         else:
             out.append(f"\\U{ord(ch):08x}")
     return "".join(out)
+
+
+PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*")
+"""A variable or function name as the reader writes it (x, w_jk, net_k): the only names that may reach LaTeX,
+Markdown or the terminal from a lesson field or --wrt (a fullwidth ｘ looks like x and is not)."""
+
+
+def is_plain_name(text: str) -> bool:
+    return PLAIN_NAME.fullmatch(text) is not None
 
 
 def say(message: str = "", err: bool = False) -> None:

@@ -506,6 +506,103 @@ ALGEBRA_MOVES.update({
     "shorter_form": MoveText("write it more simply", "Multiply out and collect: the same value, written shorter."),
 })
 
+
+# The section headings and short labels of a document (document.py), in every format.
+DOCUMENT_HEADINGS: dict[str, str] = {
+    "rules_used": "Rules used",
+    "question": "The question",
+    "meaning": "What this means",
+    "in_general": "In general",
+    "notation": "In the learner's notation",
+    "chain_rule": "The chain rule",
+    "path": "Along one path, through output unit {index}",
+    "factors": "The factors",
+    "multiply": "Multiply the factors",
+    "delta": "Delta",
+    "update": "The weight update",
+    "multiplied_out": "multiplied out",
+    "not_checked": "not checked",
+    "check_legend": "✓ means the step was checked against sympy.diff.",
+}
+
+# -- `derive TARGET --step` (stepper.py): the questions, the step-through's own slips, and the score ----------------
+STEP_TEXT: dict[str, str] = {
+    "intro": "Step through {what}: predict each step before it is shown. Type your answer; :h a hint, :s show the "
+             "step, :b the step before again, :q stop. Nothing is saved.",
+    "intro_piped": "Step through {what}: each question, then its answer and the checked step.",
+    "screen": "Step {number} of {count}: {label}",
+    "ask_layer_top": "{whole} is a function inside a function. Call the part inside {var}: what is {name}({var})?",
+    "ask_layer": "{name} = {whole}. Call the part inside it {var}: what is {name}({var})?",
+    "ask_factor": "What is {d} for {layer}?",
+    "ask_part": "What is {d}?",
+    "ask_top": "What is {d} for {f}({var}) = {expr}?",
+    "ask_chain_product": "Put the inner parts back ({assignments}) and multiply: {d} = {factors} = ?",
+    "parts_intro": "{d} for {expr} needs the {rule}",
+    "parts_list": "First the derivative of each part: {parts}; then the rule puts them together.",
+    "ask_combine": "Now the {rule}, with the parts above: {d} = ?",
+    "ask_move": "Algebra, move {number} of {count}: {move}. {before} = ?",
+    "ask_rewrite": "{move}{using}: {before} = ?",
+    "ask_general": "In the general notation: {d} = ?",
+    "ask_path": "Multiply the factors along one path: {factors} = ?",
+    "ask_sum": "{a} feeds every output unit k, so {d} adds one path per output. For two output units (k = 1, 2), "
+               "what is {d}? (Write each path's first two factors as delta_k, that is dE/dnet_k.)",
+    "ask_final": "Multiply the factors: {d} = ?",
+    "prompt": "Your answer (:h hint, :s show, :q stop): ",
+    "prompt_shown": "[Enter] next step, :b back, :q stop: ",
+    "shown_trivial": "A step said in passing at --detail brief (shown, not asked):",
+    "shown_sum": "Put together (shown, not asked: a sum over k cannot be typed yet):",
+    "shown_reorder": "Only the order changes (shown, not asked):",
+    "shown_level": "Shown, not asked (--step=layers asks only the layers and the final product):",
+    "innermost": "and the innermost layer is {layer}",
+    "layer_right": "Right: {layer}.",
+    "layer_other": "Right: that peels it too. This derivation follows {layer} (with {var} = {value}).",
+    "layer_whole": "That is the whole expression with a new letter: {var} should stand for the part inside, so "
+                   "{name}({var}) is simpler than {whole}.",
+    "layer_has_var": "Write {name} with {var} only: {var} stands for the inside part, so no {x} is left in it.",
+    "layer_wrong": "Not quite: putting {var} = (an inner part) into that does not give {whole} back.",
+    "layer_hint_1": "Work from the outside in: what is done last to {x}? Everything that is done before it is the "
+                    "inside, {var}.",
+    "layer_hint_2": "The outside of {whole} with the inside written as one letter {var}: it starts {start}",
+    "move_hint_2": "The next line is a product: {first} · ...",
+    "sum_hint_1": "One path gives delta_k · w_jk; a changes E along each path, and the slopes of the paths add.",
+    "sum_hint_2": "dE/da_j = delta_1 · w_j1 + ... (one term for each output unit).",
+    "shown": "The step:",
+    "no_back": "This is the first step.",
+    "unknown_command": "Unknown command '{text}'. Type your answer, or :h hint, :s show the step, :b back, :q stop.",
+    "help": ":h (or ?) a hint, :s show the step, :b the step before again, :q stop; anything else is your answer.",
+    "no_more_hints": "That was the last hint; :s shows the step.",
+    "answer_was": "Answer: {answer}",
+    "score": "{right} of {count} steps right on the first try",
+    "score_slips": "; the slips: {slips}",
+    "score_none": "No step was asked.",
+    "stopped": "Stopped.",
+    "saved": "Saved as a lesson: {path} (play it with: derive lesson {name} --dir {folder})",
+    "find_label": "what to find",
+    "save_exists": "{path} already exists; a lesson is never overwritten, so choose another name",
+    "save_title": "Step through {what}",
+    "save_summary": "Predict each step of {what} before it is shown (written by derive --step --save).",
+    "save_intro": "Each exercise asks for one step of {what}; type your answer, h gives a hint.",
+    "done": "That is the whole derivation, every step checked.",
+}
+
+STEP_SLIPS: dict[str, SlipText] = {
+    "wrong_variable": SlipText(
+        "wrong variable",
+        "That is {d} written in {x}, but the layer {layer} is in {var}: write its derivative with {var}, the "
+        "layer's own letter (the letters are put back only when the factors are multiplied).",
+        "Differentiate {layer} as if {var} were the only letter there is."),
+    "one_path": SlipText(
+        "one path only",
+        "That is one path. {a} feeds every output unit, so E changes along every path at once, and the paths' "
+        "slopes add up: one term for each k.",
+        "Write one term for k = 1 and one for k = 2, and add them."),
+    "paths_multiplied": SlipText(
+        "paths multiplied",
+        "The paths are multiplied there; they add. Along one path the factors multiply (chain rule), but "
+        "separate paths to E add up (the total derivative).",
+        "Where do two routes to E meet? At E, as a sum."),
+}
+
 # What the lesson player and `derive practice` say (lesson_player.py, practice.py).
 PLAYER_TEXT: dict[str, str] = {
     "keys_read": "Enter next, b back, h hint, s full step, q quit",

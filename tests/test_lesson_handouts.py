@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
+from derivtutor.handouts import handout_latex, handout_markdown
 from derivtutor.lesson_files import load_all
-from derivtutor.render.lesson_handout import handout_latex, handout_markdown, inline_latex, markdown_latex
+from derivtutor.render.lesson_handout import inline_latex, markdown_latex
 
 LESSONS = load_all()
 NAMES = [lesson.name for lesson in LESSONS]

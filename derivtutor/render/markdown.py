@@ -7,6 +7,8 @@ notes keep their words as text and their maths inline.
 
 from __future__ import annotations
 
+import re
+
 from derivtutor.derivation import Derivation
 from derivtutor.explain import card_formula, screen_names
 from derivtutor.render.latex import (
@@ -30,6 +32,31 @@ _MD_SPECIAL = set("\\`*_[]<>#|")
 def escape(text: str) -> str:
     """Plain words safe in Markdown (a '*' in a why-sentence must not start italics)."""
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
+
+
+def teacher_markdown(text: str) -> str:
+    """A teacher's Markdown kept as Markdown, with raw HTML made literal: `<script>` shows as text, never runs.
+
+    Outside code spans every '<' is backslash-escaped (CommonMark then never starts a tag or an autolink);
+    inside them nothing is HTML anyway.
+    """
+    out, last = [], 0
+    for span in _CODE_SPAN.finditer(text):
+        out.append(text[last:span.start()].replace("<", "\\<"))
+        out.append(span.group(0))
+        last = span.end()
+    out.append(text[last:].replace("<", "\\<"))
+    return "".join(out)
+
+
+def code(text: str) -> str:
+    """Inline code that no backtick inside `text` can end early."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def inline(latex: str) -> str:
@@ -77,7 +104,7 @@ def render_markdown(derivation: Derivation, detail: str = "normal", heading_leve
               "✓ means the step was checked against `sympy.diff`.", "", f"{hashes}# Rules used", ""]
     taken = screen_names(derivation)
     chain = derivation.root if isinstance(derivation.root, ChainRule) else None
-    for rule_id in rules_used(derivation):
+    for rule_id in rules_used(derivation, detail):
         text = RULES[rule_id]
         formula = card_formula(rule_id, taken, chain, latex=True)
         lines.append(f"- **{escape(text.name)}**: {inline(formula)}. {escape(text.why)}")

@@ -1,13 +1,15 @@
 """Tables for `derive network`: the worked numeric example, formatted for the terminal with rich.
 
 Only formatting lives here; every number comes ready-made from `derivtutor.network.WorkedExample`.
-rich prints plain text when standard output is not a terminal or NO_COLOR is set, and fits the tables to the
+Colour or plain text is console.output_style's decision (as for every command); rich fits the tables to the
 terminal width (COLUMNS), folding a number onto two lines rather than cutting it off when space is short.
 """
 
 from __future__ import annotations
 
-import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -17,6 +19,7 @@ from rich.text import Text
 from derivtutor.network import WorkedExample, hidden_paths
 
 SIGNIFICANT_DIGITS = 9
+TRAINING_STEPS_WORTH_A_BAR = 1000  # fewer steps finish before a bar could be read
 
 
 def fmt(value: float) -> str:
@@ -171,10 +174,32 @@ def network_renderables(example: WorkedExample) -> list[RenderableType]:
 
 
 def render_network(example: WorkedExample, console: Console | None = None) -> None:
-    """Print every section; rich chooses colour or plain text and the width from the terminal."""
+    """Print every section, coloured or plain as console.output_style decides; rich picks the width."""
     if console is None:
-        # NO_COLOR alone only drops colours; the learner asked for plain text, so drop bold and dim too.
-        plain = "NO_COLOR" in os.environ
-        console = Console(highlight=False, color_system=None if plain else "auto")
+        from derivtutor.console import rich_console
+
+        console = rich_console()
     for section in network_renderables(example):
         console.print(section)
+
+
+@contextmanager
+def training_progress(steps: int, stream: object = None) -> Iterator[Callable[[int], None] | None]:
+    """rich's progress bar for `--steps N` while training runs, only on a terminal (never in a pipe or file).
+
+    Yields the `tick(step)` to hand to network.work_example, or None when no bar is shown; the bar is removed
+    when training ends, so the tables print as usual.
+    """
+    stream = stream if stream is not None else sys.stdout
+    isatty = getattr(stream, "isatty", None)
+    if steps < TRAINING_STEPS_WORTH_A_BAR or not (isatty and isatty()):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from derivtutor.console import rich_console
+
+    with Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=rich_console(stream), transient=True) as bar:
+        task = bar.add_task("training", total=steps)
+        yield lambda step: bar.update(task, completed=step)

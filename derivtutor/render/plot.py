@@ -1,8 +1,10 @@
 """f and f' on one picture: an SVG written by hand (always available), a PNG (needs matplotlib), a text plot.
 
-Sampling never compiles the expression into Python code: each point is `expr.evalf(subs=...)`, SymPy's own
-arbitrary-precision evaluation. Points where f or f' is undefined (a kink, a log of a negative number, a complex
-value) are skipped and the curve is broken there, so |x| shows a jump in f' instead of a made-up vertical line.
+Sampling never compiles the expression into Python code: each point is a walk of the expression tree in float
+arithmetic (math functions; an overflow or a complex value is a skipped point), or, for a part the float table
+does not know, SymPy's evalf; the whole plot has a budget of PLOT_SECONDS (limits.time_limit, any thread).
+Points where f or f' is undefined (a kink, a log of a negative number, a complex value, an overflow) are skipped
+and the curve is broken there, so |x| shows a jump in f' instead of a made-up vertical line.
 The default range [-6, 6] shows the whole S of the sigmoid and the bump of sigma' with its top 1/4 at x = 0.
 """
 
@@ -10,17 +12,22 @@ from __future__ import annotations
 
 import math
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 import sympy
 
+from derivtutor.console import to_ascii
 from derivtutor.derivation import Derivation
+from derivtutor.functions import sigmoid
+from derivtutor.limits import TimeLimitExceeded, check, time_limit
+from derivtutor.mathtext import math_text, name_text
 from derivtutor.render.latex import root_kinks
-from derivtutor.render.mathtext import math_text, name_text
 
 SAMPLES = 201  # odd, so that x = 0 is one of the points of [-6, 6]
 DEFAULT_RANGE = (-6.0, 6.0)
+PLOT_SECONDS = 5.0
 
 
 class PlotError(ValueError):
@@ -31,6 +38,7 @@ class PlotError(ValueError):
 class Curve:
     label: str
     points: list[tuple[float, float | None]]  # None: undefined there (the line breaks)
+    ascii_label: str = ""  # the same label in ASCII words (sigma(x), x^2), for a terminal that cannot show σ
 
 
 @dataclass
@@ -53,7 +61,66 @@ class Samples:
         return defined[i]
 
 
-def _value(expr: sympy.Expr, var: sympy.Symbol, x: float) -> float | None:
+def _sigmoid(u: float) -> float:
+    return 1 / (1 + math.exp(-u)) if u >= 0 else math.exp(u) / (1 + math.exp(u))
+
+
+_FLOAT_FUNCTIONS: dict[type, Callable[[float], float]] = {
+    sympy.exp: math.exp, sympy.log: math.log, sympy.sin: math.sin, sympy.cos: math.cos, sympy.tan: math.tan,
+    sympy.sec: lambda u: 1 / math.cos(u), sympy.csc: lambda u: 1 / math.sin(u), sympy.cot: lambda u: 1 / math.tan(u),
+    sympy.asin: math.asin, sympy.acos: math.acos, sympy.atan: math.atan,
+    sympy.sinh: math.sinh, sympy.cosh: math.cosh, sympy.tanh: math.tanh, sympy.Abs: abs, sigmoid: _sigmoid,
+}
+
+
+class _NoFloat(Exception):
+    """No real, finite float value here (or a part the float table does not know)."""
+
+
+def _float(expr: sympy.Basic, var: sympy.Symbol, x: float) -> float:
+    """expr at x in plain float arithmetic: microseconds per point, and an overflow is an error, not a hang."""
+    if expr is var:
+        return x
+    if expr.is_Number or expr is sympy.pi or expr is sympy.E:
+        if not expr.is_real:
+            raise _NoFloat
+        return float(expr)
+    if expr.is_Add:
+        value = math.fsum(_float(a, var, x) for a in expr.args)
+    elif expr.is_Mul:
+        value = math.prod(_float(a, var, x) for a in expr.args)
+    elif expr.is_Pow:
+        base, exponent = _float(expr.args[0], var, x), _float(expr.args[1], var, x)
+        if base < 0 and not expr.args[1].is_Integer:
+            raise _NoFloat  # √ of a negative number: not a real value
+        value = base**exponent
+    else:
+        function = _FLOAT_FUNCTIONS.get(expr.func)
+        if function is None or len(expr.args) != 1:
+            raise _NoFloat
+        value = function(_float(expr.args[0], var, x))
+    if isinstance(value, complex) or not math.isfinite(value):
+        raise _NoFloat
+    return value
+
+
+def _knows_floats(expr: sympy.Basic) -> bool:
+    """Whether every part of expr is in the float table (else SymPy's evalf is used, under the plot's budget)."""
+    for node in sympy.preorder_traversal(expr):
+        if node.is_Atom or node.is_Add or node.is_Mul or node.is_Pow:
+            continue
+        if node.func not in _FLOAT_FUNCTIONS:
+            return False
+    return True
+
+
+def _value(expr: sympy.Expr, var: sympy.Symbol, x: float, fast: bool) -> float | None:
+    check()  # the plot's budget, in whatever thread this runs
+    if fast:
+        try:
+            return _float(expr, var, x)
+        except (_NoFloat, ArithmeticError, ValueError, TypeError, RecursionError):
+            return None
     try:
         value = expr.evalf(15, subs={var: sympy.Float(x, 15)})
     except (TypeError, ValueError, ZeroDivisionError, ArithmeticError):
@@ -63,7 +130,7 @@ def _value(expr: sympy.Expr, var: sympy.Symbol, x: float) -> float | None:
     re_part, im_part = value.as_real_imag()
     try:
         re_f, im_f = float(re_part), float(im_part)
-    except TypeError:
+    except (TypeError, OverflowError):
         return None
     if abs(im_f) > 1e-12 * max(1.0, abs(re_f)) or not math.isfinite(re_f):
         return None
@@ -71,7 +138,22 @@ def _value(expr: sympy.Expr, var: sympy.Symbol, x: float) -> float | None:
 
 
 def sample(derivation: Derivation, x_range: tuple[float, float] = DEFAULT_RANGE, n: int = SAMPLES) -> Samples:
-    """f and f' at n evenly spaced points; raises PlotError if f has other variables or nothing is defined."""
+    """f and f' at n evenly spaced points within PLOT_SECONDS; raises PlotError if f has other variables, nothing
+    is defined, or the budget runs out."""
+    mine = None
+    try:
+        with time_limit(PLOT_SECONDS) as mine:
+            return _sample(derivation, x_range, n)
+    except TimeLimitExceeded as exc:
+        if exc.owner is not mine:
+            raise
+        raise PlotError(f"cannot plot: evaluating f and f' took more than {PLOT_SECONDS:g} s "
+                        f"(try a smaller piece of the expression)") from None
+    except RecursionError:
+        raise PlotError("cannot plot: the expression is nested too deeply to evaluate") from None
+
+
+def _sample(derivation: Derivation, x_range: tuple[float, float], n: int) -> Samples:
     if derivation.held_constant:
         names = ", ".join(s.name for s in derivation.held_constant)
         raise PlotError(f"cannot plot: {names} {'has' if len(derivation.held_constant) == 1 else 'have'} "
@@ -83,14 +165,19 @@ def sample(derivation: Derivation, x_range: tuple[float, float] = DEFAULT_RANGE,
     derivative = derivation.result
     kinks = [float(p) for p in root_kinks(derivation) if p.is_number]
     xs = [lo + (hi - lo) * i / (n - 1) for i in range(n)]
-    f_points = [(x, _value(derivation.expr, var, x)) for x in xs]
-    df_points = [(x, None if any(abs(x - k) < 1e-12 for k in kinks) else _value(derivative, var, x)) for x in xs]
+    fast_f, fast_df = _knows_floats(derivation.expr), _knows_floats(derivative)
+    f_points = [(x, _value(derivation.expr, var, x, fast_f)) for x in xs]
+    df_points = [(x, None if any(abs(x - k) < 1e-12 for k in kinks) else _value(derivative, var, x, fast_df))
+                 for x in xs]
     if all(y is None for _, y in f_points):
         raise PlotError(f"cannot plot: f is undefined everywhere on [{lo:g}, {hi:g}]")
     name = name_text(derivation.function_name)
     v = name_text(var.name)
-    samples = Samples(xs, Curve(f"{name}({v}) = {math_text(derivation.expr)}", f_points),
-                      Curve(f"{name}′({v}) = {math_text(derivation.final)}", df_points), v)
+    plain_name, plain_v = name_text(derivation.function_name, False), name_text(var.name, False)
+    samples = Samples(xs, Curve(f"{name}({v}) = {math_text(derivation.expr)}", f_points,
+                                f"{plain_name}({plain_v}) = {math_text(derivation.expr, False)}"),
+                      Curve(f"{name}′({v}) = {math_text(derivation.final)}", df_points,
+                            f"{plain_name}'({plain_v}) = {math_text(derivation.final, False)}"), v)
     _break_at(samples.df, kinks)
     return samples
 
@@ -231,10 +318,20 @@ def write_png(samples: Samples, path: str) -> None:
 
 
 # -- text ---------------------------------------------------------------------------------------------------------
-def render_text(samples: Samples, width: int | None = None, height: int = 17) -> str:
-    """A character plot for the terminal: '*' is f, 'o' is f', '+' where they meet; fits the terminal width."""
+def render_text(samples: Samples, width: int | None = None, height: int = 17, unicode: bool | None = None) -> str:
+    """A character plot for the terminal: '*' is f, 'o' is f', '+' where they meet; fits the terminal width.
+
+    The labels are in Unicode or ASCII words as console.output_style decides for standard output (or `unicode`).
+    """
     if width is None:
         width = shutil.get_terminal_size((80, 24)).columns
+    if unicode is None:
+        from derivtutor.console import output_style
+
+        unicode = output_style().unicode
+    f_label = samples.f.label if unicode or not samples.f.ascii_label else samples.f.ascii_label
+    df_label = samples.df.label if unicode or not samples.df.ascii_label else samples.df.ascii_label
+    var = samples.var if unicode else to_ascii(samples.var)
     y_lo, y_hi = _y_range(samples)
     labels = [_fmt(round(y_hi, 3)), _fmt(round((y_lo + y_hi) / 2, 3)), _fmt(round(y_lo, 3))]
     margin = max(len(s) for s in labels) + 2
@@ -272,10 +369,10 @@ def render_text(samples: Samples, width: int | None = None, height: int = 17) ->
         if all(ch == " " for ch in axis[max(0, start - 1):start + len(text) + 1]):
             axis[start:start + len(text)] = list(text)
     lines.append(" " * margin + "".join(axis).rstrip())
-    lines.append(f"* {samples.f.label}")
-    lines.append(f"o {samples.df.label}   (# where both fall on one character)")
+    lines.append(f"* {f_label}")
+    lines.append(f"o {df_label}   (# where both fall on one character)")
     peak = samples.peak()
     if peak:
-        lines.append(f"largest slope: {samples.df.label.split(' = ')[0]} = {round(peak[1], 4):g} "
-                     f"at {samples.var} = {round(peak[0], 4):g}")
+        lines.append(f"largest slope: {df_label.split(' = ')[0]} = {round(peak[1], 4):g} "
+                     f"at {var} = {round(peak[0], 4):g}")
     return "\n".join(lines) + "\n"

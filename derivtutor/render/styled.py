@@ -244,11 +244,10 @@ def render_blocks(blocks: list[Block], width: int, colour: bool) -> str:
 
 # ---------------------------------------------------------------------------------------------- the stream
 def wants_colour(stream: object) -> bool:
-    """Colour only on a terminal, without NO_COLOR, and not on a dumb one (rich's rule before)."""
-    isatty = getattr(stream, "isatty", None)
-    if not (isatty is not None and isatty()) or os.environ.get("NO_COLOR"):
-        return False
-    return os.environ.get("TERM", "").lower() not in ("dumb", "unknown")
+    """Colour as console.output_style decides (a terminal, not a dumb one; NO_COLOR, FORCE_COLOR, --no-color)."""
+    from derivtutor.console import output_style
+
+    return output_style(stream).color
 
 
 def terminal_width(stream: object) -> int:

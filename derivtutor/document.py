@@ -1,0 +1,440 @@
+"""The format-neutral document: what a derivation or a backprop preset shows, as plain data.
+
+`build_document(built, detail)` reads a verified Derivation (or an Explained / ChainOfDerivations preset) and
+lays it out once: headings, paragraphs with inline maths, maths rows with a check mark and a note, rule cards.
+`--detail` is decided here and nowhere else, so every backend that walks a Document shows the same steps.
+Maths stays a SymPy expression (each backend prints it with its own printer) with a plain-text fallback.
+Nothing here differentiates or simplifies; every sentence comes from teaching.py.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import sympy
+
+from derivtutor.derivation import Derivation
+from derivtutor.explain import cancelled, card_formula, corner_notes, screen_names, step_notes
+from derivtutor.mathtext import math_text, name_text
+from derivtutor.rules import ChainRule, Step
+from derivtutor.teaching import ALGEBRA_MOVES, DOCUMENT_HEADINGS, HEADINGS, NOTES, RULES
+
+if TYPE_CHECKING:
+    from derivtutor.backprop import ChainOfDerivations, Explained, Factor
+
+DETAILS = ("brief", "normal", "full")
+
+
+# -- inline runs ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Text:
+    """Words, exactly as teaching.py says them (Unicode; each backend escapes them for its format)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Maths:
+    """An expression; `factors` when a product is shown factor by factor, unmultiplied (a · b · c)."""
+
+    expr: sympy.Expr
+    factors: tuple[sympy.Expr, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The plain-text fallback (the terminal's own maths printer)."""
+        return self.spelt(unicode=True)
+
+    @property
+    def typed(self) -> str:
+        """ASCII, as a learner would type it: `derive` reads it back to this expression."""
+        return self.spelt(unicode=False)
+
+    def spelt(self, unicode: bool) -> str:
+        if self.factors:
+            dot = " · " if unicode else " * "
+            return dot.join(f"({math_text(f, unicode)})" if f.is_Add or (i and f.could_extract_minus_sign())
+                            else math_text(f, unicode) for i, f in enumerate(self.factors))
+        return math_text(self.expr, unicode)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """d top / d var (∂ when partial); `of` is an expression written after d/dvar instead of a name on top."""
+
+    top: str | None
+    var: sympy.Expr
+    partial: bool = False
+    of: sympy.Expr | None = None
+
+    @property
+    def text(self) -> str:
+        d = "∂" if self.partial else "d"
+        if self.of is not None:
+            return f"{d}/{d}{math_text(self.var)} ({math_text(self.of)})"
+        return f"{d}{name_text(self.top or '')}/{d}{math_text(self.var)}"
+
+
+@dataclass(frozen=True)
+class Check:
+    """The ✓: this step was checked against sympy.diff."""
+
+    text: str = "✓"
+
+
+Run = Text | Maths | Ratio | Check
+Runs = tuple[Run, ...]
+
+
+def plain(runs: Runs) -> str:
+    """Runs as one plain-text line (for tests and a text fallback)."""
+    return "".join(run.text for run in runs)
+
+
+# -- blocks -----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 2
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    runs: Runs
+
+
+@dataclass(frozen=True)
+class MathRow:
+    """lhs = rhs with a note; no lhs continues the chain of equalities above. kind: step, layer, algebra..."""
+
+    rhs: Maths
+    lhs: Runs = ()
+    checked: bool = False
+    note: Runs = ()
+    depth: int = 0
+    kind: str = "step"
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[Runs, ...], ...]
+
+
+@dataclass(frozen=True)
+class RuleCard:
+    name: str
+    formula: str  # the general formula in letters free on this page (explain.card_formula); "" for a move
+    why: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A remark said beside the maths (a corner, SymPy's own form, a route)."""
+
+    runs: Runs
+
+
+Block = Heading | Paragraph | MathRow | Table | RuleCard | Note
+
+
+@dataclass
+class Document:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def rows(self) -> list[MathRow]:
+        return [b for b in self.blocks if isinstance(b, MathRow)]
+
+
+# -- filling teaching sentences ----------------------------------------------------------------------------------
+def fill(template: str, **values: object) -> Runs:
+    """A NOTES template with its {fields} filled: SymPy values become maths, tuples a list, str stays words."""
+    out: list[Run] = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        if literal:
+            out.append(Text(literal))
+        if name is None:
+            continue
+        value = values[name]
+        if isinstance(value, str):
+            out.append(Text(value))
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                if i:
+                    out.append(Text(", "))
+                out.append(Maths(item))
+        else:
+            out.append(Maths(value))
+    return tuple(out)
+
+
+def named(template: str, names: dict[str, str]) -> Runs:
+    """A backprop sentence whose {fields} are the learner's variable names (a_k, net_k)."""
+    return (Text(template.format(**{k: name_text(v) for k, v in names.items()})),)
+
+
+# -- a single derivation -----------------------------------------------------------------------------------------
+class _Layout:
+    """Walks a verified Derivation into blocks; the one place where --detail decides what is shown."""
+
+    def __init__(self, derivation: Derivation, detail: str) -> None:
+        if detail not in DETAILS:
+            raise ValueError(f"detail must be one of {', '.join(DETAILS)}, not {detail!r}")
+        self.d = derivation
+        self.detail = detail
+        self.blocks: list[Block] = []
+
+    def partial(self, step: Step) -> bool:
+        if step.var == self.d.var and self.d.held_constant:
+            return True
+        return bool(step.expr.free_symbols - {step.var})
+
+    def extra(self, step: Step) -> Runs:
+        out: list[Run] = []
+        for item in step_notes(step, kinks_in_own_line=self.d.var):
+            if out:
+                out.append(Text(" "))
+            out.extend(fill(NOTES[item.key], **item.fields))
+        return tuple(out)
+
+    def rule_note(self, step: Step) -> Runs:
+        extra = self.extra(step)
+        return (Text(RULES[step.rule_id].name), *((Text("; "), *extra) if extra else ()))
+
+    def shown(self, step: Step) -> bool:
+        if self.detail == "full":
+            return True
+        return not RULES[step.rule_id].trivial or bool(self.extra(step))
+
+    def add(self, rhs: Maths, lhs: Runs = (), checked: bool = False, note: Runs = (), depth: int = 0,
+            kind: str = "step") -> None:
+        self.blocks.append(MathRow(rhs, lhs, checked, note, depth, kind))
+
+    def step(self, step: Step, depth: int, top: str | None = None) -> None:
+        if isinstance(step, ChainRule):
+            self.chain(step, depth, top)
+            return
+        partial = self.partial(step)
+        lhs = Ratio(top, step.var, partial) if top else Ratio(None, step.var, partial, of=step.expr)
+        self.add(Maths(step.result), (lhs,), step.verified, self.rule_note(step), depth)
+        if self.detail == "brief":
+            return
+        for sub in step.substeps():
+            if self.shown(sub):
+                self.step(sub, depth + 1)
+
+    def chain(self, step: ChainRule, depth: int, top: str | None) -> None:
+        layers = step.layers
+        name = layers[0].name
+        if top is None:  # a chain inside a bigger tree: say which expression it is first
+            self.add(Maths(step.expr), (Maths(sympy.Function(name)(step.var)),), depth=depth, kind="function")
+        for layer in layers:
+            note: Runs = ()
+            if layer.value is not None:
+                note = (Text("where "), Maths(sympy.Eq(layer.var, layer.value, evaluate=False)))
+            self.add(Maths(layer.expr), (Maths(sympy.Function(layer.name)(layer.var)),), note=note, depth=depth,
+                     kind="layer")
+        partial = self.partial(step)
+        whole = Ratio(name, step.var, partial)
+        product: list[Run] = []
+        for i, layer in enumerate(layers):
+            if i:
+                product.append(Text(" · "))
+            product.append(Ratio(layer.name, layer.var, self.partial(layer.step)))
+        chain_note: Runs = (Text(RULES["chain"].name),)
+        if self.detail == "full":
+            chain_note = (Text(RULES["chain"].name + ": " + NOTES["chain_layers"]),)
+        self.blocks.append(Paragraph((whole, Text(" = "), *product, Text("   "), *chain_note)))
+        for layer in layers:
+            self.step(layer.step, depth + 1, top=layer.name)
+        assignments = tuple(sympy.Eq(layer.var, layer.value, evaluate=False) for layer in layers
+                            if layer.value is not None)
+        backs = tuple(layer.back for layer in layers)
+        note = fill(NOTES["substitute_back"], assignments=assignments)
+        gone = cancelled(list(backs))
+        if gone:
+            note += (Text(" "), *fill(NOTES["cancel_common"], factors=tuple(gone)))
+        self.add(Maths(sympy.Mul(*backs), factors=backs), (whole,), note=note, depth=depth, kind="substitute")
+        if len(backs) > 1 or backs[0] != step.result:
+            self.add(Maths(step.result), checked=step.verified, note=(Text(DOCUMENT_HEADINGS["multiplied_out"]),),
+                     depth=depth)
+
+    def build(self, with_title: bool = True) -> list[Block]:
+        d = self.d
+        partial = bool(d.held_constant)
+        top = Ratio(d.function_name, d.var, partial)
+        if with_title:
+            self.blocks.append(Heading(title_text(d), 1))
+        f_of = Maths(sympy.Function(d.function_name)(d.var))
+        self.add(Maths(d.expr), (f_of,), kind="function")
+        held = d.held_constant
+        if held:
+            key = "held_constant_one" if len(held) == 1 else "held_constant_many"
+            self.blocks.append(Note(fill(NOTES[key], names=held)))
+        self.blocks.append(Heading(HEADINGS["step_by_step"].format(d=top.text), 2))
+        self.step(d.root, 0, top=d.function_name if isinstance(d.root, ChainRule) else None)
+        self.add(Maths(d.result), (top,), d.root.verified,
+                 (Text(NOTES["verified"] if d.root.verified else DOCUMENT_HEADINGS["not_checked"]),), kind="result")
+        if d.result != d.reference:
+            self.blocks.append(Note(fill(NOTES["sympy_form"], expr=d.reference)))
+        if self.detail == "full":
+            self.routes()
+        for item in corner_notes(d):
+            self.blocks.append(Note(fill(NOTES[item.key], **item.fields)))
+        if d.algebra:
+            self.blocks.append(Heading(HEADINGS["algebra"], 2))
+            for move in d.algebra:
+                text = ALGEBRA_MOVES[move.move]
+                note = (Text(f"{text.name}: {text.why}"),) if self.detail == "full" else (Text(text.name),)
+                self.add(Maths(move.after, factors=move.shown), checked=move.verified, note=note, kind="algebra")
+        final = Maths(d.final, factors=d.algebra[-1].shown) if d.algebra else Maths(d.result)
+        self.blocks.append(Heading(HEADINGS["answer"].rstrip(": "), 2))
+        self.add(final, (top,), d.verified, kind="answer")
+        return self.blocks
+
+    def routes(self) -> None:
+        for route in self.d.routes:
+            heading = NOTES["route_heading"].format(expr="{expr}", rule=RULES[route.rule_id].name)
+            self.blocks.append(Note(fill(heading, expr=route.expr)))
+            for i, (line, key) in enumerate(route.lines):
+                lhs: Runs = (Maths(route.expr),) if i == 0 else (
+                    (Ratio(None, route.var, of=route.expr),) if i == 1 else ())
+                last = i == len(route.lines) - 1
+                self.add(Maths(line), lhs, last and route.verified, (Text(NOTES[key]),), 1)
+
+
+def title_text(derivation: Derivation) -> str:
+    if derivation.title:
+        return derivation.title
+    kind = "Partial derivative" if derivation.held_constant else "Derivative"
+    return f"{kind} of {derivation.function_name} with respect to {derivation.var.name}"
+
+
+def rule_cards(derivation: Derivation) -> list[Block]:
+    """The rules and moves used, first use first, each with its formula (letters free on this page) and why."""
+    seen: list[str] = []
+    for step in derivation.root.walk():
+        if step.rule_id not in seen:
+            seen.append(step.rule_id)
+    taken = screen_names(derivation)
+    chain = derivation.root if isinstance(derivation.root, ChainRule) else None
+    cards: list[Block] = [Heading(DOCUMENT_HEADINGS["rules_used"], 2)]
+    for rule_id in seen:
+        text = RULES[rule_id]
+        cards.append(RuleCard(text.name, card_formula(rule_id, taken, chain), text.why))
+    for move in derivation.algebra:
+        text = ALGEBRA_MOVES[move.move]
+        cards.append(RuleCard(text.name, "", text.why))
+    return cards
+
+
+def derivation_blocks(derivation: Derivation, detail: str, with_title: bool = True) -> list[Block]:
+    return _Layout(derivation, detail).build(with_title) + rule_cards(derivation)
+
+
+# -- the backprop presets ----------------------------------------------------------------------------------------
+def _explained(e: Explained, detail: str) -> Document:
+    doc = Document(e.title or title_text(e.derivation))
+    doc.blocks.append(Heading(doc.title, 1))
+    if e.intro:
+        doc.blocks.append(Heading(DOCUMENT_HEADINGS["question"], 2))
+        doc.blocks += [Paragraph(named(NOTES[key], e.names)) for key in e.intro]
+    inner = _Layout(e.derivation, detail).build(with_title=False)
+    doc.blocks += inner
+    if e.rewrites:
+        doc.blocks.append(Heading(DOCUMENT_HEADINGS["notation"], 2))
+        doc.blocks.append(MathRow(Maths(e.derivation.final)))
+        for r in e.rewrites:
+            text = ALGEBRA_MOVES[r.move]
+            words = text.name if detail == "brief" and not r.assumption else f"{text.name}: {text.why}"
+            doc.blocks.append(MathRow(Maths(r.after), (), r.verified, (Text(words),), kind="algebra"))
+    if e.outro:
+        doc.blocks.append(Heading(DOCUMENT_HEADINGS["meaning"], 2))
+        doc.blocks += [Paragraph(named(NOTES[key], e.names)) for key in e.outro]
+    if e.general_lhs is not None:
+        doc.blocks.append(Heading(DOCUMENT_HEADINGS["in_general"], 2))
+        top, var = e.general_lhs
+        doc.blocks.append(MathRow(Maths(e.general), (Ratio(top, sympy.Symbol(var)),), e.verified, kind="answer"))
+    doc.blocks += rule_cards(e.derivation)
+    return doc
+
+
+def _factor(f: Factor, detail: str) -> list[Block]:
+    d = f.derivation
+    blocks: list[Block] = [MathRow(Maths(f.general), (Ratio(f.top, sympy.Symbol(f.var)),), f.verified,
+                                   kind="factor")]
+    final = Maths(d.final, factors=d.algebra[-1].shown) if d.algebra else Maths(d.final)
+    see = NOTES["bp_factor_see"].format(preset=f.preset)
+    blocks.append(MathRow(final, (Ratio(None, d.var, of=d.expr),), d.verified, (Text(see),), depth=1))
+    if f.note:
+        names = {"a": f.top, "net": f.var, "w": f.var, "aj": f.var, "wjk": str(f.general)}
+        blocks.append(Note(named(NOTES[f.note], names)))
+    if detail == "full":
+        blocks += _Layout(d, detail).build(with_title=False)
+    return blocks
+
+
+def _chain(c: ChainOfDerivations, detail: str) -> Document:
+    doc = Document(c.title)
+    blocks = doc.blocks
+    blocks.append(Heading(c.title, 1))
+    blocks += [Paragraph(named(NOTES[key], c.names)) for key in c.notes_intro]
+    blocks.append(Heading(DOCUMENT_HEADINGS["chain_rule"], 2))
+    links: list[Run] = []
+    for f in c.path_factors:
+        links += [Text(" · ") if links else Text(f"Σ{name_text('_' + str(c.sum_index))} [ "),
+                  Ratio(f.top, sympy.Symbol(f.var))]
+    if c.path_factors:
+        links.append(Text(" ]"))
+    for i, f in enumerate(c.factors):
+        links += [Text(" · ") if (links or i) else Text(""), Ratio(f.top, sympy.Symbol(f.var))]
+    blocks.append(Paragraph((Ratio(c.top, sympy.Symbol(c.var)), Text(" = "), *links)))
+    if detail != "full":
+        blocks.append(Note((Text(NOTES["bp_factor_brief"]),)))
+    if c.path_factors:
+        blocks.append(Heading(DOCUMENT_HEADINGS["path"].format(index=c.sum_index), 2))
+        blocks.append(Paragraph(named(NOTES["bp_hidden_path_factors"], c.names)))
+    blocks.append(Heading(DOCUMENT_HEADINGS["factors"], 2))
+    for f in c.path_factors + c.factors:
+        blocks += _factor(f, detail)
+    blocks.append(Heading(DOCUMENT_HEADINGS["multiply"], 2))
+    dE = Ratio(c.top, sympy.Symbol(c.var))
+    if c.path_factors:
+        sigma = Text(f"Σ{name_text('_' + str(c.sum_index))} [ ")
+        blocks.append(Paragraph((dE, Text(" = "), sigma, Maths(c.formula), Text(" ] · "), Maths(c.outer),
+                                 *((Text("  "), Check()) if c.verified else ()))))
+    else:
+        blocks.append(MathRow(Maths(c.formula), (dE,), c.verified, kind="answer"))
+    blocks.append(Heading(DOCUMENT_HEADINGS["delta"], 2))
+    delta_name = Maths(sympy.Symbol(c.delta_name))
+    blocks.append(MathRow(Maths(c.delta), (delta_name,)))
+    blocks += [Paragraph(named(NOTES[key], c.names)) for key in c.notes_delta]
+    last = c.factors[-1].general
+    blocks.append(MathRow(Maths(sympy.Symbol(c.delta_name) * last, factors=(sympy.Symbol(c.delta_name), last)),
+                          (dE,)))
+    blocks.append(Heading(DOCUMENT_HEADINGS["update"], 2))
+    blocks.append(Paragraph(named(NOTES["bp_update"], c.names)))
+    update_lhs = (Text("Δ"), Maths(sympy.Symbol(c.var)))
+    blocks.append(MathRow(Maths(c.update), update_lhs))
+    sizes = ", ".join("-".join(str(n) for n in size) for size in c.check.sizes)
+    summary = NOTES["bp_checked_network"].format(sizes=sizes, count=c.check.weights)
+    blocks.append(Paragraph((Text(summary), *((Text(" "), Check()) if c.check.verified else ()))))
+    return doc
+
+
+def build_document(built: object, detail: str = "normal") -> Document:
+    """The one document for whatever derive built: a Derivation, an Explained preset or a chain of derivations."""
+    if detail not in DETAILS:
+        raise ValueError(f"detail must be one of {', '.join(DETAILS)}, not {detail!r}")
+    if isinstance(built, Derivation):
+        return Document(title_text(built), derivation_blocks(built, detail))
+    from derivtutor.backprop import ChainOfDerivations, Explained
+
+    if isinstance(built, Explained):
+        return _explained(built, detail)
+    if isinstance(built, ChainOfDerivations):
+        return _chain(built, detail)
+    raise TypeError(f"no document for a {type(built).__name__}")
