@@ -83,7 +83,7 @@ class Generated:
 
     def answer_text(self, unicode: bool = True) -> str:
         """The answer as a teacher writes it (the judge's usual form)."""
-        from derivtutor.render.mathtext import math_text
+        from derivtutor.mathtext import math_text
 
         usual = self.target.forms[0].usual
         return usual if unicode else math_text(self.derivation.final, unicode)
@@ -171,7 +171,7 @@ def run_one(skill: str, host: object, store: progress.Progress, rng: random.Rand
             seen: set[str] | None = None) -> bool | None:
     """Serve one generated exercise until it is right or shown; True if right without :s, None on :q."""
     from derivtutor.judge import verdict_for_text
-    from derivtutor.render.mathtext import math_text
+    from derivtutor.mathtext import math_text
 
     rng = rng or random.Random()
     exercise = generate(skill, rng, seen)
@@ -217,7 +217,7 @@ def run_one(skill: str, host: object, store: progress.Progress, rng: random.Rand
 
 def run_practice_command(skill: str | None, count: int = 20, seed: int | None = None) -> int:
     """What `derive practice [SKILL] [--count N] [--seed S]` does; returns the exit code."""
-    from derivtutor.entry import import_sympy_without_collecting
+    from derivtutor.startup import import_sympy_without_collecting
 
     store = progress.load()
     if skill is None:
@@ -239,7 +239,7 @@ def run_practice_command(skill: str | None, count: int = 20, seed: int | None = 
     rng = random.Random(seed)
     seen: set[str] = set()
     if not sys.stdin.isatty():  # a printout: the exercises with their checked answers
-        from derivtutor.render.mathtext import math_text
+        from derivtutor.mathtext import math_text
 
         for number in range(1, count + 1):
             exercise = generate(skill, rng, seen)
@@ -270,7 +270,7 @@ class PiecesOfChain:
         self.inner_slope = sympy.diff(inner, var)
 
     def questions(self, unicode: bool) -> list[tuple[str, str, Callable[[str], bool]]]:
-        from derivtutor.render.mathtext import math_text
+        from derivtutor.mathtext import math_text
 
         def checker(expected: object, names: dict) -> Callable[[str], bool]:
             def check(text: str) -> bool:
@@ -297,7 +297,7 @@ class PiecesOfChain:
         ]
 
     def together(self, unicode: bool) -> str:
-        from derivtutor.render.mathtext import math_text
+        from derivtutor.mathtext import math_text
 
         return PLAYER_TEXT["piece_together"].format(outer_slope=math_text(self.outer_slope, unicode),
                                                     inner_slope=math_text(self.inner_slope, unicode),
