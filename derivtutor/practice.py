@@ -211,7 +211,9 @@ def run_one(skill: str, host: object, store: progress.Progress, rng: random.Rand
     host.say(mastery_line(skill, entry), "dim")
     problem = progress.save(store)
     if problem:
-        print(f"derive: {problem}", file=sys.stderr)
+        from derivtutor.startup import fail
+
+        fail(problem)
     return right
 
 
@@ -227,9 +229,9 @@ def run_practice_command(skill: str | None, count: int = 20, seed: int | None = 
             print(f"  {name.ljust(14)} " + (mastery_line(name, entry) if entry else "not practised yet"))
         return 0
     if skill not in SKILLS:
-        print("derive: " + PLAYER_TEXT["practice_unknown_skill"].format(skill=skill, skills=", ".join(SKILLS)),
-              file=sys.stderr)
-        return 2
+        from derivtutor.startup import fail
+
+        return fail(PLAYER_TEXT["practice_unknown_skill"].format(skill=skill, skills=", ".join(SKILLS)))
     import_sympy_without_collecting()
     from derivtutor.render.terminal import make_console, supports_unicode
 

@@ -634,7 +634,7 @@ PLAYER_TEXT: dict[str, str] = {
     "last_hint": "That was the last hint.",
     "no_full_step": "This screen has no step to show in full.",
     "quit": "Progress saved. Come back with: derive lesson {name}  (or derive lesson --continue)",
-    "interrupted": "Progress saved. Come back with: derive lesson {name}",
+    "interrupted": "Stopped. Progress saved: derive lesson {name} carries on from here.",
     "lesson_done": "End of the lesson '{title}'. Well done: all {total} exercises solved!",
     "lesson_end_unsolved": "End of the lesson '{title}': {solved}/{total} exercises solved. The lesson is done "
                            "when every exercise is; derive lesson {name} takes you to the first unsolved one.",
