@@ -648,3 +648,28 @@ STEP_SLIPS: dict[str, SlipText] = {
         "separate paths to E add up (the total derivative).",
         "Where do two routes to E meet? At E, as a sum."),
 }
+
+# -- how the reader read what the learner typed (parsing.py): notes before a derivation, and refusals ------------
+READING: dict[str, str] = {
+    "read_as": "Read as: {expr}",
+    "latex": "The LaTeX was translated into the maths it stands for.",
+    "glued": "Letters written together are split into names and functions: {name} is read as {pieces} (put spaces or * between "
+             "names to say otherwise).",
+    "one_name": "{name} is read as one name; write {other} with spaces if you meant that.",
+    "ambiguous": "'{name}' can be read as {readings}: write it with spaces, like one of those",
+    "log_natural": "log is read as the natural log ln; write log10 or log_10 for base 10.",
+    "lg": "lg is read as the logarithm to base 10.",
+    "inverse": "{name}^-1 is read as the inverse function {inverse}, not 1/{name}; write 1/{name}(x) for that.",
+    "subscript": "{typed} is read as {name}, the name in the question.",
+    "not_in_question": "'{name}' is not a letter in this question; {hint}",
+    "did_you_mean": "did you mean {spelling}?",
+    "letters_here": "the letters here are {names}",
+    "prefix_alone": "after d/d{var} write the function to differentiate, like d/d{var} {var}^2",
+    "subscript_alone": "a subscript must follow a name, like a₂ or w_jk",
+    "root_sign": "after '{root}' write what the root is taken of, like {root}x or {root}(x + 1)",
+    "root_negative": "the root of a negative number is not a real number",
+    "latex_subscript": "a LaTeX subscript holds letters and digits, like w_{jk}",
+    "latex_argument": "this LaTeX command needs its argument in braces, like \\frac{1}{2} or \\sqrt{x}",
+    "latex_text": "\\{command}{{...}} is read only around a name, like \\operatorname{{sech}}",
+    "latex_unknown": "the LaTeX command \\{command} is not read here; plain text like 1/(1 + e^(-x)) always works",
+}

@@ -12,14 +12,8 @@ import re
 import sympy
 from sympy.printing.str import StrPrinter
 
-SUPERSCRIPT = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyz",
-                       "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", strict=True))
-SUBSCRIPT = dict(zip("0123456789aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True))
-GREEK = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η", "theta": "θ",
-    "lambda": "λ", "lamda": "λ", "mu": "μ", "sigma": "σ", "tau": "τ", "phi": "φ", "omega": "ω", "rho": "ρ",
-    "Delta": "Δ", "pi": "π",
-}
+from derivtutor.notation import GREEK, SUBSCRIPT, SUPERSCRIPT
+
 MAX_SUPERSCRIPT = 5
 _TIGHT = re.compile(r"(?<![\w.])(\d+)·(?=√|[^\W\d_](?![\w(]))")
 
