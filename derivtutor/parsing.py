@@ -898,8 +898,6 @@ class _Parser:
         value, digits = self.parse_power(root.text)
         if value.is_Rational and _digits_of(value) > MAX_ROOT_BASE_DIGITS:
             raise self.error(_ROOT_MESSAGE, root.column)
-        if value.is_number and value.is_negative:
-            raise self.error(READING["root_negative"], root.column)
         self.leave()
         return self.build(root, self.sp.Pow, value, self.sp.Rational(1, root.value)), digits
 

@@ -667,7 +667,6 @@ READING: dict[str, str] = {
     "prefix_alone": "after d/d{var} write the function to differentiate, like d/d{var} {var}^2",
     "subscript_alone": "a subscript must follow a name, like a₂ or w_jk",
     "root_sign": "after '{root}' write what the root is taken of, like {root}x or {root}(x + 1)",
-    "root_negative": "the root of a negative number is not a real number",
     "latex_subscript": "a LaTeX subscript holds letters and digits, like w_{jk}",
     "latex_argument": "this LaTeX command needs its argument in braces, like \\frac{1}{2} or \\sqrt{x}",
     "latex_text": "\\{command}{{...}} is read only around a name, like \\operatorname{{sech}}",

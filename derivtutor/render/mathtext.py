@@ -82,7 +82,8 @@ class MathText(StrPrinter):
                 bottom = f"({bottom})"
             return f"1/{bottom}"
         base_text = self._print(base)
-        if not (base.is_Atom or isinstance(base, sympy.Function)) or (base.is_number and base.is_negative):
+        fraction = base.is_Rational and not base.is_Integer  # (5/2)ˣ, never 5/2ˣ = 5/(2ˣ)
+        if not (base.is_Atom or isinstance(base, sympy.Function)) or (base.is_number and base.is_negative) or fraction:
             base_text = f"({base_text})"
         return self._exponent(base_text, exponent)
 
@@ -106,6 +107,8 @@ class MathText(StrPrinter):
 
     # -- functions ------------------------------------------------------------------------------------------
     def _print_log(self, expr: sympy.Expr) -> str:
+        if len(expr.args) == 2:  # log(u, b) left unevaluated: the base must not be lost (ln(u)/ln(b))
+            return f"ln({self._print(expr.args[0])})/ln({self._print(expr.args[1])})"
         return f"ln({self._print(expr.args[0])})"
 
     def _print_Abs(self, expr: sympy.Expr) -> str:
