@@ -14,6 +14,7 @@ from typing import TypeVar
 from derivtutor.entry import import_sympy_without_collecting
 from derivtutor.errors import InputError  # something typed or asked for that cannot be done: one line
 from derivtutor.preset_index import PRESET_SUMMARIES
+from derivtutor.teaching import READING
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 DERIVE_SECONDS = 20.0
@@ -60,22 +61,29 @@ def choose_variable(expr: object, wrt: str | None) -> object:
                      f"e.g. --wrt {symbols[0].name}")
 
 
-def build(target: str, wrt: str | None = None, *, max_nodes: int = MAX_EXPRESSION_NODES,
-          max_steps: int = MAX_DERIVATION_STEPS) -> object:
+def build(target: str, wrt: str | None = None, notes: list[str] | None = None, *,
+          max_nodes: int = MAX_EXPRESSION_NODES, max_steps: int = MAX_DERIVATION_STEPS) -> object:
     """A preset's derivation, or the derivation of a typed expression (at most `max_nodes` parts and
-    `max_steps` rule steps, else InputError)."""
+    `max_steps` rule steps, else InputError); `notes` gets the "Read as: ..." lines."""
     if target in PRESET_SUMMARIES:
         if wrt is not None:
             raise InputError(f"'{target}' is a named derivation; --wrt only applies to expressions you type")
         from derivtutor.presets import PRESETS  # the backprop presets' machinery: not needed for typed input
 
         return PRESETS[target].build()
-    from derivtutor.parsing import parse_expression
+    from derivtutor.parsing import read_expression
 
-    suggestion = _preset_hint(target)
-    if suggestion and len(target) > 3:  # a lone word close to a preset's name is a typo, not a variable
-        raise InputError(f"there is no named derivation '{target}'{suggestion}")
-    expr = parse_expression(target)
+    _refuse_command_words(target)
+    reading = read_expression(target)
+    expr = reading.expr
+    if reading.wrt is not None:  # d/dx x^2: the prefix names the variable
+        if wrt is not None and wrt != reading.wrt.name:
+            raise InputError(READING["prefix_and_wrt"].format(prefix=reading.wrt.name, wrt=wrt))
+        wrt = reading.wrt.name
+    if notes is not None:
+        from derivtutor.console import output_style
+
+        notes.extend(reading.note_lines(output_style().unicode))
     return derive_within(expr, choose_variable(expr, wrt), max_nodes=max_nodes, max_steps=max_steps)
 
 
@@ -124,9 +132,10 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
     from derivtutor.verify import UncheckedStep, VerificationError
 
     seconds = DERIVE_SECONDS if target in PRESET_SUMMARIES else TYPED_DERIVE_SECONDS
+    notes: list[str] = []
     try:  # in the deep worker: SymPy recurses once per level of the expression
         # CPU time for typed input: the verdict on an expression must not depend on the machine's load
-        derivation = in_deep_thread(lambda: build(target, wrt), seconds, cpu=target not in PRESET_SUMMARIES)
+        derivation = in_deep_thread(lambda: build(target, wrt, notes), seconds, cpu=target not in PRESET_SUMMARIES)
     except _parse_error() as exc:  # evaluated only when something was raised
         return _fail(exc.one_line() + _preset_hint(target), EXIT_BAD_INPUT)
     except (InputError, UnsupportedExpression) as exc:
@@ -150,6 +159,8 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
             code = in_deep_thread(lambda: run_exports(derivation, exports), DERIVE_SECONDS)
             if code != EXIT_OK or exports.uses_stdout:
                 return code
+        for line in notes:  # how the input was read, before the derivation (never in an exported file)
+            say(line)
         # Printing walks the expressions recursively too: a Derivation, or a backprop preset's Explained / chain.
         in_deep_thread(lambda: print_built(derivation, detail), DERIVE_SECONDS)
     except TimeLimitExceeded:
@@ -176,6 +187,30 @@ def _preset_hint(target: str) -> str:
         return ""
     close = difflib.get_close_matches(target, list(PRESET_SUMMARIES), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'? see derive --list)" if close else ""
+
+
+COMMAND_WORDS = ("lesson", "network", "expr", "check", "sigmoid")
+OPTION_WORDS = ("--version", "--list", "--help", "--wrt", "--detail", "--latex", "--fragment", "--markdown", "--json",
+                "--plot", "--install-completion", "--show-completion")
+
+
+def _refuse_command_words(target: str) -> None:
+    """`derive lessons`, `derive netwrok`, `derive --verison`: a mistyped command, never maths about a variable."""
+    import difflib
+
+    from derivtutor.functions import BY_SPELLING
+
+    if target.startswith("--"):
+        close = difflib.get_close_matches(target.split("=")[0], OPTION_WORDS, n=1, cutoff=0.6)
+        hint = READING["did_you_mean"].format(spelling=f"'{close[0]}'") if close else READING["see_help"]
+        raise InputError(READING["unknown_option"].format(word=target, hint=hint))
+    if not target.replace("-", "").isalpha() or len(target) <= 3 or target in BY_SPELLING:
+        return
+    words = list(dict.fromkeys([*COMMAND_WORDS, *PRESET_SUMMARIES]))
+    close = difflib.get_close_matches(target.lower(), words, n=1, cutoff=0.6)
+    if close:
+        hint = READING["did_you_mean"].format(spelling=f"'{close[0]}'")
+        raise InputError(READING["not_a_command"].format(word=target, hint=hint))
 
 
 def _fail(message: str, code: int) -> int:
