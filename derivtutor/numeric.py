@@ -40,8 +40,12 @@ def _log(u: Number) -> Number:
     return _ctx.ln(u)
 
 
+def _in_context(evaluate: Callable[[object, Number], Number]) -> Callable[[Number], Number]:
+    return lambda u: evaluate(_ctx, u)
+
+
 _FUNCTIONS: dict[object, Callable[[Number], Number]] = {
-    func: (lambda evaluate: lambda u: evaluate(_ctx, u))(evaluate) for func, evaluate in numeric_functions().items()
+    func: _in_context(evaluate) for func, evaluate in numeric_functions().items()
 }
 _FUNCTIONS[sympy.log] = _log  # read from the registry, except ln's domain, checked here
 

@@ -653,8 +653,8 @@ STEP_SLIPS: dict[str, SlipText] = {
 READING: dict[str, str] = {
     "read_as": "Read as: {expr}",
     "latex": "The LaTeX was translated into the maths it stands for.",
-    "glued": "Letters written together are split into names and functions: {name} is read as {pieces} (put spaces or * between "
-             "names to say otherwise).",
+    "glued": "Letters written together are split into names and functions: {name} is read as {pieces} (put "
+             "spaces or * between names to say otherwise).",
     "one_name": "{name} is read as one name; write {other} with spaces if you meant that.",
     "ambiguous": "'{name}' can be read as {readings}: write it with spaces, like one of those",
     "log_natural": "log is read as the natural log ln; write log10 or log_10 for base 10.",

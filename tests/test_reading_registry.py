@@ -8,12 +8,10 @@ fails here, as `erf` and `sech` did (issue 11).
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 
 import pytest
 import sympy
+from conftest import run_cli
 
 from derivtutor import numeric
 from derivtutor.engine import derive
@@ -67,7 +65,7 @@ def test_table_rules_and_numeric_values_come_from_the_registry() -> None:
     from derivtutor.rules import _ELEMENTARY
 
     assert _ELEMENTARY == table_derivatives()
-    for func, evaluate in numeric_functions().items():
+    for func in numeric_functions():
         assert numeric._FUNCTIONS[func] is not None
         value = numeric.real_value(func(x) if func is not sympy.Max else x, {x: sympy.Float("0.3", 30)})
         expected = (func(sympy.Rational(3, 10))).evalf(30)
@@ -85,9 +83,7 @@ def test_the_textbook_inverse_notation_means_the_inverse_function(entry: object)
 
 @pytest.mark.parametrize("target", ["erf(x)", "sech x", "asinh x", "coth x", "acot x", "softplus(x)", "cosec x"])
 def test_the_command_line_derives_the_new_functions(target: str) -> None:
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": os.getcwd()}
-    run = subprocess.run([sys.executable, "-m", "derivtutor", target], capture_output=True, text=True, env=env,
-                         timeout=120)
+    run = run_cli(target, timeout=120)
     assert run.returncode == 0, run.stderr
     assert "equals sympy.diff" in run.stdout or "same as sympy.diff" in run.stdout
     assert "--wrt" not in run.stdout + run.stderr
