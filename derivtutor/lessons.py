@@ -39,10 +39,10 @@ class Verdict:
     mistake: KnownMistake | None = None
 
 
-def _parse(text: str) -> sympy.Expr:
+def _parse(text: str, known_names: frozenset[str] | None = None) -> sympy.Expr:
     from derivtutor.parsing import parse_expression
 
-    return parse_expression(text)
+    return parse_expression(text, known_names=known_names)
 
 
 def _symbol(expr: sympy.Expr, wrt: str) -> sympy.Symbol:
@@ -169,11 +169,20 @@ class Exercise:
         by_name = {s.name: s for s in expr.free_symbols}
         return expr.xreplace({by_name[n]: v for n, v in self.values.items() if n in by_name})
 
+    @property
+    def question_names(self) -> frozenset[str]:
+        """The letters of the question (its expression, variable, answer and values): an answer may use only these,
+        so `a2` reads as the question's a_2 and `zero` is refused with a hint instead of becoming a new letter."""
+        d = self.derivation
+        names = {s.name for s in d.expr.free_symbols | d.final.free_symbols | {d.var}}
+        names |= {s.name for s in _parse(self.item.answer).free_symbols} | set(self.values)
+        return frozenset(names)
+
     def check(self, text: str) -> Verdict:
         from derivtutor.parsing import ParseError
 
         try:
-            given = self._at(_parse(text))
+            given = self._at(_parse(text, self.question_names))
         except ParseError as exc:
             return Verdict("unreadable", f"I could not read that as an expression: {exc.one_line()}")
         from derivtutor.judge import VERDICT_SECONDS, find_slip

@@ -6,6 +6,7 @@ verification (a bug) is exit code 1 and nothing unverified is printed.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -200,7 +201,7 @@ def _refuse_command_words(target: str) -> None:
 
     from derivtutor.functions import BY_SPELLING
 
-    if target.startswith("--"):
+    if re.fullmatch(r"--[A-Za-z][A-Za-z-]{2,}(=.*)?", target, re.DOTALL):  # --x is maths: two minus signs
         close = difflib.get_close_matches(target.split("=")[0], OPTION_WORDS, n=1, cutoff=0.6)
         hint = READING["did_you_mean"].format(spelling=f"'{close[0]}'") if close else READING["see_help"]
         raise InputError(READING["unknown_option"].format(word=target, hint=hint))
