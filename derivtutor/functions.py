@@ -37,8 +37,9 @@ class sigmoid(sympy.Function):  # noqa: N801 - SymPy functions are lower-case by
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
 
-    def _latex(self, printer: sympy.printing.latex.LatexPrinter) -> str:
-        return r"\sigma\left(" + printer._print(self.args[0]) + r"\right)"
+    def _latex(self, printer: sympy.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        text = r"\sigma\left(" + printer._print(self.args[0]) + r"\right)"
+        return text if exp is None else rf"{text}^{{{exp}}}"  # σ(x)² arrives as exp="2"
 
     def _code(self, printer: sympy.printing.printer.Printer) -> str:
         """Code printers (so lambdify: math, mpmath, NumPy, JAX...) write 1/(1 + exp(-u)) in their own terms."""
@@ -64,8 +65,9 @@ class softplus(sympy.Function):  # noqa: N801 - SymPy functions are lower-case b
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
 
-    def _latex(self, printer: sympy.printing.latex.LatexPrinter) -> str:
-        return r"\operatorname{softplus}\left(" + printer._print(self.args[0]) + r"\right)"
+    def _latex(self, printer: sympy.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        text = r"\operatorname{softplus}\left(" + printer._print(self.args[0]) + r"\right)"
+        return text if exp is None else rf"{text}^{{{exp}}}"
 
 
 def as_exponentials(expr: sympy.Expr) -> sympy.Expr:

@@ -163,7 +163,7 @@ _FORBIDDEN_MESSAGES = {
     "]": "use round parentheses ( ) to group, not ']'",
     "{": "use round parentheses ( ) to group, not '{'",
     "}": "use round parentheses ( ) to group, not '}'",
-    "=": "'=' is not allowed: type an expression, not an equation or name=value",
+    "=": "'=' is not allowed here: type the function alone, like x^2, or name it first: y = x^2",
     "!": "factorials (!) are not supported",
     ";": "';' is not allowed: type one expression",
     ":": "':' is not allowed: type one expression",
@@ -645,7 +645,7 @@ class _Parser:
     """
 
     def __init__(self, text: str, tokens: list[_Token], known: frozenset[str] | None = None,
-                 reasons: list[str] | None = None) -> None:
+                 reasons: list[str] | None = None, latex: bool = False) -> None:
         import sympy
 
         self.sp = sympy
@@ -661,6 +661,7 @@ class _Parser:
         self.deadline = time.monotonic() + PARSE_TIME_LIMIT_SECONDS
         self.known = known
         self.reasons = reasons if reasons is not None else []
+        self.latex = latex
 
     # -- helpers
     def peek(self, offset: int = 0) -> _Token:
@@ -911,7 +912,8 @@ class _Parser:
             args, digits = self.parse_call_arguments(tok)
             func = self.undefined.setdefault(name, self.sp.Function(name))
             return self.build(tok, func, *args), digits
-        if nxt.kind == "LP" and len(name) > 1 and name not in KNOWN_CONSTANTS and name not in self.known_or_empty:
+        if (nxt.kind == "LP" and len(name) > 1 and name not in KNOWN_CONSTANTS and name not in self.known_or_empty
+                and not self.latex):  # in LaTeX, a_{k} \left(1 - a_{k}\right) is a product
             raise self.error(self.unknown_function_message(name), tok.column)
         self.advance()
         if name == "e":
@@ -1207,7 +1209,7 @@ def read_expression(text: str, *, known_names: Any = None, max_length: int = MAX
     def work() -> Any:
         try:
             tokens = _split_glued(_tokenize(body), body, known, reasons)
-            return _Parser(body, tokens, known, reasons).parse()
+            return _Parser(body, tokens, known, reasons, first.latex).parse()
         except RecursionError:
             raise ParseError("this expression is nested too deeply to work with", 1, body) from None
         except MemoryError:

@@ -1,5 +1,6 @@
-"""What the terminal prints reads back: every maths string (Unicode and ASCII) goes through our own reader to the
-expression it stands for. Over every preset's expressions, a corpus, and thousands of generated expressions.
+"""What is printed reads back: every maths string (terminal Unicode and ASCII, and the LaTeX the exports embed)
+goes through our own reader to the expression it stands for. Over every preset's expressions, a corpus, and
+thousands of generated expressions.
 
 A printed string that reads back as something else is a wrong statement marked ✓ (issue 15: `5/2ˣ` for (5/2)ˣ,
 `ln(atan(5))` for log base 2 of atan(5)); so this is a property of the printer and the reader together.
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 
 from derivtutor.functions import REGISTRY, sigmoid, softplus
 from derivtutor.parsing import parse_expression
+from derivtutor.render.latex import latex_expr, latex_factors
 from derivtutor.render.mathtext import factors_text, math_text
 from derivtutor.verify import equal
 
@@ -40,8 +42,10 @@ def assert_reads_back(expr: sympy.Expr, text: str) -> None:
 
 
 def check_printed(expr: sympy.Expr) -> None:
+    """The terminal's Unicode and ASCII lines, and the LaTeX that the LaTeX, Markdown and HTML exports embed."""
     for unicode in (True, False):
         assert_reads_back(expr, math_text(expr, unicode))
+    assert_reads_back(expr, latex_expr(expr))
 
 
 # ---------------------------------------------------------------------------------------------- the two bugs
@@ -123,6 +127,7 @@ def test_every_preset_expression_reads_back(case: int) -> None:
     if isinstance(expr, list):
         for unicode in (True, False):
             assert_reads_back(sympy.Mul(*expr), factors_text(expr, unicode))
+        assert_reads_back(sympy.Mul(*expr), latex_factors(expr))
     else:
         check_printed(expr)
 
