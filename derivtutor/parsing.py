@@ -1189,7 +1189,7 @@ def read_expression(text: str, *, known_names: Any = None, max_length: int = MAX
         raise ParseError("the input is empty: type an expression, like x^2", 1, text)
     known = frozenset(str(n) for n in known_names) if known_names is not None else None
     first = _FirstPass(text)
-    plain, columns = first.run()
+    plain, columns = _run_with_deep_stack(first.run)  # nested \frac and \sqrt recurse once per level
     reasons = first.reasons
     var, start = _derivative_prefix(plain)
     left = _LEFT_SIDE.match(plain, start)

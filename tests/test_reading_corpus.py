@@ -8,10 +8,13 @@ column and a spelling that works, and the command line showing the note before t
 from __future__ import annotations
 
 import subprocess
+import time
 
 import pytest
 import sympy
 from conftest import run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from reading_corpus import ANSWERS, CORPUS, REFUSED
 
 from derivtutor.parsing import ParseError, read_expression
@@ -96,3 +99,27 @@ def test_notes_stay_out_of_exported_files() -> None:
     run = _derive("xsinx", "--markdown", "-")
     assert run.returncode == 0, run.stderr
     assert "Read as" not in run.stdout
+
+
+# ---------------------------------------------------------------------------------------------- hostile LaTeX/Unicode
+LATEX_TOKENS = [
+    "\\frac", "\\sqrt", "\\left(", "\\right)", "\\left", "\\right", "\\sigma", "\\cdot", "\\partial", "\\ln", "{", "}",
+    "_", "^", "x", "2", "e", "d", "/", "(", ")", "[", "]", "\\", "\\operatorname", "sech", "∂", "√", "²", "⁻", "ₖ",
+    "σ", "θ", "½", "·", "−", " ", "=", "y", "dx", "d/dx", "\\int", "\\infty", "\\foo", "\\,", "\\{", "|",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(LATEX_TOKENS), max_size=30))
+def test_latex_and_unicode_token_soup_is_read_or_refused_in_one_line(tokens: list[str]) -> None:
+    text = "".join(tokens)
+    start = time.monotonic()
+    try:
+        reading = read_expression(text)
+    except ParseError as error:
+        assert 1 <= error.column <= len(text) + 1
+        line = error.one_line()
+        assert all(ch.isprintable() for ch in line) and "\n" not in line
+    else:
+        assert isinstance(reading.expr, sympy.Basic)
+    assert time.monotonic() - start < 2.0
