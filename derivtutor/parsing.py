@@ -1037,6 +1037,7 @@ class _Parser:
                 # sin^-1 x, sin⁻¹x, tanh^(-1) x: the textbook's name for the inverse function, not 1/sin x
                 self.reasons.append(READING["inverse"].format(name=name, inverse=entry.inverse))
                 entry, name, power = BY_KEY[entry.inverse], entry.inverse, None
+                ftok = _Token("NAME", name, ftok.column)
         if self.peek().kind == "LP":
             args, digits = self.parse_call_arguments(ftok)
         else:
@@ -1044,7 +1045,7 @@ class _Parser:
                 raise self.error(f"{name} needs parentheses: {name}(a, b)", self.peek().column)
             value, digits = self.parse_bare_argument(ftok)
             args = [value]
-        value = self.apply(ftok, entry, args)
+        value = self.apply(ftok, args)
         if power is not None and pow_tok is not None:
             value, digits = self.power(value, digits, power[0], power[1], pow_tok)
         return value, digits
@@ -1085,9 +1086,11 @@ class _Parser:
             return True
         return tok.text in UNDEFINED_FUNCTION_NAMES and self.peek(1).kind == "LP"
 
-    def apply(self, ftok: _Token, entry: Any, args: list[Any]) -> Any:
+    def apply(self, ftok: _Token, args: list[Any]) -> Any:
+        """The registry's function for the name typed (log2, lg, log_b: the log with that base)."""
         sp = self.sp
         name = ftok.text
+        entry = BY_SPELLING.get(name, BY_KEY["log"])
         fewest, most = entry.arity
         if len(args) > most and most == 1:
             raise self.error(f"{name} takes one argument, like {name}(x)", ftok.column)
@@ -1126,6 +1129,22 @@ class _Parser:
         if entry.key == "relu":
             return self.build(ftok, sp.Max, sp.S.Zero, u)
         return self.build(ftok, entry.func, *args)
+
+
+def function_for(name: str) -> Any:
+    """The SymPy function a typed function name builds (sech -> sech, log2 -> log base 2); KeyError if none."""
+    import sympy
+
+    base = _log_base_name(name)
+    if base is not None:
+        b = sympy.E if base == "e" else sympy.Integer(base) if isinstance(base, int) else sympy.Symbol(base, real=True)
+        return lambda u: sympy.log(u) / sympy.log(b)
+    return BY_SPELLING[name].func
+
+
+def plain_text(text: str) -> str:
+    """The text with the Unicode and LaTeX the reader understands written in the plain grammar (x² -> x^(2))."""
+    return _run_with_deep_stack(_FirstPass(text).run)[0]
 
 
 def _log_base_name(name: str) -> int | str | None:
