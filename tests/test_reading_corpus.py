@@ -123,3 +123,26 @@ def test_latex_and_unicode_token_soup_is_read_or_refused_in_one_line(tokens: lis
     else:
         assert isinstance(reading.expr, sympy.Basic)
     assert time.monotonic() - start < 2.0
+
+
+# ---------------------------------------------------------------------------------------------- lesson answers
+def _exercise(expression: str, answer: str, wrt: str = "") -> object:
+    from derivtutor.lessons import Item, prepare_exercise
+
+    return prepare_exercise(Item("exercise", 1, text="q", expression=expression, answer=answer, wrt=wrt, hints=("h",)))
+
+
+def test_a_lesson_answer_uses_the_questions_subscripted_names() -> None:
+    ex = _exercise("1/2 (t_1 - a_2)^2", "a_2 - t_1", wrt="a_2")
+    assert ex.check("a2 - t1").kind == "right"
+    assert ex.check("-(t1 - a2)").kind == "right"
+    assert ex.check("a₂ − t₁").kind == "right"
+
+
+def test_a_lesson_answer_with_a_made_up_name_says_so() -> None:
+    ex = _exercise("x^2 + 3", "2x")
+    zero = ex.check("zero")
+    assert zero.kind == "unreadable"
+    assert "'zero' is not a letter in this question; did you mean 0?" in zero.message
+    qwerty = ex.check("qwerty")
+    assert qwerty.kind == "unreadable" and "not a letter in this question" in qwerty.message
