@@ -421,7 +421,8 @@ class _FirstPass:
             j = i + 1
             while j < end and self.text[j].isalpha():
                 j += 1
-            return i, max(j, i + 2), max(j, i + 2)
+            stop = j if j > i + 1 else min(i + 2, end)
+            return i, stop, stop
         return i, i + 1, i + 1
 
     def command(self, i: int, end: int, depth: int) -> int:
@@ -1208,7 +1209,10 @@ def read_expression(text: str, *, known_names: Any = None, max_length: int = MAX
         raise ParseError("the input is empty: type an expression, like x^2", 1, text)
     known = frozenset(str(n) for n in known_names) if known_names is not None else None
     first = _FirstPass(text)
-    plain, columns = _run_with_deep_stack(first.run)  # nested \frac and \sqrt recurse once per level
+    try:
+        plain, columns = _run_with_deep_stack(first.run)  # nested \frac and \sqrt recurse once per level
+    except (IndexError, KeyError, RecursionError):  # pragma: no cover - a safety net: refuse, never crash
+        raise ParseError(READING["latex_unreadable"], 1, text) from None
     reasons = first.reasons
     var, start = _derivative_prefix(plain)
     left = _LEFT_SIDE.match(plain, start)

@@ -674,5 +674,6 @@ READING: dict[str, str] = {
     "latex_subscript": "a LaTeX subscript holds letters and digits, like w_{jk}",
     "latex_argument": "this LaTeX command needs its argument in braces, like \\frac{1}{2} or \\sqrt{x}",
     "latex_text": "\\{command}{{...}} is read only around a name, like \\operatorname{{sech}}",
+    "latex_unreadable": "this LaTeX could not be read; plain text like 1/(1 + e^(-x)) always works",
     "latex_unknown": "the LaTeX command \\{command} is not read here; plain text like 1/(1 + e^(-x)) always works",
 }
