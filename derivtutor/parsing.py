@@ -603,12 +603,13 @@ def _split_glued(tokens: list[_Token], text: str, known: frozenset[str] | None, 
 
 def _glued_pieces(name: str, called: bool, known: frozenset[str] | None, column: int, text: str,
                   reasons: list[str]) -> list[str] | None:
-    if known is not None and name not in known:
-        digits = re.fullmatch(r"([A-Za-z]+)([0-9]+)", name)
-        if digits and f"{digits.group(1)}_{digits.group(2)}" in known:
-            subscripted = f"{digits.group(1)}_{digits.group(2)}"
-            reasons.append(READING["subscript"].format(typed=name, name=subscripted))
-            return [subscripted]
+    if known is not None and name not in known and "_" not in name:
+        # a2, t1, wjk, netk: the question's a_2, t_1, w_jk, net_k with the underscore left out
+        for cut in range(1, len(name)):
+            subscripted = f"{name[:cut]}_{name[cut:]}"
+            if subscripted in known:
+                reasons.append(READING["subscript"].format(typed=name, name=subscripted))
+                return [subscripted]
     keep = (name in _FUNCTION_PIECES or name in KNOWN_CONSTANTS or (known is not None and name in known)
             or "_" in name or len(name) < 2 or len(name) > MAX_GLUED_NAME or _LOG_SUBSCRIPT.fullmatch(name))
     if keep:

@@ -178,6 +178,8 @@ CORPUS: list[tuple[str, sympy.Expr, sympy.Symbol | None, bool]] = [
 ANSWERS: list[tuple[str, list[str], sympy.Expr]] = [
     # (answer typed, the names in the question, the reading)
     ("a2", ["a_2", "w_2"], a_2),
+    ("wjk aj", ["w_jk", "a_j"], w_jk * a_j),
+    ("netk", ["net_k"], net_k),
     ("a2 (1 - a2)", ["a_2"], a_2 * (1 - a_2)),
     ("-(t1 - o1)", ["t_1", "o_1"], -(t_1 - o_1)),
     ("o_1 - t_1", ["t_1", "o_1"], o_1 - t_1),
