@@ -179,12 +179,21 @@ class Exercise:
         return frozenset(names)
 
     def check(self, text: str) -> Verdict:
-        from derivtutor.parsing import ParseError
+        """The verdict on a typed answer; a reading that is not literal (a2 as a_2) is said on the line before."""
+        from derivtutor.console import output_style
+        from derivtutor.parsing import ParseError, read_expression
 
         try:
-            given = self._at(_parse(text, self.question_names))
+            reading = read_expression(text, known_names=self.question_names)
         except ParseError as exc:
             return Verdict("unreadable", f"I could not read that as an expression: {exc.one_line()}")
+        verdict = self._judge(self._at(reading.expr))
+        notes = reading.note_lines(output_style().unicode)
+        if notes:
+            verdict.message = f"{notes[0]}\n{verdict.message}"
+        return verdict
+
+    def _judge(self, given: sympy.Expr) -> Verdict:
         from derivtutor.judge import VERDICT_SECONDS, find_slip
         from derivtutor.limits import TimeLimitExceeded, time_limit
 

@@ -134,7 +134,9 @@ def _exercise(expression: str, answer: str, wrt: str = "") -> object:
 
 def test_a_lesson_answer_uses_the_questions_subscripted_names() -> None:
     ex = _exercise("1/2 (t_1 - a_2)^2", "a_2 - t_1", wrt="a_2")
-    assert ex.check("a2 - t1").kind == "right"
+    verdict = ex.check("a2 - t1")
+    assert verdict.kind == "right"
+    assert verdict.message.splitlines()[0] == "Read as: a₂ - t₁"
     assert ex.check("-(t1 - a2)").kind == "right"
     assert ex.check("a₂ − t₁").kind == "right"
 
