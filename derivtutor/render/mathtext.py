@@ -83,7 +83,9 @@ class MathText(StrPrinter):
             return f"1/{bottom}"
         base_text = self._print(base)
         fraction = base.is_Rational and not base.is_Integer  # (5/2)ˣ, never 5/2ˣ = 5/(2ˣ)
-        if not (base.is_Atom or isinstance(base, sympy.Function)) or (base.is_number and base.is_negative) or fraction:
+        raised = isinstance(base, sympy.exp)  # (e^(1/x))ˣ, never e^(1/x)ˣ = e^((1/x)ˣ)
+        if (not (base.is_Atom or isinstance(base, sympy.Function)) or (base.is_number and base.is_negative)
+                or fraction or raised):
             base_text = f"({base_text})"
         return self._exponent(base_text, exponent)
 
