@@ -530,6 +530,8 @@ def _derivative_prefix(text: str) -> tuple[str | None, int]:
         return None, 0
     var, stop = m.group(4), m.end(4)
     rest = text[stop:]
+    if rest.lstrip()[:1] in ("*", "/", "^", ")", ","):
+        return None, 0  # df/dg * dg/dx: a product of derivatives written as names, not a prefix
     if len(var) > 1 and "_" not in var and var not in NAME_WORDS and (not rest.strip() or rest[0] not in " ([|"):
         var, stop = var[0], m.start(4) + 1  # d/dxsinx: the variable is x, and sinx follows
     return var, stop
@@ -611,7 +613,8 @@ def _glued_pieces(name: str, called: bool, known: frozenset[str] | None, column:
                 reasons.append(READING["subscript"].format(typed=name, name=subscripted))
                 return [subscripted]
     keep = (name in _FUNCTION_PIECES or name in KNOWN_CONSTANTS or (known is not None and name in known)
-            or "_" in name or len(name) < 2 or len(name) > MAX_GLUED_NAME or _LOG_SUBSCRIPT.fullmatch(name))
+            or "_" in name or len(name) < 2 or len(name) > MAX_GLUED_NAME or _LOG_SUBSCRIPT.fullmatch(name)
+            or re.fullmatch(r"[d∂][A-Za-z]", name))  # dx, df: a differential's name (df/dg · dg/dx), never d·x
     if keep:
         return None
     with_function = _best_splits(name, need_function=True)

@@ -127,6 +127,7 @@ CORPUS: list[tuple[str, sympy.Expr, sympy.Symbol | None, bool]] = [
     ("∂E/∂w E = 1/2 (t - w a)^2", half * (t - w * a) ** 2, w, False),
     ("d/dw_jk (w_jk a_j)", w_jk * a_j, w_jk, False),
     ("y = x^2 sin x", x**2 * S.sin(x), None, False),
+    ("df/dg * dg/dx", sym("df") / sym("dg") * sym("dg") / sym("dx"), None, False),  # derive check's chain lines
     ("f(x) = e^(2x)", S.exp(2 * x), None, False),
     # textbook functions
     ("sec x", S.sec(x), None, False),
