@@ -19,7 +19,7 @@ from derivtutor.algebra import check_steps, teacher_form
 from derivtutor.corners import Corner, find_corners
 from derivtutor.derivation import AlgebraStep, Derivation, Route
 from derivtutor.final_form import no_longer_than
-from derivtutor.functions import rule_kind, sigmoid
+from derivtutor.functions import rule_kind
 from derivtutor.limits import tree_size
 from derivtutor.rules import (
     ELEMENTARY_FUNCTIONS,
