@@ -304,6 +304,7 @@ class _FirstPass:
         self.reasons: list[str] = []
         self.latex = "\\" in text or "^{" in text or "_{" in text
         self.partner: dict[int, int] = self._braces() if self.latex else {}
+        self.silent: set[int] = set()
 
     def error(self, message: str, index: int) -> ParseError:
         return ParseError(message, index + 1, self.text)
@@ -344,7 +345,11 @@ class _FirstPass:
             if self.latex and ch == "\\":
                 i = self.command(i, end, depth)
             elif self.latex and ch in "{}":
-                self.emit("(" if ch == "{" else ")", i)
+                if ch == "{" and text.startswith("\\left(", i + 1) and text[:self.partner[i]].rstrip().endswith(
+                        "\\right)"):
+                    self.silent.add(self.partner[i])  # SymPy's f{\left(x \right)}: the braces only wrap a call
+                elif i not in self.silent:
+                    self.emit("(" if ch == "{" else ")", i)
                 i += 1
             elif self.latex and ch == "_" and i + 1 < end and text[i + 1] == "{":
                 close = self.partner[i + 1]
@@ -667,6 +672,7 @@ class _Parser:
         self.known = known
         self.reasons = reasons if reasons is not None else []
         self.latex = latex
+        self.inside_unknown = 0  # how many f(...), g(...), h(...) calls the reader is inside
 
     # -- helpers
     def peek(self, offset: int = 0) -> _Token:
@@ -914,9 +920,21 @@ class _Parser:
             return self.parse_function()
         if name in UNDEFINED_FUNCTION_NAMES and nxt.kind == "LP":
             self.advance()
+            self.inside_unknown += 1
             args, digits = self.parse_call_arguments(tok)
+            self.inside_unknown -= 1
             func = self.undefined.setdefault(name, self.sp.Function(name))
             return self.build(tok, func, *args), digits
+        if self.inner_function(tok):
+            # f(x(t), y(t)): inside an unknown function, x(t) is a function of t (the total derivative's notation)
+            self.pos += 2  # the letter and '('
+            inner = self.advance()
+            self.advance()  # ')'
+
+            self.reasons.append(READING["inner_function"].format(name=name, var=inner.text))
+            symbol = self.symbols.setdefault(inner.text, self.sp.Symbol(inner.text, real=True))
+            func = self.undefined.setdefault(name, self.sp.Function(name))
+            return self.build(tok, func, symbol), 0
         if (nxt.kind == "LP" and len(name) > 1 and name not in KNOWN_CONSTANTS and name not in self.known_or_empty
                 and not self.latex):  # in LaTeX, a_{k} \left(1 - a_{k}\right) is a product
             raise self.error(self.unknown_function_message(name), tok.column)
@@ -930,6 +948,12 @@ class _Parser:
         if name not in self.symbols:
             self.symbols[name] = self.sp.Symbol(name, real=True)
         return self.symbols[name], 0
+
+    def inner_function(self, tok: _Token) -> bool:
+        """x(t) written as an argument of f, g or h: one letter, one name in parentheses, then ',' or ')'."""
+        return (self.inside_unknown > 0 and len(tok.text) == 1 and tok.text not in KNOWN_CONSTANTS
+                and self.peek(1).kind == "LP" and self.peek(2).kind == "NAME" and self.peek(3).kind == "RP"
+                and self.peek(4).kind in ("COMMA", "RP") and self.peek(2).text not in BY_SPELLING)
 
     @property
     def known_or_empty(self) -> frozenset[str]:

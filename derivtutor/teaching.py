@@ -661,6 +661,8 @@ READING: dict[str, str] = {
     "lg": "lg is read as the logarithm to base 10.",
     "inverse": "{name}^-1 is read as the inverse function {inverse}, not 1/{name}; write 1/{name}(x) for that.",
     "subscript": "{typed} is read as {name}, the name in the question.",
+    "inner_function": "Inside an unknown function, {name}({var}) is read as a function {name} of {var}, not "
+                      "{name}·{var}.",
     "not_in_question": "'{name}' is not a letter in this question; {hint}",
     "did_you_mean": "did you mean {spelling}?",
     "letters_here": "the letters here are {names}",

@@ -127,6 +127,8 @@ CORPUS: list[tuple[str, sympy.Expr, sympy.Symbol | None, bool]] = [
     ("∂E/∂w E = 1/2 (t - w a)^2", half * (t - w * a) ** 2, w, False),
     ("d/dw_jk (w_jk a_j)", w_jk * a_j, w_jk, False),
     ("y = x^2 sin x", x**2 * S.sin(x), None, False),
+    ("f(x(t), y(t))", sympy.Function("f")(sympy.Function("x")(t), sympy.Function("y")(t)), None, True),
+    ("a(b + 1)", a * (b + 1), None, False),
     ("df/dg * dg/dx", sym("df") / sym("dg") * sym("dg") / sym("dx"), None, False),  # derive check's chain lines
     ("f(x) = e^(2x)", S.exp(2 * x), None, False),
     # textbook functions
