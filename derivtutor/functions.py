@@ -69,6 +69,12 @@ class softplus(sympy.Function):  # noqa: N801 - SymPy functions are lower-case b
         text = r"\operatorname{softplus}\left(" + printer._print(self.args[0]) + r"\right)"
         return text if exp is None else rf"{text}^{{{exp}}}"
 
+    def _code(self, printer: sympy.printing.printer.Printer) -> str:
+        """Code printers (lambdify) write ln(1 + exp(u)) in their own terms, as for the sigmoid."""
+        return printer._print(sympy.log(1 + sympy.exp(self.args[0])))
+
+    _pythoncode = _lambdacode = _mpmathcode = _numpycode = _cupycode = _jaxcode = _tensorflowcode = _code
+
 
 def as_exponentials(expr: sympy.Expr) -> sympy.Expr:
     """Write every sigma(u) as 1/(1 + e^(-u)) and softplus(u) as ln(1 + e^u), so SymPy can compare them."""
