@@ -416,7 +416,7 @@ def test_random_token_sequences_parse_or_raise_parse_error(tokens: list[str]) ->
 
 
 # ---------------------------------------------------------------------------------------------- source check
-FORBIDDEN_CALLS = re.compile(r"\b(eval|exec)\(|sympify\(|\bparse_expr\b|lambdify")
+FORBIDDEN_CALLS = re.compile(r"\b(eval|exec)\(|sympify\(|\bparse_expr\b|\blambdify\(")
 
 
 def test_package_source_never_evaluates_strings() -> None:
