@@ -15,6 +15,7 @@ from typing import TypeVar
 from derivtutor.entry import import_sympy_without_collecting
 from derivtutor.errors import InputError  # something typed or asked for that cannot be done: one line
 from derivtutor.preset_index import PRESET_SUMMARIES
+from derivtutor.startup import say
 from derivtutor.teaching import READING
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
