@@ -76,6 +76,7 @@ class Item:
     hints: tuple[str, ...] = ()
     mistakes: tuple[Mistake, ...] = ()
     working: bool = False  # exercise: the learner writes the working, several lines, each one judged
+    tolerance: float = 0.0  # exercise with `at`: a typed decimal this close to the exact value is right
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ ITEM_FIELDS = {
     "text": {"type", "text", "title"},
     "derivation": {"type", "text", "title", "expression", "preset", "wrt", "name"},
     "exercise": {"type", "question", "title", "expression", "wrt", "answer", "at", "hints", "mistakes", "name",
-                 "working"},
+                 "working", "tolerance"},
 }
 MISTAKE_FIELDS = {"answer", "message"}
 _NOT_BLANK = {"expression", "preset", "wrt", "name", "answer", "title"}  # optional, but not "" when given
@@ -217,7 +218,8 @@ def _item(number: int, raw: object, problems: Problems) -> Item | None:
         at = _at(where, raw, problems)
         item = Item("exercise", number, text=question, title=title, expression=expression, wrt=wrt, name=name,
                     answer=answer, hints=_hints(where, raw, problems), at=at,
-                    mistakes=_mistakes(where, raw, problems), working=_working(where, raw, at, problems))
+                    mistakes=_mistakes(where, raw, problems), working=_working(where, raw, at, problems),
+                    tolerance=_tolerance(where, raw, at, problems))
     return item if problems.count == before else None
 
 
@@ -230,6 +232,20 @@ def _working(where: str, raw: dict, at: tuple, problems: Problems) -> bool:
     if working and at:
         problems.add(f"{where}'working' and 'at' do not go together: a working ends in the derivative itself")
     return working
+
+
+def _tolerance(where: str, raw: dict, at: tuple, problems: Problems) -> float:
+    """`tolerance = 1e-9`: how far a typed decimal may be from the exact value (numbers quoted to 9 decimals)."""
+    if "tolerance" not in raw:
+        return 0.0
+    value = raw["tolerance"]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+        problems.add(f"{where}'tolerance' must be a small positive number such as 1e-9")
+        return 0.0
+    if not at:
+        problems.add(f"{where}'tolerance' needs 'at': only a number answer can be close")
+        return 0.0
+    return float(value)
 
 
 def _hints(where: str, raw: dict, problems: Problems) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from derivtutor.engine import derive
 from derivtutor.lesson_files import Item, LessonError, clean_text
 from derivtutor.mathtext import factors_text, math_text
 from derivtutor.slips import tree_slips, with_override  # noqa: F401 - with_override: the lessons' old home of it
+from derivtutor.teaching import NUMBER_TEXT
 from derivtutor.verify import equal
 
 CHECK_SECONDS = 2.0
@@ -181,6 +182,17 @@ class Exercise:
         from derivtutor.judge import VERDICT_SECONDS, find_slip
         from derivtutor.limits import TimeLimitExceeded, time_limit
 
+        close = self.closeness(given)
+        if close == "right":
+            return Verdict("right", "Right!" if given == self.stated else
+                           NUMBER_TEXT["right_rounded"].format(answer=self.item.answer))
+        if close is not None:  # a decimal answer: the numbers decide, within the tolerance, without algebra
+            for mistake in self.mistakes:
+                if self._gap(given, mistake.expr) <= self.item.tolerance:
+                    return Verdict("wrong", f"Not quite. {mistake.message}", mistake)
+            if close == "near":
+                return Verdict("wrong", NUMBER_TEXT["near"].format(tolerance=f"{self.item.tolerance:g}"))
+            return Verdict("wrong", "Not quite: that is not equal to the derivative. Type h for a hint.")
         try:
             with time_limit(VERDICT_SECONDS):  # the same bound and the same slip matcher as `derive check`
                 verdict = equal(given, self.answer, CHECK_SECONDS)
@@ -198,6 +210,26 @@ class Exercise:
                                      "try writing it more simply.")
         return Verdict("wrong", "Not quite: that is not equal to the derivative. Type h for a hint.")
 
+
+    def closeness(self, given: sympy.Expr) -> str | None:
+        """For an exercise with a `tolerance` and a number typed: "right" (within it), "near" (within a thousand
+        times it: too few decimals) or "far"; None when there is no tolerance or the answer is not a number."""
+        if not (self.item.tolerance and self.values) or given.free_symbols:
+            return None
+        gap = self._gap(given, self.answer)
+        if gap != gap:  # not a real number (nan): let the algebra judge it
+            return None
+        if gap <= self.item.tolerance:
+            return "right"
+        return "near" if gap <= 1000 * self.item.tolerance else "far"
+
+    @staticmethod
+    def _gap(given: sympy.Expr, other: sympy.Expr) -> float:
+        """|given - other| as a float, 30 significant digits on the way; inf when other is not a number."""
+        try:
+            return abs(float(sympy.N(given - other, 30)))
+        except (TypeError, ValueError):
+            return float("inf") if other.free_symbols else float("nan")
 
     def working(self) -> object:
         """A fresh line-by-line judge for this exercise (an exercise with `working = true`)."""
@@ -234,6 +266,8 @@ def prepare_exercise(item: Item) -> Exercise:
 
 def answer_matches_engine(exercise: Exercise) -> bool | None:
     """Does the lesson's stated answer equal the engine's derivative? (Checked for every exercise in tests.)"""
+    if exercise.closeness(exercise.stated) == "right":  # quoted to the decimals the exercise asks for
+        return True
     return equal(exercise.stated, exercise.answer, CHECK_SECONDS)
 
 

@@ -601,4 +601,9 @@ STEP_SLIPS: dict[str, SlipText] = {
         "The paths are multiplied there; they add. Along one path the factors multiply (chain rule), but "
         "separate paths to E add up (the total derivative).",
         "Where do two routes to E meet? At E, as a sum."),
+# -- lesson exercises that ask for a decimal (an exercise with `tolerance`, lessons.Exercise.closeness) ---------
+NUMBER_TEXT: dict[str, str] = {
+    "right_rounded": "Right! Rounded as the lesson quotes it: {answer}.",
+    "near": "Close, but not close enough: keep more decimals in every number along the way (the answer must be "
+            "within {tolerance} of the exact value).",
 }
