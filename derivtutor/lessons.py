@@ -141,7 +141,7 @@ class Exercise:
             listed = []
             for number, m in enumerate(self.item.mistakes, start=1):
                 try:
-                    expr = self._at(_parse(m.answer))
+                    expr = self._at(self.named(_parse(m.answer)))
                 except ValueError as exc:
                     raise LessonError(f"item {self.item.number}: mistake {number}: 'answer': {exc}") from None
                 listed.append(KnownMistake(expr, m.message, False))
@@ -162,9 +162,18 @@ class Exercise:
 
     def usual_text(self, unicode: bool = True) -> str:
         """The answer as a teacher writes it: the algebra's factors in their order, as the renderer shows them."""
+        if self.item.names and not self.values:  # in the lesson's own letters (a_k, not σ(net_k))
+            return math_text(_parse(self.item.answer), unicode)
         if not self.values and self.derivation.algebra:
             return factors_text(list(self.derivation.algebra[-1].shown), unicode)
         return math_text(self.usual, unicode)
+
+    def named(self, expr: sympy.Expr) -> sympy.Expr:
+        """The lesson's own letters put back: a_k becomes σ(net_k) when the item says names = { a_k = ... }."""
+        if not self.item.names:
+            return expr
+        by_name = {s.name: s for s in expr.free_symbols}
+        return expr.xreplace({by_name[n]: _parse(v) for n, v in self.item.names if n in by_name})
 
     def _at(self, expr: sympy.Expr) -> sympy.Expr:
         if not self.values:
@@ -176,7 +185,7 @@ class Exercise:
         from derivtutor.parsing import ParseError
 
         try:
-            given = self._at(_parse(text))
+            given = self._at(self.named(_parse(text)))
         except ParseError as exc:
             return Verdict("unreadable", f"I could not read that as an expression: {exc.one_line()}")
         from derivtutor.judge import VERDICT_SECONDS, find_slip
@@ -256,7 +265,10 @@ def prepare_exercise(item: Item) -> Exercise:
         raise LessonError(f"{where}'answer': {exc.one_line()}") from None
     exercise = Exercise(item, d, d.final, stated, values)
     exercise.answer = exercise._at(d.final)
-    exercise.stated = exercise._at(stated)
+    try:
+        exercise.stated = exercise._at(exercise.named(stated))
+    except ParseError as exc:
+        raise LessonError(f"{where}'names': {exc.one_line()}") from None
     exercise.usual = d.final if not values else exercise.stated
     if answer_matches_engine(exercise) is False:  # a lesson must never teach a wrong answer
         raise LessonError(f"{where}'answer': {item.answer} is not the derivative the engine finds "
