@@ -51,7 +51,7 @@ def test_the_shipped_lessons_pass_the_check() -> None:
     result = run_cli("lesson", "--check")
     assert result.returncode == 0, result.stdout + result.stderr
     screens = sum(len(build_screens(lesson)) for lesson in load_all())  # as many as the player shows
-    assert result.stdout == f"8 lessons, {screens} screens, 29 exercises: all good\n"  # lesson content (issue 14): 23 -> 29
+    assert result.stdout == f"8 lessons, {screens} screens, 29 exercises: all good\n"  # issue 14: 23 -> 29
     assert result.stderr == ""
 
 
