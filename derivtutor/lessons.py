@@ -160,6 +160,10 @@ class Exercise:
             self._mistakes = kept
         return self._mistakes
 
+    def listed_mistakes(self) -> list[KnownMistake]:
+        """The lesson's own known mistakes, read (cheap: no slip library)."""
+        return [KnownMistake(self._at(self.named(_parse(m.answer))), m.message, False) for m in self.item.mistakes]
+
     def usual_text(self, unicode: bool = True) -> str:
         """The answer as a teacher writes it: the algebra's factors in their order, as the renderer shows them."""
         if self.item.names and not self.values:  # in the lesson's own letters (a_k, not σ(net_k))
@@ -196,7 +200,7 @@ class Exercise:
             return Verdict("right", "Right!" if given == self.stated else
                            NUMBER_TEXT["right_rounded"].format(answer=self.item.answer))
         if close is not None:  # a decimal answer: the numbers decide, within the tolerance, without algebra
-            for mistake in self.mistakes:
+            for mistake in self.listed_mistakes():  # the tree's generated slips name inner layers, not numbers
                 if self._gap(given, mistake.expr) <= self.item.tolerance:
                     return Verdict("wrong", f"Not quite. {mistake.message}", mistake)
             if close == "near":
