@@ -236,10 +236,10 @@ def spawn(args: list[str], home: Path) -> pexpect.spawn:
 def test_a_whole_lesson_in_a_pseudo_terminal(tmp_path: Path) -> None:
     child = spawn(["sigmoid"], tmp_path)
     child.expect("Lesson: The sigmoid")
-    child.expect(r"1 of 17")
+    child.expect(r"1 of 19")
     child.expect("q quit: ")
     child.sendline("")
-    child.expect("2 of 17")
+    child.expect("2 of 19")
     child.sendline("n")
     child.expect("what is dh/dx for h\\(x\\) = -x\\?")
     child.expect("Your answer")
@@ -252,11 +252,11 @@ def test_a_whole_lesson_in_a_pseudo_terminal(tmp_path: Path) -> None:
     child.sendline("h")  # hints stay readable after a right answer
     child.expect("Hint 2 of 4: Rule: constant multiple rule")
     child.sendline("b")
-    child.expect("2 of 17")
+    child.expect("2 of 19")
     child.sendline("")
-    child.expect("3 of 17")
+    child.expect("3 of 19")
     child.sendline("n")
-    child.expect("4 of 17")
+    child.expect("4 of 19")
     child.sendline("-g^-2")
     child.expect("Right!")
     child.sendline("q")
@@ -270,16 +270,16 @@ def test_a_whole_lesson_in_a_pseudo_terminal(tmp_path: Path) -> None:
 
     listing = run([], tmp_path)
     assert "4. sigmoid       The sigmoid, all the way to σ(1 - σ)" in listing.stdout
-    assert "in progress (screen 4 of 17)" in listing.stdout
+    assert "in progress (screen 4 of 19)" in listing.stdout
     assert "Continue with: derive lesson sigmoid" in listing.stdout
 
     child = spawn(["--continue"], tmp_path)
-    child.expect("Welcome back: continuing 'The sigmoid, all the way to σ\\(1 - σ\\)' at screen 4 of 17")
-    child.expect("4 of 17")
+    child.expect("Welcome back: continuing 'The sigmoid, all the way to σ\\(1 - σ\\)' at screen 4 of 19")
+    child.expect("4 of 19")
     for screen in range(5, 17):  # lesson content: 17 screens, the last exercise on screen 16
         child.expect("q quit: |Your answer")
         child.sendline("")
-        child.expect(f"{screen} of 17")
+        child.expect(f"{screen} of 19")
     child.expect("Your answer")
     child.sendline("s")  # the full step of the last exercise: the engine's derivation
     child.expect("Answer: df/dx = σ\\(x\\) · \\(1 - σ\\(x\\)\\)")
@@ -289,7 +289,7 @@ def test_a_whole_lesson_in_a_pseudo_terminal(tmp_path: Path) -> None:
     child.sendline("0.25")
     child.expect("Right!")
     child.sendline("")
-    child.expect("17 of 17")
+    child.expect("19 of 19")
     child.expect("derive sigmoid")
     child.sendline("")
     child.expect("End of the lesson")
