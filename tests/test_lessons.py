@@ -276,7 +276,7 @@ def test_a_whole_lesson_in_a_pseudo_terminal(tmp_path: Path) -> None:
     child = spawn(["--continue"], tmp_path)
     child.expect("Welcome back: continuing 'The sigmoid, all the way to σ\\(1 - σ\\)' at screen 4 of 19")
     child.expect("4 of 19")
-    for screen in range(5, 17):  # lesson content: 17 screens, the last exercise on screen 16
+    for screen in range(5, 19):  # lesson content: 19 screens, the last exercise on screen 18
         child.expect("q quit: |Your answer")
         child.sendline("")
         child.expect(f"{screen} of 19")
