@@ -221,7 +221,7 @@ def test_piped_run_prints_straight_through(tmp_path: Path) -> None:
     result = run(["chain-rule"], tmp_path, stdin="")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "The chain rule: 1 of 20" in out and "The chain rule: 20 of 20" in out  # (2x+1)³ worked, then a variant
+    assert "The chain rule: 1 of 21" in out and "The chain rule: 21 of 21" in out  # (2x+1)³ worked, then a variant
     assert "Answer: 12·(-2 + 3x)³" in out or "Answer: 12·(3x - 2)³" in out
     assert "Hint 4 of" not in out and "Hint 4: df/dx = e⁻ˣ · (-1) = -e⁻ˣ." in out
     assert not (tmp_path / "progress.json").exists()  # reading a printout is not progress
