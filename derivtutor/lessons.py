@@ -11,6 +11,7 @@ writing it. An exercise with `working = true` asks for several lines, judged lik
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import sympy
 
@@ -204,7 +205,8 @@ class Exercise:
                 if self._gap(given, mistake.expr) <= self.item.tolerance:
                     return Verdict("wrong", f"Not quite. {mistake.message}", mistake)
             if close == "near":
-                return Verdict("wrong", NUMBER_TEXT["near"].format(tolerance=f"{self.item.tolerance:g}"))
+                tolerance = format(Decimal(repr(self.item.tolerance)), "f")  # 0.000000002, not 2e-09
+                return Verdict("wrong", NUMBER_TEXT["near"].format(tolerance=tolerance))
             return Verdict("wrong", "Not quite: that is not equal to the derivative. Type h for a hint.")
         try:
             with time_limit(VERDICT_SECONDS):  # the same bound and the same slip matcher as `derive check`
