@@ -243,7 +243,7 @@ def _names(where: str, raw: dict, problems: Problems) -> tuple[tuple[str, str], 
         return ()
     names = []
     for key, value in names_raw.items():
-        if not _PLAIN_NAME.fullmatch(key):
+        if not is_plain_name(key):
             problems.add(f"{where}'names': {clean_text(key[:MAX_KEY])!r} is not a variable name (such as a_k)")
         elif not isinstance(value, str) or not value.strip() or len(value) > LIMITS["answer"]:
             problems.add(f"{where}'names': {key} must be an expression in quotes, such as \"sigma(net_k)\"")

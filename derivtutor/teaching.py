@@ -601,6 +601,8 @@ STEP_SLIPS: dict[str, SlipText] = {
         "The paths are multiplied there; they add. Along one path the factors multiply (chain rule), but "
         "separate paths to E add up (the total derivative).",
         "Where do two routes to E meet? At E, as a sum."),
+}
+
 # -- lesson exercises that ask for a decimal (an exercise with `tolerance`, lessons.Exercise.closeness) ---------
 NUMBER_TEXT: dict[str, str] = {
     "right_rounded": "Right! Rounded as the lesson quotes it: {answer}.",
