@@ -3,11 +3,17 @@
 A move is a function that looks at the result and either declines (returns []) or returns the chain of
 AlgebraSteps it performs. Intermediate forms are built unevaluated (evaluate=False) so the learner sees
 1 + e^(-x) - 1 before it collapses. The first move that applies wins; none uses `simplify` (unbounded time).
+
+Moves are scoped. MOVES are the general ones, tried on every derivation, typed ones included: sigmoid_form
+(e^(-u)/(1 + e^(-u))^2 is σ(u)(1 - σ(u)) whatever u is) and softplus_sigma (e^u/(1 + e^u) is σ(u)); their words
+name no preset. A move written for a preset (the error's "target minus output", tanh from its exponentials,
+cross-entropy's cancelling) is passed to derive() by that preset alone, so it never fires on what a learner
+types: `alpha*x - theta*x` stays as it is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import sympy
 
@@ -63,10 +69,10 @@ def sigmoid_form(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
 
 
 MOVES: list[Move] = [sigmoid_form]
+"""The general moves: every derivation, typed or preset, is offered these."""
 
 
-
-# -- moves for the backpropagation presets (appended to MOVES below) ---------------------------------------------
+# -- moves for the backpropagation presets: presets.py passes each to derive() for its own preset only ---------
 
 
 def softplus_sigma(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
@@ -84,6 +90,9 @@ def softplus_sigma(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
         AlgebraStep("divide_top_bottom", result, (divided,)),
         AlgebraStep("recognise_sigma", divided, (sigmoid(u),)),
     ]
+
+
+MOVES.append(softplus_sigma)  # general too: e^u/(1 + e^u) is σ(u) whatever u is, and its words name no preset
 
 
 def target_minus_output(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
@@ -154,14 +163,12 @@ def tanh_form(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
     ]
 
 
-MOVES += [softplus_sigma, target_minus_output, multiply_out_sigmoid, tanh_form]
-
-
-def teacher_form(result: sympy.Expr, var: sympy.Symbol) -> list[AlgebraStep]:
-    """The first applicable chain of moves, then the general final moves (final_form), every step checked."""
+def teacher_form(result: sympy.Expr, var: sympy.Symbol, moves: Sequence[Move] = ()) -> list[AlgebraStep]:
+    """The first applicable chain of moves (the general MOVES, then a preset's own `moves`), then the general
+    final moves (final_form), every step checked."""
     from derivtutor.final_form import final_steps
 
-    steps = next((found for move in MOVES if (found := move(result, var))), [])
+    steps = next((found for move in [*MOVES, *moves] if (found := move(result, var))), [])
     steps = steps + final_steps(steps[-1].after if steps else result, var, order=not steps)
     check_steps(steps)
     return steps

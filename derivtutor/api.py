@@ -23,16 +23,14 @@ from derivtutor.derivation import Derivation
 from derivtutor.errors import CannotDecide, InputError, InternalError
 from derivtutor.export import render_document
 from derivtutor.preset_index import PRESET_SUMMARIES
-from derivtutor.run import (
-    DERIVE_SECONDS,
+from derivtutor.run import DERIVE_SECONDS, TYPED_DERIVE_SECONDS, in_deep_thread
+from derivtutor.targets import (
     MAX_DERIVATION_STEPS,
     MAX_EXPRESSION_NODES,
     TOO_BIG,
-    TYPED_DERIVE_SECONDS,
     build,
     choose_variable,
     derive_within,
-    in_deep_thread,
 )
 
 T = TypeVar("T")
@@ -81,11 +79,17 @@ class Result:
 
     @property
     def derivation(self) -> Derivation:
-        """The single verified tree (an explained preset's own derivation); a chain has none (AttributeError)."""
-        inner = getattr(self.built, "derivation", self.built)
-        if not isinstance(inner, Derivation):
-            raise AttributeError("a chain of derivations has no single tree; see .built for its factors")
-        return inner
+        """The single verified tree (an explained preset's own derivation); a chain has several (AttributeError:
+        see .derivations)."""
+        inner = self.built.derivations()
+        if len(inner) != 1:
+            raise AttributeError("a chain of derivations has no single tree; see .derivations for its factors")
+        return inner[0]
+
+    @property
+    def derivations(self) -> list[Derivation]:
+        """Every verified tree inside (derivation.Built), in the order they are shown."""
+        return self.built.derivations()
 
     @property
     def expr(self) -> sympy.Expr:
@@ -135,23 +139,15 @@ class Result:
 
     def json(self, indent: int | None = 2) -> str:
         """The derivation as JSON text, as `derive TARGET --json` (see derivation.schema.json)."""
-        if isinstance(self.built, Derivation):
-            from derivtutor.render.json import render_json
+        from derivtutor.render import documents
 
-            return _deep(lambda: render_json(self.built, indent=indent))
-        from derivtutor.render.backprop_export import render_json as render_preset_json
-
-        return _deep(lambda: render_preset_json(self.built, indent=indent))
+        return _deep(lambda: documents.json_text(self.built, indent=indent))
 
     def data(self) -> dict:
         """The JSON document as Python data."""
-        if isinstance(self.built, Derivation):
-            from derivtutor.render.json import derivation_data
+        from derivtutor.render import documents
 
-            return _deep(lambda: derivation_data(self.built))
-        from derivtutor.render.backprop_export import data
-
-        return _deep(lambda: data(self.built))
+        return _deep(lambda: documents.data(self.built))
 
     def svg(self) -> str:
         """An SVG plot of f and f' (no matplotlib needed)."""
@@ -167,7 +163,7 @@ class Result:
 
     def _repr_latex_(self) -> str | None:
         """Jupyter: the derivation as MathJax (None for a preset, which then shows as Markdown)."""
-        if not isinstance(self.built, Derivation):
+        if self.built.kind != "derivation":
             return None
         from derivtutor.render.latex import mathjax_block
 
@@ -183,12 +179,12 @@ class Result:
     def _describe(self) -> str:
         """`<derivation d/dx EXPR = FINAL (verified)>`; the one-line description behind repr()."""
         mark = " (verified)" if self.verified else ""
-        if isinstance(self.built, Derivation):
+        if self.built.kind == "derivation":
             d = self.built
             return f"<derivation d/d{d.var.name} {d.expr} = {d.final}{mark}>"
-        from derivtutor.render.backprop_export import title_of
+        from derivtutor.render.documents import title
 
-        return f"<{type(self.built).__name__} {title_of(self.built)}{mark}>"
+        return f"<{type(self.built).__name__} {title(self.built)}{mark}>"
 
 
 def _deep(work: Callable[[], T]) -> T:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import sympy
 
@@ -56,6 +57,8 @@ class Rewrite:
 class Explained:
     """A derivation with the sentences around it and its general form (dE/da_k = -(t_k - a_k))."""
 
+    kind: ClassVar[str] = "explained"
+
     derivation: Derivation
     intro: list[str]  # NOTES keys shown before the steps
     outro: list[str]  # NOTES keys shown after them
@@ -72,6 +75,9 @@ class Explained:
     @property
     def verified(self) -> bool:
         return self.derivation.verified and all(r.verified for r in self.rewrites)
+
+    def derivations(self) -> list[Derivation]:
+        return [self.derivation]
 
 
 @dataclass(eq=False)
@@ -102,6 +108,8 @@ class NetworkCheck:
 class ChainOfDerivations:
     """dE/dw = [sum over k of the path factors] * the outer factors, with delta and the update rule."""
 
+    kind: ClassVar[str] = "chain"
+
     title: str
     top: str  # "E"
     var: str  # "w_jk"
@@ -121,6 +129,18 @@ class ChainOfDerivations:
     @property
     def verified(self) -> bool:
         return all(f.verified for f in self.factors + self.path_factors) and self.check.verified
+
+    @property
+    def final(self) -> sympy.Expr:
+        """dE/dw in the learner's notation: the product, summed over the paths for a hidden weight."""
+        if self.sum_index is None:
+            return self.formula
+        index = sym(self.sum_index)
+        return sympy.Mul(sympy.Sum(self.formula, (index, 1, sym(self.sum_index.upper()))), self.outer,
+                         evaluate=False)
+
+    def derivations(self) -> list[Derivation]:
+        return [f.derivation for f in self.path_factors + self.factors]
 
 
 # -- the general formulas, as functions of concrete quantities (used by the network check and the tests) ----------

@@ -60,7 +60,8 @@ def build_target(target: str, wrt: str | None) -> object:
     from derivtutor.limits import TimeLimitExceeded
     from derivtutor.parsing import ParseError
     from derivtutor.preset_index import PRESET_SUMMARIES
-    from derivtutor.run import TOO_BIG, TYPED_DERIVE_SECONDS, InputError, build, in_deep_thread
+    from derivtutor.run import TYPED_DERIVE_SECONDS, in_deep_thread
+    from derivtutor.targets import TOO_BIG, InputError, build
     from derivtutor.verify import UncheckedStep, VerificationError
 
     seconds = BUILD_SECONDS if target in PRESET_SUMMARIES else TYPED_DERIVE_SECONDS
@@ -113,7 +114,7 @@ class Printer:
             say(text)
 
     def math(self, expr: object) -> str:
-        from derivtutor.render.mathtext import math_text
+        from derivtutor.mathtext import math_text
 
         return math_text(expr, self.style.unicode)
 
@@ -173,7 +174,7 @@ def check_answer(target: object, text: str, json_path: str | None) -> int:
     verdict = judge_answer(target, answer)
     code = {True: EXIT_OK, False: EXIT_WRONG, None: EXIT_WRONG}[verdict.right]
     if json_path is not None:
-        from derivtutor.render.mathtext import math_text
+        from derivtutor.mathtext import math_text
 
         try:
             read_as = math_text(answer, unicode=False)

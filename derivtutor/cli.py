@@ -14,8 +14,9 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from derivtutor.entry import DETAILS, EXIT_BAD_INPUT, import_sympy_without_collecting, print_presets, print_version
-from derivtutor.startup import visible
+from derivtutor.options import DERIVE_OPTIONS, DETAILS, print_presets, print_version
+from derivtutor.startup import EXIT_BAD_INPUT, import_sympy_without_collecting, visible
+from derivtutor.startup import fail as write_error
 
 DEFAULT_COMMAND = "expr"
 
@@ -27,8 +28,7 @@ class DefaultCommandGroup(TyperGroup):
                              "--show-completion"})
     OUTPUT_FLAGS = {"--ascii": {"ascii": True}, "--no-color": {"color": False}}  # anywhere, for every command
 
-    EXPR_OPTIONS = frozenset({"--wrt", "--detail", "--latex", "--fragment", "--markdown", "--json", "--plot", "--html",
-                              "--step", "--save"})
+    EXPR_OPTIONS = frozenset(DERIVE_OPTIONS)
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         args = self.take_output_flags(args)
@@ -87,10 +87,14 @@ Detail = Enum("Detail", {d: d for d in DETAILS}, type=str)  # the --detail choic
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
-    """Print one line on standard error and return the Exit to raise (no traceback for the learner)."""
-    from derivtutor.startup import fail as write_error
-
+    """Print one line on standard error (startup's one writer) and return the Exit to raise (no traceback)."""
     return typer.Exit(write_error(message, code))
+
+
+def option(name: str) -> object:
+    """The typer.Option of a row of options.DERIVE_OPTIONS: one list for typer and for entry.py's fast path."""
+    row = DERIVE_OPTIONS[name]
+    return typer.Option(row.name, help=row.help, metavar=row.metavar)
 
 
 @app.callback()
@@ -120,49 +124,23 @@ def main_callback(
 @app.command(DEFAULT_COMMAND, help="Derive TARGET: a named derivation (see --list) or an expression.")
 def expr_command(
     target: Annotated[str, typer.Argument(help="A preset name such as 'sigmoid', or an expression like 'x^2 sin x'.")],
-    wrt: Annotated[
-        str | None, typer.Option("--wrt", help="The variable to differentiate with respect to.")
-    ] = None,
-    detail: Annotated[
-        Detail, typer.Option("--detail", help="brief skips the trivial steps; full shows every one.")
-    ] = Detail.normal,
-    latex: Annotated[
-        str | None, typer.Option("--latex", metavar="FILE", help="Write a LaTeX document ('-': standard output).")
-    ] = None,
-    fragment: Annotated[
-        bool, typer.Option("--fragment", help="With --latex: only the align* block, to paste into a document.")
-    ] = False,
-    markdown: Annotated[
-        str | None, typer.Option("--markdown", metavar="FILE", help="Write Markdown with $...$ maths ('-': stdout).")
-    ] = None,
-    json_file: Annotated[
-        str | None, typer.Option("--json", metavar="FILE", help="Write the derivation as JSON data ('-': stdout).")
-    ] = None,
-    plot: Annotated[
-        str | None,
-        typer.Option("--plot", metavar="FILE", help="Plot f and f': FILE.svg, FILE.png (needs matplotlib), "
-                     "or '-' / 'text' for a text plot here."),
-    ] = None,
-    html_file: Annotated[
-        str | None, typer.Option("--html", metavar="FILE", help="Write one self-contained HTML page, maths as "
-                                 "MathML ('-': stdout).")
-    ] = None,
-    step: Annotated[
-        str | None,
-        typer.Option("--step", metavar="[=layers]", help="Step through it: predict each step before it is shown "
-                     "(--step=layers: only the layers and the final product)."),
-    ] = None,
-    save: Annotated[
-        str | None,
-        typer.Option("--save", metavar="NAME", help="With --step: also write the steps as a lesson file NAME.toml."),
-    ] = None,
+    wrt: Annotated[str | None, option("--wrt")] = None,
+    detail: Annotated[Detail, option("--detail")] = Detail.normal,
+    latex: Annotated[str | None, option("--latex")] = None,
+    fragment: Annotated[bool, option("--fragment")] = False,
+    markdown: Annotated[str | None, option("--markdown")] = None,
+    json_file: Annotated[str | None, option("--json")] = None,
+    plot: Annotated[str | None, option("--plot")] = None,
+    html_file: Annotated[str | None, option("--html")] = None,
+    step: Annotated[str | None, option("--step")] = None,
+    save: Annotated[str | None, option("--save")] = None,
 ) -> None:
     if fragment and latex is None:
         raise fail("--fragment only makes sense with --latex FILE")
     if save is not None and step is None:
         raise fail("--save writes a step-through as a lesson: use it with --step")
     if step is not None:
-        if latex or markdown or json_file or plot:
+        if latex or markdown or json_file or plot or html_file:
             raise fail("--step plays the derivation here; export it without --step")
         from derivtutor.stepper import run_step
 
@@ -213,7 +191,7 @@ def network_command(
         if steps:
             raise fail("--graph shows the network as it is, before any training; it does not go with --steps")
         import_sympy_without_collecting()
-        from derivtutor.graph import run_graph
+        from derivtutor.graph_command import run_graph
 
         raise typer.Exit(run_graph("", network=settings))
     try:  # the bar is gone before the message is printed
@@ -246,7 +224,7 @@ def graph_command(
     ] = None,
 ) -> None:
     import_sympy_without_collecting()
-    from derivtutor.graph import run_graph
+    from derivtutor.graph_command import run_graph
 
     raise typer.Exit(run_graph(expression, at=at, plot=plot, latex=latex, json_file=json_file))
 
@@ -299,7 +277,7 @@ def lesson_command(
         if resume or reset:
             raise fail("--latex/--markdown write a handout; they do not go with --continue or --reset")
         import_sympy_without_collecting()
-        from derivtutor.render.lesson_handout import write_handouts
+        from derivtutor.handouts import write_handouts
 
         raise typer.Exit(write_handouts(name, latex=latex, markdown=markdown, directory=directory))
     from derivtutor.lesson_player import run_lesson_command

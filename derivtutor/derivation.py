@@ -1,13 +1,15 @@
-"""The Derivation: the one thing every renderer, lesson and export shares.
+"""The Derivation, and `Built`: the one interface of everything a preset or a typed expression builds.
 
-It holds the verified rule tree, SymPy's own answer (for the ✓), and the named algebra moves that take the
-raw result to the form a teacher writes (e^(-x)/(1+e^(-x))^2 -> sigma(x)(1 - sigma(x))).
+A Derivation holds the verified rule tree, SymPy's own answer (for the ✓), and the named algebra moves that take
+the raw result to the form a teacher writes (e^(-x)/(1+e^(-x))^2 -> sigma(x)(1 - sigma(x))). The backprop presets
+build larger shapes around Derivations (backprop.Explained, backprop.ChainOfDerivations); all three are `Built`,
+so a lesson steps through any of them, export writes any of them and the API returns one Result for all.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import sympy
 
@@ -35,6 +37,23 @@ class AlgebraStep:
         return sympy.Mul(*self.shown)
 
 
+class Built(Protocol):
+    """What `derive TARGET` builds. `kind` ("derivation", "explained", "chain") is the key each output format's
+    table of renderers is looked up by (render/documents.py, render/backprop_terminal.py)."""
+
+    kind: ClassVar[str]
+
+    @property
+    def final(self) -> sympy.Expr: ...
+
+    @property
+    def verified(self) -> bool: ...
+
+    def derivations(self) -> list[Derivation]:
+        """Every engine derivation inside, in the order they are shown."""
+        ...
+
+
 @dataclass(eq=False)
 class Route:
     """Another way to the same derivative (1/g by the quotient rule, not the power rule), line by line.
@@ -54,6 +73,8 @@ class Route:
 
 @dataclass(eq=False)
 class Derivation:
+    kind: ClassVar[str] = "derivation"
+
     expr: sympy.Expr
     var: sympy.Symbol
     root: Step
@@ -94,3 +115,6 @@ class Derivation:
     @property
     def verified(self) -> bool:
         return all(step.verified for step in self.root.walk()) and all(a.verified for a in self.algebra)
+
+    def derivations(self) -> list[Derivation]:
+        return [self]

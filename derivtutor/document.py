@@ -17,7 +17,7 @@ import sympy
 
 from derivtutor.derivation import Derivation
 from derivtutor.explain import cancelled, card_formula, corner_notes, screen_names, step_notes
-from derivtutor.render.mathtext import math_text, name_text
+from derivtutor.mathtext import math_text, name_text
 from derivtutor.rules import ChainRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, DOCUMENT_HEADINGS, HEADINGS, NOTES, RULES
 

@@ -10,12 +10,12 @@ each branch may again be a chain.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import sympy
 from sympy.core.function import Application, AppliedUndef
 
-from derivtutor.algebra import check_steps, teacher_form
+from derivtutor.algebra import Move, check_steps, teacher_form
 from derivtutor.corners import Corner, find_corners
 from derivtutor.derivation import AlgebraStep, Derivation, Route
 from derivtutor.final_form import no_longer_than
@@ -46,7 +46,12 @@ from derivtutor.rules import (
     UndefinedFunctionRule,
     VariableRule,
 )
-from derivtutor.verify import UncheckedStep, VerificationError, equal
+from derivtutor.verify import (  # noqa: F401 - verify_tree re-exported for one round: it lives in verify.py now
+    UncheckedStep,
+    VerificationError,
+    equal,
+    verify_tree,
+)
 
 LAYER_LETTERS = ("g", "h", "u", "v", "p", "q", "r", "s")
 
@@ -74,8 +79,12 @@ class LayerNames:
         return next(self._names)
 
 
-def derive(expr: sympy.Expr, var: sympy.Symbol, *, name: str = "f", title: str | None = None) -> Derivation:
-    """Build, verify and tidy the derivation of d(expr)/d(var). Raises UnsupportedExpression, VerificationError."""
+def derive(expr: sympy.Expr, var: sympy.Symbol, *, name: str = "f", title: str | None = None,
+           moves: Sequence[Move] = ()) -> Derivation:
+    """Build, verify and tidy the derivation of d(expr)/d(var). Raises UnsupportedExpression, VerificationError.
+
+    `moves`: a preset's own algebra moves (presets.py passes them), offered after the general ones.
+    """
     names = LayerNames(expr)
     root = build_step(expr, var, names, top_name=names.top_name(name))
     if tree_size(expr, WHOLE_DIFF_NODES) is not None:
@@ -88,7 +97,7 @@ def derive(expr: sympy.Expr, var: sympy.Symbol, *, name: str = "f", title: str |
         # Every node matched sympy's own rule structurally, so sympy.diff would build this very tree.
         reference = root.result if exact else sympy.diff(expr, var)
     corners, families = find_corners(expr, var) if expr.has(*BENDING) else ((), ())
-    algebra = honest_at_corners(teacher_form(root.result, var), corners, var)
+    algebra = honest_at_corners(teacher_form(root.result, var, moves), corners, var)
     algebra = no_longer_than(algebra, root.result, reference, var)
     check_steps(algebra)
     return Derivation(expr=expr, var=var, root=root, reference=reference, algebra=algebra,
@@ -156,99 +165,30 @@ def root_name(root: Step, preferred: str) -> str:
 WHOLE_DIFF_NODES = 30  # up to this many tree nodes, every node is checked against sympy.diff of the node
 
 
-def verify_tree(root: Step, whole: bool = False) -> bool:
-    """Check every node, children before parents; mark each verified or raise VerificationError.
-
-    With `whole`, every node is compared with sympy.diff of that node (cheap for small trees, whose
-    sub-derivatives SymPy has cached). Otherwise:
-    A leaf is compared with sympy.diff of the leaf. A node with substeps is compared with what SymPy's own
-    differentiation builds from the node when each child is a placeholder function C(x) whose derivative is
-    the child's (already verified) result: by induction this is sympy.diff of the whole node, without
-    differentiating the same subtree again at every level (that made deep trees quadratic or worse).
-    Returns True when every node equals SymPy's form structurally (not just numerically).
-    """
-    exact = True
-    for step in reversed(list(root.walk())):
-        expected = sympy.diff(step.expr, step.var) if whole else _expected_derivative(step)
-        if step.result == expected:
-            step.verified = True
-            continue
-        exact = False
-        verdict = equal(step.result, expected)
-        if verdict is not True:
-            problem = "does not equal" if verdict is False else "could not be checked against"
-            raise (VerificationError if verdict is False else UncheckedStep)(
-                f"{type(step).__name__}: d/d{step.var} {step.expr} gave {step.result}, which {problem} "
-                f"sympy.diff's {expected}"
-            )
-        step.verified = True
-    return exact
-
-
-def _placeholders(var: sympy.Symbol, parts: list[sympy.Expr]) -> list[sympy.Expr]:
-    return [sympy.Function(f"_derivtutor_part{i}")(var) for i in range(len(parts))]
-
-
-def _rebuilt(step: Step, parts: list[sympy.Expr]) -> sympy.Expr | None:
-    """The node's expression written in terms of its children (placeholders or the children themselves)."""
-    if isinstance(step, SumRule):
-        return sympy.Add(*parts)
-    if isinstance(step, ProductRule):
-        return sympy.Mul(*parts)
-    if isinstance(step, ConstantMultipleRule):
-        return step.constant * parts[0]
-    if isinstance(step, QuotientRule):
-        return parts[0] / parts[1]
-    return None
-
-
-def _expected_derivative(step: Step) -> sympy.Expr:
-    """SymPy's derivative of this node, given its children's verified derivatives (see verify_tree)."""
-    children = step.substeps()
-    if isinstance(step, ChainRule):
-        return _expected_chain(step)
-    if children:
-        exprs = [c.expr for c in children]
-        if _rebuilt(step, exprs) == step.expr:  # the children really make up this node
-            holders = _placeholders(step.var, exprs)
-            formula = sympy.diff(_rebuilt(step, holders), step.var)
-            swap = {sympy.Derivative(h, step.var): c.result for h, c in zip(holders, children, strict=True)}
-            swap.update(zip(holders, exprs, strict=True))
-            return formula.xreplace(swap)
-    return sympy.diff(step.expr, step.var)
-
-
-def _expected_chain(step: ChainRule) -> sympy.Expr:
-    """The chain rule with SymPy's derivative of each layer, once the layers are shown to rebuild the node.
-
-    Each layer's own step is verified against sympy.diff of that layer; here the layers must compose back to
-    exactly the node's expression (else the whole node is differentiated by SymPy), and the factors are the
-    layer derivatives with the inner parts put back, as the chain rule df/dx = df/dg * dg/dx says.
-    """
-    outer = step.expr
-    for layer in step.layers:
-        value = layer.value if layer.value is not None else layer.var
-        if layer.expr.xreplace({layer.var: value}) != outer:
-            return sympy.diff(step.expr, step.var)
-        outer = value
-    return sympy.Mul(*(layer.back for layer in step.layers))
+def node_kind(expr: sympy.Expr, var: sympy.Symbol) -> str:
+    """What kind of node this is, for the selection table (as manualintegrate's `switch` keys on the class)."""
+    if not expr.has(var):
+        return "constant"
+    if expr == var:
+        return "variable"
+    if inner_argument(expr, var) is not None:
+        return "chain"
+    if expr.is_Add:
+        return "sum"
+    if expr.is_Mul:
+        return "product"
+    if expr.is_Pow:
+        return "power"
+    return "function"
 
 
 def build_step(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames, top_name: str | None = None) -> Step:
     """The rule for this node, with its substeps: the whole unverified tree."""
-    if not expr.has(var):
-        return ConstantRule(expr, var)
-    if expr == var:
-        return VariableRule(expr, var)
-    if inner_argument(expr, var) is not None:
-        return _chain(expr, var, names, top_name)
-    if expr.is_Add:
-        return SumRule(expr, var, [build_step(t, var, names) for t in expr.args])
-    if expr.is_Mul:
-        return _product(expr, var, names)
-    if expr.is_Pow:
-        return _power(expr, var, names)
-    return _function(expr, var, names)
+    return SELECTION[node_kind(expr, var)](expr, var, names, top_name)
+
+
+def _sum(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames) -> Step:
+    return SumRule(expr, var, [build_step(t, var, names) for t in expr.args])
 
 
 def _product(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames) -> Step:
@@ -423,3 +363,15 @@ def _chain(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames, top_name: str
         back = step.result if value is None else substitute(step.result, layer_var, value)
         layers.append(Layer(layer_name, layer_var, layer_expr, value, step, back))
     return ChainRule(expr, var, layers)
+
+
+SELECTION: dict[str, Callable[[sympy.Expr, sympy.Symbol, LayerNames, str | None], Step]] = {
+    "constant": lambda expr, var, names, top: ConstantRule(expr, var),
+    "variable": lambda expr, var, names, top: VariableRule(expr, var),
+    "chain": _chain,
+    "sum": lambda expr, var, names, top: _sum(expr, var, names),
+    "product": lambda expr, var, names, top: _product(expr, var, names),
+    "power": lambda expr, var, names, top: _power(expr, var, names),
+    "function": lambda expr, var, names, top: _function(expr, var, names),
+}
+"""node_kind -> the rule builder: the one place a node's rule is chosen."""

@@ -11,23 +11,10 @@ from __future__ import annotations
 import os
 import sys
 
-from derivtutor import __version__
-from derivtutor.startup import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, import_sympy_without_collecting, say, visible  # noqa: F401
+from derivtutor.options import DERIVE_OPTIONS, DETAILS, print_presets, print_version
+from derivtutor.startup import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, fail
 
-DETAILS = ("brief", "normal", "full")
 SUBCOMMANDS = ("expr", "lesson", "network", "graph", "check")  # cli.py's commands; a test keeps the two in step
-
-
-def print_version() -> None:
-    say(f"derivtutor {__version__}")
-
-
-def print_presets() -> None:
-    from derivtutor.preset_index import PRESET_SUMMARIES
-
-    width = max(len(name) for name in PRESET_SUMMARIES)
-    for name, summary in PRESET_SUMMARIES.items():
-        say(f"{name.ljust(width)}  {summary}")
 
 
 def list_lessons() -> int:
@@ -44,10 +31,6 @@ FAST_COMMANDS = {
 }
 
 
-VALUE_OPTIONS = ("--wrt", "--detail", "--latex", "--markdown", "--json", "--plot", "--html")
-FLAG_OPTIONS = ("--fragment",)
-
-
 def fast_derivation(argv: list[str]) -> int | None:
     """`derive TARGET [--wrt NAME] [--detail LEVEL] [exports]` run directly; None hands the command line to typer.
 
@@ -60,9 +43,10 @@ def fast_derivation(argv: list[str]) -> int | None:
     rest = argv[1:]
     while rest:
         name, eq, value = rest[0].partition("=")
-        if name in options or name not in VALUE_OPTIONS + FLAG_OPTIONS:
+        option = DERIVE_OPTIONS.get(name)
+        if name in options or option is None or not option.fast:
             return None
-        if name in FLAG_OPTIONS:
+        if not option.takes_value:
             if eq:
                 return None
             options[name] = True
@@ -173,9 +157,8 @@ def main() -> None:
     except Exception as exc:  # the last line of defence
         if debug:
             raise
-        say(f"derive: internal error: {type(exc).__name__}: {visible(str(exc))} (set DERIVTUTOR_DEBUG=1 for "
-            f"details)", err=True)
-        sys.exit(EXIT_INTERNAL)
+        sys.exit(fail(f"internal error: {type(exc).__name__}: {exc} (set DERIVTUTOR_DEBUG=1 for details)",
+                      EXIT_INTERNAL))
     sys.exit(code)
 
 

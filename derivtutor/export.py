@@ -13,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
+from derivtutor.startup import EXIT_OK, fail
+
 if TYPE_CHECKING:  # the module is read before SymPy is imported (entry.py's fast path): keep it light
-    from derivtutor.derivation import Derivation
+    from derivtutor.derivation import Built, Derivation
 
 STDOUT = "-"
 TEXT_PLOT = ("-", "text")
@@ -99,60 +101,36 @@ def write_plot(derivation: Derivation, path: str, stdout: TextIO | None = None, 
         raise ExportError(f"cannot write {path}: a plot file must end in .svg or .png (or use --plot - for text)")
 
 
-def render_document(built: object, kind: str, fragment: bool = False, detail: str = "normal") -> str:
-    """One document ('latex', 'markdown', 'json' or 'html') of anything a preset or an expression builds.
-
-    A Derivation goes to the single-derivation renderers; a backprop preset (Explained or a chain of
-    derivations) to render/backprop_export.py, which writes the whole preset and reuses them inside.
-    """
+def render_document(built: Built, kind: str, fragment: bool = False, detail: str = "normal") -> str:
+    """One document ('latex', 'markdown', 'json' or 'html') of anything a preset or an expression builds."""
     if kind == "html":  # the first backend on the format-neutral document (document.py)
         from derivtutor.document import build_document
         from derivtutor.render.html import render_html
 
         return render_html(build_document(built, detail), standalone=not fragment)
-    from derivtutor.derivation import Derivation
+    from derivtutor.render import documents
 
-    if isinstance(built, Derivation):
-        if kind == "latex":
-            from derivtutor.render.latex import render_latex
-
-            return render_latex(built, fragment=fragment, detail=detail)
-        if kind == "markdown":
-            from derivtutor.render.markdown import render_markdown
-
-            return render_markdown(built, detail=detail)
-        from derivtutor.render.json import render_json
-
-        return render_json(built)
-    from derivtutor.backprop import ChainOfDerivations, Explained
-    from derivtutor.render import backprop_export
-
-    if not isinstance(built, Explained | ChainOfDerivations):
-        raise ExportError(f"nothing to export for a {type(built).__name__}")
     if kind == "latex":
-        return backprop_export.latex(built, fragment=fragment, detail=detail)
+        return documents.latex(built, fragment=fragment, detail=detail)
     if kind == "markdown":
-        return backprop_export.markdown(built, detail=detail)
-    return backprop_export.render_json(built)
+        return documents.markdown(built, detail=detail)
+    return documents.json_text(built)
 
 
-def write_all(derivation: object, latex: str | None = None, fragment: bool = False,
+def write_all(derivation: Built, latex: str | None = None, fragment: bool = False,
               markdown: str | None = None, json: str | None = None, plot: str | None = None,
               detail: str = "normal", stdout: TextIO | None = None, html: str | None = None) -> None:
     """Every requested export of any built object; raises ExportError at the first one that fails."""
-    if plot is not None:
-        from derivtutor.backprop import ChainOfDerivations
-
-        if isinstance(derivation, ChainOfDerivations):
-            raise ExportError("a chain of derivations has no single f to plot; plot a factor instead "
-                              "(derive sigmoid --plot FILE.svg)")
+    if plot is not None and len(derivation.derivations()) != 1:
+        raise ExportError("a chain of derivations has no single f to plot; plot a factor instead "
+                          "(derive sigmoid --plot FILE.svg)")
     documents = {"latex": latex, "markdown": markdown, "json": json, "html": html}
     for kind, path in documents.items():
         if path is not None:
             text = render_document(derivation, kind, fragment=fragment and kind == "latex", detail=detail)
             write_text(path, text, stdout)
     if plot is not None:
-        write_plot(getattr(derivation, "derivation", derivation), plot, stdout)
+        write_plot(derivation.derivations()[0], plot, stdout)
 
 
 def run_exports(derivation: object, exports: Exports, stdout: TextIO | None = None) -> int:
@@ -165,7 +143,5 @@ def run_exports(derivation: object, exports: Exports, stdout: TextIO | None = No
                   json=exports.json, plot=exports.plot, detail=exports.detail, stdout=stdout,
                   html=exports.html)
     except ExportError as exc:
-        from derivtutor.startup import fail
-
         return fail(str(exc))
-    return 0
+    return EXIT_OK

@@ -409,7 +409,7 @@ def _name_texts(name: str) -> dict[str, str]:
 
 
 def _const_texts(value: sympy.Expr) -> dict[str, str]:
-    from derivtutor.render.mathtext import math_text
+    from derivtutor.mathtext import math_text
 
     return {"unicode": math_text(value, True), "ascii": math_text(value, False), "latex": sympy.latex(value)}
 
@@ -532,8 +532,9 @@ def count_word(n: int) -> str:
 # ---------------------------------------------------------------------------------------------- the whole
 def build_graph(source: str, at: dict[str, sympy.Expr] | None = None) -> Graph:
     """Read, build, run forward and backward, and check; raises ParseError or GraphError (one line)."""
-    from derivtutor.engine import LayerNames, build_step, verify_tree
+    from derivtutor.engine import LayerNames, build_step
     from derivtutor.limits import tree_size
+    from derivtutor.verify import verify_tree
 
     at = dict(at or {})
     statements = split_program(source)
@@ -628,7 +629,7 @@ def build_graph(source: str, at: dict[str, sympy.Expr] | None = None) -> Graph:
 
 
 def _plain(expr: sympy.Expr) -> str:
-    from derivtutor.render.mathtext import math_text
+    from derivtutor.mathtext import math_text
 
     return math_text(expr, False)
 
@@ -723,58 +724,3 @@ def network_program(config: Any) -> tuple[str, dict[str, sympy.Expr]]:
         error_terms.append(f"1/2 (t_{unit} - out_{unit})^2")
     steps.append("E = " + " + ".join(error_terms))
     return "; ".join(steps), values
-
-
-# ---------------------------------------------------------------------------------------------- the command
-def run_graph(source: str, at: str | None = None, plot: str | None = None, latex: str | None = None,
-              json_file: str | None = None, network: Any = None) -> int:
-    """`derive graph` (and `derive network --graph` with `network`, a NetworkConfig): build, write, print."""
-    import sys
-
-    from derivtutor.console import output_style
-    from derivtutor.engine import UnsupportedExpression
-    from derivtutor.export import STDOUT, ExportError, write_text
-    from derivtutor.limits import TimeLimitExceeded
-    from derivtutor.run import in_deep_thread
-    from derivtutor.startup import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, fail
-    from derivtutor.verify import UncheckedStep, VerificationError
-
-    try:
-        values = network_values = None
-        if network is not None:
-            source, network_values = network_program(network)
-        values = network_values if network_values is not None else parse_values(at)
-        graph = in_deep_thread(lambda: build_graph(source, values), GRAPH_SECONDS)
-    except ParseError as exc:
-        return fail(exc.one_line(), EXIT_BAD_INPUT)
-    except (GraphError, UnsupportedExpression) as exc:
-        return fail(str(exc), EXIT_BAD_INPUT)
-    except TimeLimitExceeded:
-        return fail(f"this graph is too big to work out within {GRAPH_SECONDS:g} seconds; try a smaller piece",
-                    EXIT_BAD_INPUT)
-    except (RecursionError, MemoryError):
-        return fail("this graph is nested too deeply to work out; try a smaller piece", EXIT_BAD_INPUT)
-    except UncheckedStep:
-        return fail("a local derivative could not be checked against SymPy in time, so nothing is shown",
-                    EXIT_BAD_INPUT)
-    except VerificationError as exc:
-        return fail(f"internal error: a local derivative failed its check, so nothing is shown ({exc})"[:400],
-                    EXIT_INTERNAL)
-
-    from derivtutor.render import graph_views
-
-    try:
-        if json_file is not None:
-            write_text(json_file, graph_views.graph_json(graph))
-        if latex is not None:
-            write_text(latex, graph_views.graph_latex(graph))
-        if plot is not None:
-            graph_views.write_graph_picture(graph, plot)
-    except (ExportError, graph_views.PlotUnavailable) as exc:
-        return fail(str(exc), EXIT_BAD_INPUT)
-    if STDOUT in (json_file, latex):
-        return EXIT_OK
-    style = output_style(sys.stdout)
-    before, after = graph_views.network_notes(graph, network, style) if network is not None else ([], [])
-    graph_views.print_graph(graph, sys.stdout, style, before, after)
-    return EXIT_OK

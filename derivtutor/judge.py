@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from derivtutor.derivation import Derivation
+from derivtutor.derivation import Built, Derivation
 from derivtutor.functions import as_exponentials
 from derivtutor.limits import TimeLimitExceeded, time_limit
-from derivtutor.render.mathtext import factors_text, math_text, name_text
+from derivtutor.mathtext import factors_text, math_text, name_text
 from derivtutor.slips import Slip, product_slips, renamed, tree_slips
 from derivtutor.teaching import ALGEBRA_MOVES, CHECK_TEXT, RULES
 from derivtutor.verify import equal
@@ -130,13 +130,11 @@ def _general_names(general: sympy.Expr, names: dict[str, str]) -> dict:
     return mapping
 
 
-def target_for(built: object, label: str = "") -> Target:
-    """The Target for what run.build returns: a Derivation, an Explained or a ChainOfDerivations."""
-    from derivtutor.backprop import ChainOfDerivations, Explained
-
-    if isinstance(built, Derivation):
+def target_for(built: Built, label: str = "") -> Target:
+    """The Target for what targets.build returns (derivation.Built): a Derivation, an Explained or a chain."""
+    if built.kind == "derivation":
         return Target(label, built.var, [_derivation_form(built)], built, _rule_hint(built.root.rule_id))
-    if isinstance(built, Explained):
+    if built.kind == "explained":
         d = built.derivation
         forms = [_derivation_form(d)]
         if built.rewrites:  # the same answer in other names (a for σ(z), ŷ₁ for the softmax): its sign slip
@@ -148,7 +146,7 @@ def target_for(built: object, label: str = "") -> Target:
             forms.append(Form(general, math_text(general), (general,),
                               lambda: _with_sign(renamed(tree_slips(d), mapping), general), d))
         return Target(label, d.var, forms, d, _rule_hint(d.root.rule_id))
-    if isinstance(built, ChainOfDerivations):
+    if built.kind == "chain":
         return _chain_target(built, label)
     raise TypeError(f"cannot judge against {type(built).__name__}")
 

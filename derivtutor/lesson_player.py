@@ -14,16 +14,9 @@ from pathlib import Path
 
 from derivtutor import lesson_files, progress
 from derivtutor.lesson_files import Item, Lesson, LessonError
+from derivtutor.startup import EXIT_INTERRUPTED, EXIT_OK, fail, import_sympy_without_collecting
 
-EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
-EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports it
 KEYS = "Enter/n = next, b = back, h = hint, s = show the full step, q = quit"
-
-
-def _err(message: str) -> None:
-    from derivtutor.startup import fail
-
-    fail(message)
 
 
 def _key(lesson: Lesson, default: bool) -> str:
@@ -85,13 +78,13 @@ def build_screens(lesson: Lesson) -> list[Screen]:
 def item_screens(item: Item) -> list[Screen]:
     """The screens of one item (a derivation has one per block). Raises LessonError (`item N: ...`)."""
     from derivtutor.lessons import derivation_for, prepare_exercise
-    from derivtutor.render.terminal import TerminalRenderer
+    from derivtutor.render.backprop_terminal import built_blocks
 
     if item.kind == "text":
         return [Screen(item)]
     if item.kind == "derivation":
-        d = derivation_for(item)
-        count = len(TerminalRenderer("normal").blocks(d))
+        d = derivation_for(item)  # any preset (derivation.Built) or the item's expression
+        count = len(built_blocks(d, "normal"))
         return [Screen(item, i, count, derivation=d) for i in range(count)]
     return [Screen(item, exercise=prepare_exercise(item))]
 
@@ -114,10 +107,10 @@ class Player:
 
         return Text(text, style=style)
 
-    def blocks(self, d: object, detail: str = "normal") -> list:
-        from derivtutor.render.terminal import TerminalRenderer
+    def blocks(self, built: object, detail: str = "normal") -> list:
+        from derivtutor.render.backprop_terminal import built_blocks
 
-        return TerminalRenderer(detail, self.unicode).blocks(d)
+        return built_blocks(built, detail, self.unicode)
 
     def show(self, index: int, piped: bool = False) -> None:
         from rich.markdown import Markdown
@@ -143,7 +136,7 @@ class Player:
                 self.say(f"  Answer: {screen.exercise.usual_text(self.unicode)}", "bold green")
 
     def _math(self, expr: object) -> str:
-        from derivtutor.render.mathtext import math_text
+        from derivtutor.mathtext import math_text
 
         return math_text(expr, self.unicode)
 
@@ -281,7 +274,7 @@ class Player:
     def _save(self, store: progress.Progress) -> None:
         problem = progress.save(store)
         if problem and not getattr(self, "_warned", False):
-            _err(problem)
+            fail(problem)
             self._warned = True
 
     def print_through(self) -> int:
@@ -299,8 +292,7 @@ def confirm_reset(yes: bool, ask: Callable[[str], str] = input) -> int | None:
     if yes:
         return None
     if not sys.stdin.isatty():
-        _err("--reset forgets all saved progress; with no terminal to ask, add --yes to confirm")
-        return EXIT_BAD_INPUT
+        return fail("--reset forgets all saved progress; with no terminal to ask, add --yes to confirm")
     try:
         answer = ask(RESET_QUESTION)
     except (EOFError, KeyboardInterrupt):
@@ -315,15 +307,12 @@ def run_lesson_command(name: str | None, resume: bool = False, reset: bool = Fal
                        directory: str | None = None, yes: bool = False) -> int:
     """What `derive lesson [NAME] [--continue] [--reset [--yes]] [--dir DIR]` does; returns the exit code."""
     if name is not None or resume:  # a lesson will be played: its screens are derivations
-        from derivtutor.entry import import_sympy_without_collecting
-
         import_sympy_without_collecting()
     default = directory is None
     try:
         lessons = lesson_files.load_all(Path(directory) if directory else None)
     except LessonError as exc:
-        _err(str(exc))
-        return EXIT_BAD_INPUT
+        return fail(str(exc))
     if reset:
         refused = confirm_reset(yes)
         if refused is not None:
@@ -331,14 +320,13 @@ def run_lesson_command(name: str | None, resume: bool = False, reset: bool = Fal
         try:
             path = progress.reset()
         except progress.ProgressError as exc:
-            _err(str(exc))
-            return EXIT_BAD_INPUT
+            return fail(str(exc))
         print(f"Progress cleared ({path}).")
         if name is None and not resume:
             return EXIT_OK
     store = progress.load()
     if store.warning:
-        _err(store.warning)
+        fail(store.warning)
     if name is None and not resume:
         print(list_lessons(lessons, store, default))
         return EXIT_OK
@@ -346,8 +334,7 @@ def run_lesson_command(name: str | None, resume: bool = False, reset: bool = Fal
         try:
             lesson = lesson_files.find(lessons, name)
         except LessonError as exc:
-            _err(str(exc))
-            return EXIT_BAD_INPUT
+            return fail(str(exc))
     else:
         lesson = next_lesson(lessons, store, default)
         if lesson is None:
@@ -363,8 +350,7 @@ def play(lesson: Lesson, store: progress.Progress, default: bool) -> int:
     try:
         screens = build_screens(lesson)
     except LessonError as exc:
-        _err(str(exc))
-        return EXIT_BAD_INPUT
+        return fail(str(exc))
     player = Player(lesson, screens, console, supports_unicode(console.file))
     if not sys.stdin.isatty():
         return player.print_through()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from derivtutor.algebra import multiply_out_sigmoid, tanh_form, target_minus_output
 from derivtutor.backprop import (
     ChainOfDerivations,
     Explained,
@@ -47,7 +48,8 @@ def error() -> Explained:
     a = [sym(f"a_{k}") for k in (1, 2, 3)]
     written_out = sympy.Mul(HALF, sympy.Add(*((tk - ak) ** 2 for tk, ak in zip(t, a, strict=True))),
                             evaluate=False)
-    d = derive(written_out, a[1], name="E", title="The error E and its slope dE/daₖ for one output k")
+    d = derive(written_out, a[1], name="E", title="The error E and its slope dE/daₖ for one output k",
+               moves=(target_minus_output,))
     t_k, a_k = sym("t_k"), sym("a_k")
     return Explained(
         derivation=d,
@@ -80,7 +82,7 @@ def net() -> Explained:
 # -- the chain of derivations for a weight ------------------------------------------------------------------------
 
 def _error_factor(t_k: sympy.Symbol, a_k: sympy.Symbol) -> Factor:
-    d = derive(HALF * (t_k - a_k) ** 2, a_k, name="E")
+    d = derive(HALF * (t_k - a_k) ** 2, a_k, name="E", moves=(target_minus_output,))
     return Factor("E", a_k.name, d, sympy.Mul(-1, t_k - a_k, evaluate=False), "error")
 
 
@@ -152,9 +154,9 @@ def hidden_weight() -> ChainOfDerivations:
 
 # -- activations and losses ---------------------------------------------------------------------------------------
 
-def _activation(expr: sympy.Expr, title: str, note: str, intro: tuple[str, ...] = ()) -> Explained:
+def _activation(expr: sympy.Expr, title: str, note: str, intro: tuple[str, ...] = (), moves: tuple = ()) -> Explained:
     x = sym("x")
-    d = derive(expr, x, name="f", title=title)
+    d = derive(expr, x, name="f", title=title, moves=moves)
     return Explained(derivation=d, intro=list(intro), outro=[note], general_lhs=None, general=d.final,
                      title=title)
 
@@ -162,7 +164,8 @@ def _activation(expr: sympy.Expr, title: str, note: str, intro: tuple[str, ...] 
 def tanh() -> Explained:
     x = sym("x")
     definition = (sympy.exp(x) - sympy.exp(-x)) / (sympy.exp(x) + sympy.exp(-x))
-    return _activation(definition, "tanh: d/dx tanh(x) = 1 − tanh²(x)", "bp_tanh_note", ("bp_tanh_intro",))
+    return _activation(definition, "tanh: d/dx tanh(x) = 1 − tanh²(x)", "bp_tanh_note", ("bp_tanh_intro",),
+                       (tanh_form,))
 
 
 def relu() -> Explained:
@@ -178,7 +181,8 @@ def softplus() -> Explained:
 def bce() -> Explained:
     z, t, a = sym("z"), sym("t"), sym("a")
     loss = -(t * sympy.log(sigma(z)) + (1 - t) * sympy.log(1 - sigma(z)))
-    d = derive(loss, z, name="L", title="Binary cross-entropy after a sigmoid: dL/dz = a − t")
+    d = derive(loss, z, name="L", title="Binary cross-entropy after a sigmoid: dL/dz = a − t",
+               moves=(multiply_out_sigmoid,))
     rewrites = check_all([Rewrite("name_output", d.final, a - t, definitions={a: sigma(z)})])
     return Explained(
         derivation=d, intro=["bp_bce_intro"], outro=["bp_bce_why"],

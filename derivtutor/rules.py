@@ -4,6 +4,10 @@ Each step records what it was applied to and computes its own result from its su
 formula (`evaluate`), the way SymPy's manualintegrate does for integrals. The answer a learner sees is therefore
 built by the rules they see, and `verify.py` then checks it against `sympy.diff` instead of copying from it.
 The words (rule names, formulas, whys) live in `teaching.py` under each class's `rule_id`.
+
+What the rest of the program asks of a rule is a method here, not an isinstance ladder elsewhere (hooks):
+`rebuild(parts)` (verify.py: the node written from its children); the engine picks a node's rule from one
+selection table (engine.SELECTION), and the slip library from one table keyed by rule id (slips.SLIPS_BY_RULE).
 """
 
 from __future__ import annotations
@@ -31,6 +35,11 @@ class Step:
 
     def substeps(self) -> tuple[Step, ...]:
         return ()
+
+    def rebuild(self, parts: list[Expr]) -> Expr | None:
+        """This node's expression made from its children's expressions `parts` (or stand-ins for them); None
+        for a rule whose node is not an arithmetic combination of its children."""
+        return None
 
     def evaluate(self) -> Expr:
         raise NotImplementedError
@@ -84,6 +93,9 @@ class ConstantMultipleRule(Step):
     def evaluate(self) -> Expr:
         return self.constant * self.rest.result
 
+    def rebuild(self, parts: list[Expr]) -> Expr:
+        return self.constant * parts[0]
+
 
 @dataclass(eq=False)
 class SumRule(Step):
@@ -95,6 +107,9 @@ class SumRule(Step):
 
     def evaluate(self) -> Expr:
         return sympy.Add(*(t.result for t in self.terms))
+
+    def rebuild(self, parts: list[Expr]) -> Expr:
+        return sympy.Add(*parts)
 
 
 @dataclass(eq=False)
@@ -111,6 +126,9 @@ class ProductRule(Step):
             sympy.Mul(*exprs[:i], f.result, *exprs[i + 1:]) for i, f in enumerate(self.factors)
         ))
 
+    def rebuild(self, parts: list[Expr]) -> Expr:
+        return sympy.Mul(*parts)
+
 
 @dataclass(eq=False)
 class QuotientRule(Step):
@@ -124,6 +142,9 @@ class QuotientRule(Step):
     def evaluate(self) -> Expr:
         f, g = self.numerator.expr, self.denominator.expr
         return (self.numerator.result * g - f * self.denominator.result) / g**2
+
+    def rebuild(self, parts: list[Expr]) -> Expr:
+        return parts[0] / parts[1]
 
 
 @dataclass(eq=False)

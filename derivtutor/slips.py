@@ -11,6 +11,7 @@ used on eᵘ, the quotient rule's minus reversed, σ′ taken to be σ. The word
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sympy
@@ -18,14 +19,11 @@ import sympy
 from derivtutor.derivation import Derivation
 from derivtutor.engine import substitute
 from derivtutor.functions import sigmoid
-from derivtutor.render.mathtext import math_text, name_text
+from derivtutor.mathtext import math_text, name_text
 from derivtutor.rules import (
     ChainRule,
     ConstantMultipleRule,
-    ExpBaseRule,
-    ExpRule,
     QuotientRule,
-    SigmoidRule,
     Step,
 )
 
@@ -156,7 +154,7 @@ def _exp_slips(root: Step, step: Step, var: sympy.Symbol) -> list[Slip]:
     words = {"power": _m(power)}
     if u != var:  # eᵘ with u an inner layer: 'only the exponent' drops the eᵘ factor
         found.append(Slip("exponent_only", with_override(root, step, sympy.S.One), words))
-    base = sympy.E if isinstance(step, ExpRule) else step.base
+    base = sympy.E if step.rule_id == "exp" else step.base
     found.append(Slip("power_rule_on_exp", with_override(root, step, u * base ** (u - 1)), words))
     return found
 
@@ -233,16 +231,9 @@ def tree_slips(d: Derivation) -> list[Slip]:
     for step in root.walk():
         if len(found) > MAX_SLIPS:
             break
-        if isinstance(step, QuotientRule):
-            found += _quotient_slips(root, step)
-        elif isinstance(step, ChainRule):
-            found += _chain_slips(root, step)
-        elif isinstance(step, ExpRule | ExpBaseRule):
-            found += _exp_slips(root, step, var)
-        elif isinstance(step, ConstantMultipleRule):
-            found += _constant_multiple_slips(root, step, var)
-        elif isinstance(step, SigmoidRule):
-            found.append(Slip("sigma_prime_is_sigma", with_override(root, step, sigmoid(step.var))))
+        slips_at = SLIPS_BY_RULE.get(step.rule_id)
+        if slips_at is not None:
+            found += slips_at(root, step, var)
     found += _sum_slips(d)
     inside = _sigmoid_argument(d.expr)
     if inside is not None and inside.has(var):  # σ′(u) taken to be σ(u), the chain rule still applied
@@ -253,6 +244,16 @@ def tree_slips(d: Derivation) -> list[Slip]:
     found.sort(key=lambda s: order.index(s.id))  # stable: tree order within one kind
     return found[:MAX_SLIPS]
 
+
+SLIPS_BY_RULE: dict[str, Callable[[Step, Step, sympy.Symbol], list[Slip]]] = {
+    "quotient": lambda root, step, var: _quotient_slips(root, step),
+    "chain": lambda root, step, var: _chain_slips(root, step),
+    "exp": _exp_slips,
+    "exp_base": _exp_slips,
+    "constant_multiple": _constant_multiple_slips,
+    "sigmoid": lambda root, step, var: [Slip("sigma_prime_is_sigma", with_override(root, step, sigmoid(step.var)))],
+}
+"""A rule's id -> the slips a beginner makes at a step of that rule (a table row per rule, not an isinstance ladder)."""
 
 SLIP_ORDER = (
     "quotient_reversed", "lost_sign", "outer_only", "inner_missing", "exponent_only", "power_rule_on_exp",

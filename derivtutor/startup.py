@@ -12,6 +12,7 @@ EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 EXIT_WRONG = 3  # `derive check`: the learner's answer or working is wrong
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports it
 
 _NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 

@@ -20,7 +20,7 @@ import sympy
 
 from derivtutor.derivation import Derivation
 from derivtutor.judge import Form, Target, Verdict, _derivation_form, _equal, _factor_slips, judge_answer, target_for
-from derivtutor.render.mathtext import factors_text, math_text, name_text
+from derivtutor.mathtext import factors_text, math_text, name_text
 from derivtutor.render.styled import Block, Text
 from derivtutor.render.terminal import TerminalRenderer, ascii_words
 from derivtutor.rules import ChainRule, ConstantMultipleRule, ProductRule, QuotientRule, SumRule

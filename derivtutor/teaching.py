@@ -679,3 +679,10 @@ READING: dict[str, str] = {
     "latex_unreadable": "this LaTeX could not be read; plain text like 1/(1 + e^(-x)) always works",
     "latex_unknown": "the LaTeX command \\{command} is not read here; plain text like 1/(1 + e^(-x)) always works",
 }
+
+# -- lesson exercises that ask for a decimal (an exercise with `tolerance`, lessons.Exercise.closeness) ---------
+NUMBER_TEXT: dict[str, str] = {
+    "right_rounded": "Right! Rounded as the lesson quotes it: {answer}.",
+    "near": "Close, but not close enough: keep more decimals in every number along the way (the answer must be "
+            "within {tolerance} of the exact value).",
+}

@@ -19,6 +19,7 @@ from derivtutor.errors import CannotDecide, InternalError
 from derivtutor.functions import as_exponentials
 from derivtutor.limits import TimeLimitExceeded, check, time_limit
 from derivtutor.numeric import DIGITS, differ, real_value
+from derivtutor.rules import ChainRule, Step
 
 POINTS = 5
 DEFAULT_SECONDS = 2.0
@@ -180,3 +181,69 @@ def equal(a: sympy.Expr, b: sympy.Expr, seconds: float = DEFAULT_SECONDS) -> boo
         return None
     except (TypeError, ValueError, ZeroDivisionError, RecursionError):
         return None
+
+
+# -- the derivation tree: every node checked against SymPy ---------------------------------------------------------
+def verify_tree(root: Step, whole: bool = False) -> bool:
+    """Check every node, children before parents; mark each verified or raise VerificationError.
+
+    With `whole`, every node is compared with sympy.diff of that node (cheap for small trees, whose
+    sub-derivatives SymPy has cached). Otherwise:
+    A leaf is compared with sympy.diff of the leaf. A node with substeps is compared with what SymPy's own
+    differentiation builds from the node when each child is a placeholder function C(x) whose derivative is
+    the child's (already verified) result: by induction this is sympy.diff of the whole node, without
+    differentiating the same subtree again at every level (that made deep trees quadratic or worse).
+    Returns True when every node equals SymPy's form structurally (not just numerically).
+    """
+    exact = True
+    for step in reversed(list(root.walk())):
+        expected = sympy.diff(step.expr, step.var) if whole else _expected_derivative(step)
+        if step.result == expected:
+            step.verified = True
+            continue
+        exact = False
+        verdict = equal(step.result, expected)
+        if verdict is not True:
+            problem = "does not equal" if verdict is False else "could not be checked against"
+            raise (VerificationError if verdict is False else UncheckedStep)(
+                f"{type(step).__name__}: d/d{step.var} {step.expr} gave {step.result}, which {problem} "
+                f"sympy.diff's {expected}"
+            )
+        step.verified = True
+    return exact
+
+
+def _placeholders(var: sympy.Symbol, parts: list[sympy.Expr]) -> list[sympy.Expr]:
+    return [sympy.Function(f"_derivtutor_part{i}")(var) for i in range(len(parts))]
+
+
+def _expected_derivative(step: Step) -> sympy.Expr:
+    """SymPy's derivative of this node, given its children's verified derivatives (see verify_tree)."""
+    children = step.substeps()
+    if isinstance(step, ChainRule):
+        return _expected_chain(step)
+    if children:
+        exprs = [c.expr for c in children]
+        if step.rebuild(exprs) == step.expr:  # the children really make up this node
+            holders = _placeholders(step.var, exprs)
+            formula = sympy.diff(step.rebuild(holders), step.var)
+            swap = {sympy.Derivative(h, step.var): c.result for h, c in zip(holders, children, strict=True)}
+            swap.update(zip(holders, exprs, strict=True))
+            return formula.xreplace(swap)
+    return sympy.diff(step.expr, step.var)
+
+
+def _expected_chain(step: ChainRule) -> sympy.Expr:
+    """The chain rule with SymPy's derivative of each layer, once the layers are shown to rebuild the node.
+
+    Each layer's own step is verified against sympy.diff of that layer; here the layers must compose back to
+    exactly the node's expression (else the whole node is differentiated by SymPy), and the factors are the
+    layer derivatives with the inner parts put back, as the chain rule df/dx = df/dg * dg/dx says.
+    """
+    outer = step.expr
+    for layer in step.layers:
+        value = layer.value if layer.value is not None else layer.var
+        if layer.expr.xreplace({layer.var: value}) != outer:
+            return sympy.diff(step.expr, step.var)
+        outer = value
+    return sympy.Mul(*(layer.back for layer in step.layers))

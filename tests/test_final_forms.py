@@ -15,7 +15,7 @@ from derivtutor.derivation import Derivation
 from derivtutor.engine import derive
 from derivtutor.final_form import measure
 from derivtutor.functions import sigmoid
-from derivtutor.render.mathtext import factors_text
+from derivtutor.mathtext import factors_text
 from derivtutor.run import build
 from derivtutor.verify import equal
 

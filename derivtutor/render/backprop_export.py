@@ -20,6 +20,7 @@ import sympy
 
 from derivtutor.backprop import ChainOfDerivations, Explained, Factor, Rewrite
 from derivtutor.derivation import Derivation
+from derivtutor.mathtext import math_text, name_text
 from derivtutor.render.json import SCHEMA_VERSION, derivation_data, expr_data
 from derivtutor.render.latex import (
     PREAMBLE,
@@ -36,7 +37,6 @@ from derivtutor.render.latex import (
     rules_used,
     text_segments,
 )
-from derivtutor.render.mathtext import math_text, name_text
 from derivtutor.teaching import ALGEBRA_MOVES, NOTES
 
 Built = Explained | ChainOfDerivations
@@ -118,7 +118,7 @@ Part = Heading | Para | Equation | Steps | Rewrites
 
 
 def title_of(built: Built) -> str:
-    if isinstance(built, Explained):
+    if built.kind == "explained":
         return built.derivation.title or built.title
     return built.title
 
@@ -192,37 +192,27 @@ def _chain_parts(c: ChainOfDerivations) -> list[Part]:
 
 def parts(built: Built) -> list[Part]:
     """The document, format-free, in the terminal's order."""
-    if isinstance(built, Explained):
-        return _explained_parts(built)
-    if isinstance(built, ChainOfDerivations):
-        return _chain_parts(built)
-    raise TypeError(f"no backprop export for {type(built).__name__}")
-
-
-def _derivations(built: Built) -> list[Derivation]:
-    if isinstance(built, Explained):
-        return [built.derivation]
-    return [f.derivation for f in built.path_factors + built.factors]
+    return {"explained": _explained_parts, "chain": _chain_parts}[built.kind](built)
 
 
 def _all_rewrites(built: Built) -> list[Rewrite]:
-    if isinstance(built, Explained):
+    if built.kind == "explained":
         return list(built.rewrites)
     return [r for f in built.path_factors + built.factors for r in f.rewrites]
 
 
 def _moves_used(built: Built) -> list[str]:
     moves: list[str] = []
-    for dv in _derivations(built):
+    for dv in built.derivations():
         moves += [a.move for a in dv.algebra if a.move not in moves]
     moves += [r.move for r in _all_rewrites(built) if r.move not in moves]
     return list(dict.fromkeys(moves))
 
 
-def _rules_used(built: Built) -> list[str]:
+def _rules_used(built: Built, detail: str) -> list[str]:
     seen: list[str] = []
-    for dv in _derivations(built):
-        seen += [r for r in rules_used(dv) if r not in seen]
+    for dv in built.derivations():
+        seen += [r for r in rules_used(dv, detail) if r not in seen]
     return seen
 
 
@@ -267,8 +257,8 @@ def latex_body(built: Built, detail: str = "normal") -> str:
     return "\n\n".join(out) + "\n"
 
 
-def _latex_rules(built: Built) -> str:
-    return rules_list(list(_rules_used(built)), list(_moves_used(built)))
+def _latex_rules(built: Built, detail: str) -> str:
+    return rules_list(list(_rules_used(built, detail)), list(_moves_used(built)))
 
 
 def latex(built: Built, fragment: bool = False, detail: str = "normal") -> str:
@@ -279,18 +269,19 @@ def latex(built: Built, fragment: bool = False, detail: str = "normal") -> str:
     return (PREAMBLE + "\\begin{document}\n"
             + f"\\section*{{{note_text_mode(text_segments(title_of(built)))}}}\n"
             + r"A \checkmark{} means the step was checked against \texttt{sympy.diff}." + "\n\n"
-            + body + "\n" + _latex_rules(built) + "\\end{document}\n")
+            + body + "\n" + _latex_rules(built, detail) + "\\end{document}\n")
 
 
 # -- Markdown ------------------------------------------------------------------------------------------------------
-def markdown(built: Built, detail: str = "normal") -> str:
+def markdown(built: Built, detail: str = "normal", heading_level: int = 1) -> str:
     """The same document with $...$ / $$...$$ maths, each inner derivation as render_markdown writes it."""
     from derivtutor.render.markdown import escape, inline, note_markdown, render_markdown
 
-    lines = [f"# {escape(title_of(built))}", "", "✓ means the step was checked against `sympy.diff`.", ""]
+    hashes = "#" * heading_level
+    lines = [f"{hashes} {escape(title_of(built))}", "", "✓ means the step was checked against `sympy.diff`.", ""]
     for part in parts(built):
         if isinstance(part, Heading):
-            lines += [f"## {note_markdown(part.text)}", ""]
+            lines += [f"{hashes}# {note_markdown(part.text)}", ""]
         elif isinstance(part, Para):
             lines += [note_markdown(part.text), ""]
         elif isinstance(part, Equation):
@@ -299,7 +290,8 @@ def markdown(built: Built, detail: str = "normal") -> str:
             if part.label:
                 lines += [note_markdown(part.label), ""]
         elif isinstance(part, Steps):
-            lines += [render_markdown(part.derivation, detail=detail, heading_level=3).rstrip("\n"), ""]
+            lines += [render_markdown(part.derivation, detail=detail, heading_level=heading_level + 2).rstrip("\n"),
+                      ""]
         else:
             lines += [f"$${m(part.start)}$$", ""]
             for rw in part.rewrites:
@@ -351,27 +343,30 @@ def _factor_data(f: Factor) -> dict[str, Any]:
 
 def data(built: Built) -> dict[str, Any]:
     """The whole preset as JSON-ready data; "kind" says which shape (see derivation.schema.json)."""
-    if isinstance(built, Explained):
-        general = None
-        if built.general_lhs is not None:
-            top, var = built.general_lhs
-            general = {"top": top, "variable": var, "latex": f"{d(top, var)} = {m(built.general)}",
-                       "expression": _formula(built.general)}
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "kind": "explained",
-            "title": title_of(built),
-            "intro": _notes_data(built.intro, built.names),
-            "derivation": derivation_data(built.derivation),
-            "rewrites": [_rewrite_data(r) for r in built.rewrites],
-            "outro": _notes_data(built.outro, built.names),
-            "general": general,
-            "final": _formula(built.final),
-            "verified": bool(built.verified),
-        }
-    if not isinstance(built, ChainOfDerivations):
-        raise TypeError(f"no backprop export for {type(built).__name__}")
-    c = built
+    return {"explained": _explained_data, "chain": _chain_data}[built.kind](built)
+
+
+def _explained_data(built: Explained) -> dict[str, Any]:
+    general = None
+    if built.general_lhs is not None:
+        top, var = built.general_lhs
+        general = {"top": top, "variable": var, "latex": f"{d(top, var)} = {m(built.general)}",
+                   "expression": _formula(built.general)}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "explained",
+        "title": title_of(built),
+        "intro": _notes_data(built.intro, built.names),
+        "derivation": derivation_data(built.derivation),
+        "rewrites": [_rewrite_data(r) for r in built.rewrites],
+        "outro": _notes_data(built.outro, built.names),
+        "general": general,
+        "final": _formula(built.final),
+        "verified": bool(built.verified),
+    }
+
+
+def _chain_data(c: ChainOfDerivations) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "kind": "chain",

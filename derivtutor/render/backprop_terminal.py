@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING
 
 import sympy
 
-from derivtutor.derivation import Derivation
-from derivtutor.render.mathtext import SUBSCRIPT, factors_text
+from derivtutor.derivation import Built
+from derivtutor.mathtext import SUBSCRIPT, factors_text
 from derivtutor.render.styled import Block, Text, write_blocks
 from derivtutor.render.terminal import (
     Style,
     TerminalRenderer,
-    print_derivation,
     supports_unicode,
 )
 from derivtutor.teaching import ALGEBRA_MOVES, NOTES
@@ -194,20 +193,19 @@ class BackpropRenderer:
         return block
 
     # -- any built object -----------------------------------------------------------------------------------
-    def blocks(self, built: Explained | ChainOfDerivations) -> list[Block]:
-        from derivtutor.backprop import Explained
+    def blocks(self, built: Built) -> list[Block]:
+        """The screens of anything a preset or an expression builds (a lesson shows one per screen)."""
+        if built.kind == "derivation":
+            return self.inner.blocks(built)
+        return {"explained": self.explained_blocks, "chain": self.chain_blocks}[built.kind](built)
 
-        return self.explained_blocks(built) if isinstance(built, Explained) else self.chain_blocks(built)
+
+def built_blocks(built: Built, detail: str = "normal", unicode: bool = True) -> list[Block]:
+    """The terminal blocks of any derivation.Built, in order: what `derive TARGET` prints, one block at a time."""
+    return BackpropRenderer(detail, unicode).blocks(built)
 
 
-def print_built(built: object, detail: str = "normal", stream: object = None) -> None:
-    """Print whatever a preset built: a Derivation, an Explained derivation or a chain of derivations."""
-    if isinstance(built, Derivation):
-        print_derivation(built, detail, stream)
-        return
-    from derivtutor.backprop import ChainOfDerivations, Explained
-
-    if not isinstance(built, Explained | ChainOfDerivations):
-        raise TypeError(f"no terminal renderer for {type(built).__name__}")
+def print_built(built: Built, detail: str = "normal", stream: object = None) -> None:
+    """Print whatever a preset or an expression built: a Derivation, an Explained derivation or a chain."""
     stream = stream or sys.stdout
-    write_blocks(BackpropRenderer(detail, supports_unicode(stream)).blocks(built), stream)
+    write_blocks(built_blocks(built, detail, supports_unicode(stream)), stream)

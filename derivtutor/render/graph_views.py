@@ -39,7 +39,7 @@ def _ascii(text: str, style: OutputStyle) -> str:
 
 
 def _math(expr: Any, style: OutputStyle) -> str:
-    from derivtutor.render.mathtext import math_text
+    from derivtutor.mathtext import math_text
 
     return math_text(expr, style.unicode)
 
@@ -222,7 +222,7 @@ def graph_data(graph: Graph) -> dict[str, Any]:
 
 
 def _plain(expr: Any) -> str:
-    from derivtutor.render.mathtext import math_text
+    from derivtutor.mathtext import math_text
 
     return math_text(expr, False)
 
@@ -348,25 +348,18 @@ def _record(text: str) -> str:
     return text
 
 
-def write_graph_picture(graph: Graph, path: str) -> None:
-    """FILE.svg or FILE.png, drawn by graphviz's dot, written atomically."""
-    from derivtutor.export import ExportError, atomic_write
-
+def graph_picture(graph: Graph, path: str) -> bytes:
+    """The picture for FILE.svg or FILE.png, drawn by graphviz's dot (graph_command.py writes it)."""
     lower = path.lower()
     if not (lower.endswith(".svg") or lower.endswith(".png")):
-        raise ExportError(f"--plot {path}: the picture is written as FILE.svg or FILE.png")
+        raise PlotUnavailable(f"--plot {path}: the picture is written as FILE.svg or FILE.png")
     dot = graph_dot(graph)
     try:
         data = dot.pipe(format="svg" if lower.endswith(".svg") else "png")
     except Exception as exc:  # graphviz.ExecutableNotFound, CalledProcessError
         raise PlotUnavailable(f"the dot program could not draw the graph ({type(exc).__name__}); "
                               f"install graphviz (apt install graphviz)") from None
-
-    def produce(temp: str) -> None:
-        with open(temp, "wb") as handle:
-            handle.write(data)
-
-    atomic_write(path, produce)
+    return data
 
 
 # ---------------------------------------------------------------------------------------------- the network

@@ -14,8 +14,8 @@ from typing import Any
 import sympy
 
 from derivtutor.derivation import Derivation
+from derivtutor.mathtext import math_text
 from derivtutor.render.latex import latex_expr, latex_factors, root_kinks
-from derivtutor.render.mathtext import math_text
 from derivtutor.rules import AbsRule, ChainRule, ConstantMultipleRule, ConstantRule, PiecewiseRule, PowerRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, NOTES, RULES
 

@@ -21,12 +21,11 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
 from derivtutor.derivation import Derivation
+from derivtutor.detail import DETAILS, check_detail, rules_shown, shows  # noqa: F401 - DETAILS re-exported
 from derivtutor.explain import cancelled, card_formula, corner_notes, screen_names, step_notes
 from derivtutor.rules import ChainRule, Step
 from derivtutor.startup import is_plain_name
 from derivtutor.teaching import ALGEBRA_MOVES, NOTES, RULES
-
-DETAILS = ("brief", "normal", "full")
 
 
 # -- expressions ------------------------------------------------------------------------------------------------
@@ -309,25 +308,16 @@ class _Walker:
             note.extend(fill(NOTES[item.key], **{k: _math(v) for k, v in item.fields.items()}))
         return tuple(note)
 
-    def shown(self, step: Step) -> bool:
-        if self.detail == "full":
-            return True
-        if RULES[step.rule_id].trivial:
-            return bool(self.extra_note(step))  # a held constant is worth a line even when trivial
-        return True
-
     # -- walking --------------------------------------------------------------------------------------------
     def step(self, step: Step, depth: int, top: str | None = None) -> None:
-        """One node: its own line, then (unless brief) its parts; a chain shows its layers."""
+        """One node: its own line, then the parts this level of detail shows; a chain shows its layers."""
         if isinstance(step, ChainRule):
             self.chain(step, depth, top)
             return
         lhs = self.d(top, step.var, self.partial(step)) if top else self.d_of(step.expr, step.var, self.partial(step))
         self.rows.append(Row(lhs, latex_expr(step.result), self.rule_note(step), "step", depth))
-        if self.detail == "brief":
-            return
         for sub in step.substeps():
-            if self.shown(sub):
+            if shows(sub, self.detail):
                 self.step(sub, depth + 1)
 
     def chain(self, step: ChainRule, depth: int, top: str | None) -> None:
@@ -391,21 +381,22 @@ def root_kinks(derivation: Derivation) -> list[sympy.Expr]:
 
 def layout(derivation: Derivation, detail: str = "normal") -> list[Row]:
     """The rows every document format shows, in the terminal's order."""
-    if detail not in DETAILS:
-        raise ValueError(f"detail must be one of {', '.join(DETAILS)}, not {detail!r}")
-    walker = _Walker(derivation, detail)
+    walker = _Walker(derivation, check_detail(detail))
     rows = walker.rows
     rows.append(Row(function_lhs(derivation), latex_expr(derivation.expr), held_constant_note(derivation),
                     "function"))
     top = derivative_lhs(derivation)
+    root_row_index = len(rows)
     walker.step(derivation.root, 0, top=name_latex(derivation.function_name)
                 if isinstance(derivation.root, ChainRule) else None)
     if not isinstance(derivation.root, ChainRule) and rows[1].lhs.startswith(r"\frac{d") and rows[1].kind == "step":
         rows[1].lhs = top + " = " + rows[1].lhs
+    root_row = rows[root_row_index]
     result_note: Note = ((Math(r"\checkmark"), " ", NOTES["verified"]) if derivation.root.verified
                          else ("not checked",))
     result = latex_expr(derivation.result)
-    if rows[-1].rhs == result and rows[-1].depth == 0:  # the chain's last line already is the result
+    if rows[-1].rhs == result and rows[-1].depth == 0 and rows[-1] is not root_row:
+        # a chain's last line already is the result (the root's own line keeps its rule name)
         rows[-1].note, rows[-1].kind = result_note, "result"
     else:
         rows.append(Row(top, result, result_note, "result"))
@@ -440,13 +431,9 @@ def route_rows(derivation: Derivation) -> list[Row]:
     return rows
 
 
-def rules_used(derivation: Derivation) -> list[str]:
-    """The rule ids of the tree, first use first (for the 'rules used' list under the derivation)."""
-    seen: list[str] = []
-    for step in derivation.root.walk():
-        if step.rule_id not in seen:
-            seen.append(step.rule_id)
-    return seen
+def rules_used(derivation: Derivation, detail: str = "full") -> list[str]:
+    """The rule ids of the steps shown at this detail, first use first (the 'rules used' list)."""
+    return rules_shown(derivation.root, detail)
 
 
 def title_text(derivation: Derivation) -> str:
@@ -506,10 +493,10 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 """
 
 
-def rules_section(derivation: Derivation) -> str:
+def rules_section(derivation: Derivation, detail: str = "normal") -> str:
     """The rules and algebra moves used, each with its general formula and one-sentence why."""
     chain = derivation.root if isinstance(derivation.root, ChainRule) else None
-    return rules_list(rules_used(derivation), [move.move for move in derivation.algebra],
+    return rules_list(rules_used(derivation, detail), [move.move for move in derivation.algebra],
                       taken=screen_names(derivation), chain=chain)
 
 
@@ -548,6 +535,6 @@ def render_latex(derivation: Derivation, fragment: bool = False, detail: str = "
         + f"\\section*{{{sentence_latex(title_text(derivation))}}}\n"
         + " ".join(intro) + "\n\n"
         + block + "\n"
-        + rules_section(derivation)
+        + rules_section(derivation, detail)
         + "\\end{document}\n"
     )

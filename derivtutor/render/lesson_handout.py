@@ -1,4 +1,7 @@
-"""A lesson as a handout to print or keep: `derive lesson NAME --latex FILE` / `--markdown FILE`.
+"""A lesson as a handout to print or keep: `derive lesson NAME --latex FILE` / `--markdown FILE` (rendering only).
+
+derivtutor/handouts.py derives the lesson's maths and writes the files; this module only turns the lesson and
+what was derived into text.
 
 The handout follows the lesson's order: its explanations, its derivations (the same rows as `derive --latex`),
 and its exercises as "Your turn" with the hint ladder. The answers and the known slips come last, in an
@@ -15,27 +18,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from derivtutor.lesson_files import Item, Lesson, LessonError
-from derivtutor.render.latex import (
-    PREAMBLE,
-    derivative_lhs,
-    latex_expr,
-    latex_factors,
-    name_latex,
-    render_latex,
-    sentence_latex,
-    title_text,
-)
-from derivtutor.render.markdown import code, escape, inline, render_markdown, teacher_markdown
-
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
+from derivtutor.lesson_files import Item, Lesson
+from derivtutor.render import documents
+from derivtutor.render.latex import PREAMBLE, sentence_latex
+from derivtutor.render.markdown import code, escape, inline, teacher_markdown
 
 
-# -- the maths of each item, derived once -------------------------------------------------------------------------
+# -- the maths of each item, derived once (by handouts.prepare) -----------------------------------------------------
 @dataclass
-class _Answer:
+class Answer:
     """What the Answers section says about one exercise (all LaTeX maths, no dollars)."""
 
     number: int
@@ -44,41 +36,6 @@ class _Answer:
     usual: str  # the answer as a teacher writes it
     at: str  # "h = 1, v_{1} = 2" or ""
     mistakes: list[tuple[str, str]]  # (wrong answer as maths, the lesson's message)
-
-
-def _prepared(lesson: Lesson) -> tuple[dict[int, object], dict[int, _Answer]]:
-    """Derivations for derivation items and answers for exercises, keyed by item number. Raises LessonError."""
-    from derivtutor.lessons import derivation_for, prepare_exercise
-    from derivtutor.parsing import ParseError, parse_expression
-
-    derivations: dict[int, object] = {}
-    answers: dict[int, _Answer] = {}
-    count = 0
-    for item in lesson.items:
-        try:
-            if item.kind == "derivation":
-                derivations[item.number] = derivation_for(item)
-            elif item.kind == "exercise":
-                count += 1
-                ex = prepare_exercise(item)
-                d = ex.derivation
-                if not ex.values and d.algebra:  # the player's usual_text, in LaTeX
-                    usual = latex_factors(list(d.algebra[-1].shown))
-                else:
-                    usual = latex_expr(ex.usual)
-                at = ", ".join(f"{name_latex(name)} = {latex_expr(value)}" for name, value in ex.values.items())
-                mistakes = []
-                for m_number, mistake in enumerate(item.mistakes, start=1):
-                    try:
-                        wrong = latex_expr(parse_expression(mistake.answer))
-                    except ParseError as exc:
-                        raise LessonError(f"item {item.number}: mistake {m_number}: 'answer': "
-                                          f"{exc.one_line()}") from None
-                    mistakes.append((wrong, mistake.message))
-                answers[item.number] = _Answer(count, item, derivative_lhs(d), usual, at, mistakes)
-        except LessonError as exc:
-            raise LessonError(f"{lesson.path}: {exc}") from None
-    return derivations, answers
 
 
 # -- light Markdown ---------------------------------------------------------------------------------------------
@@ -159,14 +116,13 @@ def markdown_latex(text: str) -> str:
 
 
 # -- LaTeX ------------------------------------------------------------------------------------------------------
-def _exercise_heading(answer: _Answer) -> str:
+def _exercise_heading(answer: Answer) -> str:
     title = f": {sentence_latex(answer.item.title)}" if answer.item.title else ""
     return f"Your turn {answer.number}{title}"
 
 
-def handout_latex(lesson: Lesson) -> str:
-    """The lesson as a standalone article that plain pdflatex compiles. Raises LessonError for a bad lesson."""
-    derivations, answers = _prepared(lesson)
+def handout_latex(lesson: Lesson, derivations: dict[int, object], answers: dict[int, Answer]) -> str:
+    """The lesson as a standalone article that plain pdflatex compiles (`derivations`, `answers`: handouts.prepare)."""
     out = [PREAMBLE, "\\begin{document}\n\\sloppy\n", f"\\section*{{{sentence_latex(lesson.title)}}}\n"]
     intro = []
     if lesson.summary:
@@ -185,10 +141,10 @@ def handout_latex(lesson: Lesson) -> str:
             out.append(markdown_latex(item.text) + "\n")
         elif item.kind == "derivation":
             d = derivations[item.number]
-            out.append(f"\\subsection*{{{sentence_latex(item.title or title_text(d))}}}\n")
+            out.append(f"\\subsection*{{{sentence_latex(item.title or documents.title(d))}}}\n")
             if item.text:
                 out.append(markdown_latex(item.text) + "\n")
-            out.append(render_latex(d, fragment=True) + "\n")
+            out.append(documents.latex(d, fragment=True) + "\n")
         else:
             answer = answers[item.number]
             out.append(f"\\subsection*{{{_exercise_heading(answer)}}}\n")
@@ -213,9 +169,8 @@ def handout_latex(lesson: Lesson) -> str:
 
 
 # -- Markdown ---------------------------------------------------------------------------------------------------
-def handout_markdown(lesson: Lesson) -> str:
+def handout_markdown(lesson: Lesson, derivations: dict[int, object], answers: dict[int, Answer]) -> str:
     """The lesson as Markdown with $...$ maths; the teacher's text is kept as written (it is Markdown)."""
-    derivations, answers = _prepared(lesson)
     lines = [f"# {escape(lesson.title)}", ""]
     if lesson.summary:
         lines += [f"*{escape(lesson.summary)}.*", ""]
@@ -228,7 +183,7 @@ def handout_markdown(lesson: Lesson) -> str:
                 lines += [f"## {escape(item.title)}", ""]
             lines += [teacher_markdown(item.text.strip("\n")), ""]
         elif item.kind == "derivation":
-            heading, _, rest = render_markdown(derivations[item.number], heading_level=2).partition("\n")
+            heading, _, rest = documents.markdown(derivations[item.number], heading_level=2).partition("\n")
             lines += [f"## {escape(item.title)}" if item.title else heading, ""]
             if item.text:
                 lines += [teacher_markdown(item.text.strip("\n")), ""]
@@ -251,30 +206,3 @@ def handout_markdown(lesson: Lesson) -> str:
                 lines += [f"- If you got {inline(wrong)}: {escape(message)}" for wrong, message in answer.mistakes]
                 lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-# -- the command ------------------------------------------------------------------------------------------------
-def write_handouts(name: str, latex: str | None = None, markdown: str | None = None,
-                   directory: str | None = None) -> int:
-    """What `derive lesson NAME --latex FILE --markdown FILE` does: render all, then write; the exit code.
-
-    Everything is rendered before any file is touched, so a bad lesson never leaves a file behind; each file is
-    written atomically ('-' is standard output). Problems are one line on standard error and exit code 2.
-    """
-    from derivtutor import lesson_files
-    from derivtutor.export import ExportError, write_text
-
-    try:
-        lesson = lesson_files.find(lesson_files.load_all(Path(directory) if directory else None), name)
-        texts = []
-        if latex is not None:
-            texts.append((latex, handout_latex(lesson)))
-        if markdown is not None:
-            texts.append((markdown, handout_markdown(lesson)))
-        for path, text in texts:
-            write_text(path, text)
-    except (LessonError, ExportError) as exc:
-        from derivtutor.startup import fail
-
-        return fail(str(exc), EXIT_BAD_INPUT)
-    return EXIT_OK

@@ -104,7 +104,7 @@ def render_markdown(derivation: Derivation, detail: str = "normal", heading_leve
               "✓ means the step was checked against `sympy.diff`.", "", f"{hashes}# Rules used", ""]
     taken = screen_names(derivation)
     chain = derivation.root if isinstance(derivation.root, ChainRule) else None
-    for rule_id in rules_used(derivation):
+    for rule_id in rules_used(derivation, detail):
         text = RULES[rule_id]
         formula = card_formula(rule_id, taken, chain, latex=True)
         lines.append(f"- **{escape(text.name)}**: {inline(formula)}. {escape(text.why)}")

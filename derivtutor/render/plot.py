@@ -22,8 +22,8 @@ from derivtutor.console import to_ascii
 from derivtutor.derivation import Derivation
 from derivtutor.functions import sigmoid
 from derivtutor.limits import TimeLimitExceeded, check, time_limit
+from derivtutor.mathtext import math_text, name_text
 from derivtutor.render.latex import root_kinks
-from derivtutor.render.mathtext import math_text, name_text
 
 SAMPLES = 201  # odd, so that x = 0 is one of the points of [-6, 6]
 DEFAULT_RANGE = (-6.0, 6.0)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import sympy
 
 from derivtutor.derivation import Derivation, Route
+from derivtutor.detail import check_detail, shows
 from derivtutor.explain import (
     Note,
     card_formula,
@@ -25,7 +26,7 @@ from derivtutor.explain import (
     substitute_note,
 )
 from derivtutor.limits import tree_size
-from derivtutor.render.mathtext import SUPERSCRIPT, factors_text, math_text, name_text
+from derivtutor.mathtext import SUPERSCRIPT, factors_text, math_text, name_text
 from derivtutor.render.styled import Block, Text, write_blocks
 from derivtutor.rules import ChainRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, HEADINGS, NOTES, RULES
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 __all__ = ["Block", "Style", "TerminalRenderer", "Text", "make_console", "print_derivation",
            "supports_unicode"]
 
-DETAILS = ("brief", "normal", "full")
 LONG = 300  # characters: beyond this, chain factors are written with layer names instead of reprinted
 # An expression larger than GROWTH x the input (+ SLACK) tree nodes is summarised, not printed: the raw result of
 # a 200-deep chain or a 100-factor product has quadratically many symbols, and the printout must stay linear.
@@ -150,14 +150,12 @@ def _equation(style: Style, step: Step, lhs: str | None = None) -> Text:
 
 class TerminalRenderer:
     def __init__(self, detail: str = "normal", unicode: bool = True) -> None:
-        if detail not in DETAILS:
-            raise ValueError(f"detail must be one of {', '.join(DETAILS)}")
-        self.detail = detail
+        self.detail = check_detail(detail)
         self.style = Style(unicode)
 
     # -- single steps ---------------------------------------------------------------------------------------
     def _shown(self, step: Step) -> bool:
-        return self.detail != "brief" or not RULES[step.rule_id].trivial
+        return shows(step, self.detail)
 
     def step_lines(self, block: Block, step: Step, indent: int, lhs: str | None = None, top: bool = True) -> None:
         """The equation, the rule, the why, the notes, then the substeps one level deeper."""
@@ -180,7 +178,7 @@ class TerminalRenderer:
         if self.detail == "full" or top or self.detail == "normal":
             block.add(indent + 2, Text(HEADINGS["why"] + s.words(RULES[step.rule_id].why), style="italic"))
         for sub in step.substeps():
-            if self._shown(sub) or _notes(s, sub):
+            if self._shown(sub):
                 self.step_lines(block, sub, indent + 4, top=False)
 
     def chain_inline(self, block: Block, step: ChainRule, indent: int) -> None:

@@ -1,0 +1,67 @@
+"""Any `Built` (derivation.Built) as a document in each format: the one place that picks a renderer by its kind.
+
+A single Derivation has its own renderers (latex.py, markdown.py, json.py); the backprop presets' larger shapes
+(an explained derivation, a chain of derivations) are written by backprop_export.py, which reuses them inside.
+The export command, the Python API and lesson handouts all come through here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from derivtutor.derivation import Built
+
+
+def latex(built: Built, fragment: bool = False, detail: str = "normal") -> str:
+    if built.kind == "derivation":
+        from derivtutor.render.latex import render_latex
+
+        return render_latex(built, fragment=fragment, detail=detail)
+    from derivtutor.render import backprop_export
+
+    return backprop_export.latex(built, fragment=fragment, detail=detail)
+
+
+def markdown(built: Built, detail: str = "normal", heading_level: int | None = None) -> str:
+    """Markdown with $...$ maths; the title is a heading of `heading_level` (by default: as `--markdown` writes)."""
+    levels = {} if heading_level is None else {"heading_level": heading_level}
+    if built.kind == "derivation":
+        from derivtutor.render.markdown import render_markdown
+
+        return render_markdown(built, detail=detail, **levels)
+    from derivtutor.render import backprop_export
+
+    return backprop_export.markdown(built, detail=detail, **levels)
+
+
+def data(built: Built) -> dict[str, Any]:
+    """The JSON document as Python data (derivation.schema.json)."""
+    if built.kind == "derivation":
+        from derivtutor.render.json import derivation_data
+
+        return derivation_data(built)
+    from derivtutor.render import backprop_export
+
+    return backprop_export.data(built)
+
+
+def json_text(built: Built, indent: int | None = 2) -> str:
+    if built.kind == "derivation":
+        from derivtutor.render.json import render_json
+
+        return render_json(built, indent=indent)
+    from derivtutor.render import backprop_export
+
+    return backprop_export.render_json(built, indent=indent)
+
+
+def title(built: Built) -> str:
+    """The heading a learner sees for it."""
+    if built.kind == "derivation":
+        from derivtutor.render.latex import title_text
+
+        return title_text(built)
+    from derivtutor.render.backprop_export import title_of
+
+    return title_of(built)
