@@ -1216,7 +1216,7 @@ class Reading:
     def note_lines(self, unicode: bool = True) -> list[str]:
         if not self.reasons:
             return []
-        from derivtutor.render.mathtext import math_text
+        from derivtutor.mathtext import math_text
 
         seen = list(dict.fromkeys(self.reasons))
         return [READING["read_as"].format(expr=math_text(self.expr, unicode)), *seen]

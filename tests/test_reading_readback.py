@@ -12,12 +12,12 @@ import dataclasses
 
 import pytest
 import sympy
-from derivtutor.render.mathtext import factors_text, math_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sympy.core.function import AppliedUndef
 
 from derivtutor.functions import REGISTRY, sigmoid, softplus
+from derivtutor.mathtext import factors_text, math_text
 from derivtutor.parsing import parse_expression
 from derivtutor.render.latex import latex_expr, latex_factors
 from derivtutor.verify import equal
