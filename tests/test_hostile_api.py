@@ -170,11 +170,11 @@ def test_deep_function_nesting_is_refused_by_its_count() -> None:
 
 
 def test_the_cli_refuses_deep_nesting_by_its_count() -> None:
-    from derivtutor import run
+    from derivtutor import targets
 
-    with pytest.raises(run.InputError, match="nests functions too deeply"):
+    with pytest.raises(targets.InputError, match="nests functions too deeply"):
         with limits.time_limit(600):  # a generous clock: the verdict must not depend on it
-            run._check_nesting(_nested([sympy.tan] * 101, sym("x")))
+            targets.check_nesting(_nested([sympy.tan] * 101, sym("x")))
 
 
 def test_typed_expressions_are_bounded_by_cpu_time_not_the_wall_clock() -> None:
