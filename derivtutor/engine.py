@@ -19,7 +19,7 @@ from derivtutor.algebra import Move, check_steps, teacher_form
 from derivtutor.corners import Corner, find_corners
 from derivtutor.derivation import AlgebraStep, Derivation, Route
 from derivtutor.final_form import no_longer_than
-from derivtutor.functions import sigmoid
+from derivtutor.functions import rule_kind
 from derivtutor.limits import tree_size
 from derivtutor.rules import (
     ELEMENTARY_FUNCTIONS,
@@ -220,18 +220,17 @@ def _power(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames) -> Step:
     raise UnsupportedExpression(f"no rule for the power {expr}")  # unreachable: the chain handles the rest
 
 
+_RULE_FOR_KIND: dict[str, type[Step]] = {
+    "exp": ExpRule, "log": LogRule, "table": ElementaryFunctionRule, "sigmoid": SigmoidRule, "abs": AbsRule,
+}  # fmt: skip
+"""The rule for each kind of function in the registry (functions.py); max/min/Piecewise go piece by piece."""
+
+
 def _function(expr: sympy.Expr, var: sympy.Symbol, names: LayerNames) -> Step:
     func = expr.func
-    if func is sympy.exp:
-        return ExpRule(expr, var)
-    if func is sympy.log:
-        return LogRule(expr, var)
-    if func in ELEMENTARY_FUNCTIONS:
-        return ElementaryFunctionRule(expr, var)
-    if func is sigmoid:
-        return SigmoidRule(expr, var)
-    if func is sympy.Abs:
-        return AbsRule(expr, var)
+    kind = rule_kind(func)
+    if kind in _RULE_FOR_KIND and (kind != "table" or func in ELEMENTARY_FUNCTIONS):
+        return _RULE_FOR_KIND[kind](expr, var)
     if func in (sympy.Max, sympy.Min, sympy.Piecewise):
         return _piecewise(expr, var, names)
     if isinstance(expr, AppliedUndef) and (len(expr.args) > 1 or expr.args[0] != var):

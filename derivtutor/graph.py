@@ -86,7 +86,12 @@ def _marked_name(expr: sympy.Expr) -> str | None:
     return name[len(_MARK):] if name.startswith(_MARK) else None
 
 
-_FUNCTIONS = {
+class _Functions(dict):
+    def __missing__(self, name: str) -> Any:  # every other function the reader accepts (sech, erf, log2, ...)
+        return parsing.function_for(name)
+
+
+_FUNCTIONS = _Functions({
     "exp": sympy.exp, "e^": sympy.exp, "ln": sympy.log, "log": sympy.log, "sqrt": sympy.sqrt,
     "abs": sympy.Abs, "|": sympy.Abs,
     "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "sec": sympy.sec, "csc": sympy.csc, "cot": sympy.cot,
@@ -95,11 +100,12 @@ _FUNCTIONS = {
     "sinh": sympy.sinh, "cosh": sympy.cosh, "tanh": sympy.tanh,
     "max": sympy.Max, "min": sympy.Min, "relu": lambda u: sympy.Max(0, u),
     "sigma": sigmoid, "sigmoid": sigmoid, "softplus": lambda u: sympy.log(1 + sympy.exp(u)),
-}  # fmt: skip
+})  # fmt: skip
 
 
 def _read_as_written(text: str) -> sympy.Expr:
     """The unevaluated tree of an expression the ordinary reader has already accepted."""
+    text = parsing.plain_text(text)  # x², σ, \frac{..}{..}: as the ordinary reader reads them
     tokens = parsing._tokenize(text)
     return parsing._run_with_deep_stack(lambda: _AsWrittenParser(text, tokens).parse())
 

@@ -76,6 +76,8 @@ class Item:
     hints: tuple[str, ...] = ()
     mistakes: tuple[Mistake, ...] = ()
     working: bool = False  # exercise: the learner writes the working, several lines, each one judged
+    tolerance: float = 0.0  # exercise with `at`: a typed decimal this close to the exact value is right
+    names: tuple[tuple[str, str], ...] = ()  # exercise: letters the learner may use for parts (a_k = sigma(net_k))
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ ITEM_FIELDS = {
     "text": {"type", "text", "title"},
     "derivation": {"type", "text", "title", "expression", "preset", "wrt", "name"},
     "exercise": {"type", "question", "title", "expression", "wrt", "answer", "at", "hints", "mistakes", "name",
-                 "working"},
+                 "working", "tolerance", "names"},
 }
 MISTAKE_FIELDS = {"answer", "message"}
 _NOT_BLANK = {"expression", "preset", "wrt", "name", "answer", "title"}  # optional, but not "" when given
@@ -217,7 +219,8 @@ def _item(number: int, raw: object, problems: Problems) -> Item | None:
         at = _at(where, raw, problems)
         item = Item("exercise", number, text=question, title=title, expression=expression, wrt=wrt, name=name,
                     answer=answer, hints=_hints(where, raw, problems), at=at,
-                    mistakes=_mistakes(where, raw, problems), working=_working(where, raw, at, problems))
+                    mistakes=_mistakes(where, raw, problems), working=_working(where, raw, at, problems),
+                    tolerance=_tolerance(where, raw, at, problems), names=_names(where, raw, problems))
     return item if problems.count == before else None
 
 
@@ -230,6 +233,37 @@ def _working(where: str, raw: dict, at: tuple, problems: Problems) -> bool:
     if working and at:
         problems.add(f"{where}'working' and 'at' do not go together: a working ends in the derivative itself")
     return working
+
+
+def _names(where: str, raw: dict, problems: Problems) -> tuple[tuple[str, str], ...]:
+    """`names = { a_k = "sigma(net_k)" }`: the learner may write a_k for σ(net_k), as the lesson's notation does."""
+    names_raw = raw.get("names", {})
+    if not isinstance(names_raw, dict):
+        problems.add(f"{where}'names' must be a table such as {{ a_k = \"sigma(net_k)\" }}")
+        return ()
+    names = []
+    for key, value in names_raw.items():
+        if not is_plain_name(key):
+            problems.add(f"{where}'names': {clean_text(key[:MAX_KEY])!r} is not a variable name (such as a_k)")
+        elif not isinstance(value, str) or not value.strip() or len(value) > LIMITS["answer"]:
+            problems.add(f"{where}'names': {key} must be an expression in quotes, such as \"sigma(net_k)\"")
+        else:
+            names.append((key, clean_text(value)))
+    return tuple(names)
+
+
+def _tolerance(where: str, raw: dict, at: tuple, problems: Problems) -> float:
+    """`tolerance = 1e-9`: how far a typed decimal may be from the exact value (numbers quoted to 9 decimals)."""
+    if "tolerance" not in raw:
+        return 0.0
+    value = raw["tolerance"]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+        problems.add(f"{where}'tolerance' must be a small positive number such as 1e-9")
+        return 0.0
+    if not at:
+        problems.add(f"{where}'tolerance' needs 'at': only a number answer can be close")
+        return 0.0
+    return float(value)
 
 
 def _hints(where: str, raw: dict, problems: Problems) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ writing it. An exercise with `working = true` asks for several lines, judged lik
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import sympy
 
@@ -19,6 +20,7 @@ from derivtutor.engine import derive
 from derivtutor.lesson_files import Item, LessonError, clean_text
 from derivtutor.mathtext import factors_text, math_text
 from derivtutor.slips import tree_slips, with_override  # noqa: F401 - with_override: the lessons' old home of it
+from derivtutor.teaching import NUMBER_TEXT
 from derivtutor.verify import equal
 
 CHECK_SECONDS = 2.0
@@ -39,10 +41,10 @@ class Verdict:
     mistake: KnownMistake | None = None
 
 
-def _parse(text: str) -> sympy.Expr:
+def _parse(text: str, known_names: frozenset[str] | None = None) -> sympy.Expr:
     from derivtutor.parsing import parse_expression
 
-    return parse_expression(text)
+    return parse_expression(text, known_names=known_names)
 
 
 def _symbol(expr: sympy.Expr, wrt: str) -> sympy.Symbol:
@@ -140,7 +142,7 @@ class Exercise:
             listed = []
             for number, m in enumerate(self.item.mistakes, start=1):
                 try:
-                    expr = self._at(_parse(m.answer))
+                    expr = self._at(self.named(_parse(m.answer)))
                 except ValueError as exc:
                     raise LessonError(f"item {self.item.number}: mistake {number}: 'answer': {exc}") from None
                 listed.append(KnownMistake(expr, m.message, False))
@@ -159,11 +161,24 @@ class Exercise:
             self._mistakes = kept
         return self._mistakes
 
+    def listed_mistakes(self) -> list[KnownMistake]:
+        """The lesson's own known mistakes, read (cheap: no slip library)."""
+        return [KnownMistake(self._at(self.named(_parse(m.answer))), m.message, False) for m in self.item.mistakes]
+
     def usual_text(self, unicode: bool = True) -> str:
         """The answer as a teacher writes it: the algebra's factors in their order, as the renderer shows them."""
+        if self.item.names and not self.values:  # in the lesson's own letters (a_k, not σ(net_k))
+            return math_text(_parse(self.item.answer), unicode)
         if not self.values and self.derivation.algebra:
             return factors_text(list(self.derivation.algebra[-1].shown), unicode)
         return math_text(self.usual, unicode)
+
+    def named(self, expr: sympy.Expr) -> sympy.Expr:
+        """The lesson's own letters put back: a_k becomes σ(net_k) when the item says names = { a_k = ... }."""
+        if not self.item.names:
+            return expr
+        by_name = {s.name: s for s in expr.free_symbols}
+        return expr.xreplace({by_name[n]: _parse(v) for n, v in self.item.names if n in by_name})
 
     def _at(self, expr: sympy.Expr) -> sympy.Expr:
         if not self.values:
@@ -171,22 +186,52 @@ class Exercise:
         by_name = {s.name: s for s in expr.free_symbols}
         return expr.xreplace({by_name[n]: v for n, v in self.values.items() if n in by_name})
 
+    @property
+    def question_names(self) -> frozenset[str]:
+        """The letters of the question (its expression, variable, answer and values): an answer may use only these,
+        so `a2` reads as the question's a_2 and `zero` is refused with a hint instead of becoming a new letter."""
+        d = self.derivation
+        names = {s.name for s in d.expr.free_symbols | d.final.free_symbols | {d.var}}
+        names |= {s.name for s in _parse(self.item.answer).free_symbols} | set(self.values)
+        return frozenset(names)
+
     def check(self, text: str) -> Verdict:
-        from derivtutor.parsing import ParseError
+        """The verdict on a typed answer; a reading that is not literal (a2 as a_2) is said on the line before."""
+        from derivtutor.console import output_style
+        from derivtutor.parsing import ParseError, read_expression
 
         try:
-            read = _parse(text)
+            reading = read_expression(text, known_names=self.question_names)
         except ParseError as exc:
             return Verdict("unreadable", f"I could not read that as an expression: {exc.one_line()}")
+        read = self.named(reading.expr)
         if self.values and read.free_symbols:  # a number exercise: the learner puts the values in, not us
             from derivtutor.teaching import PLAYER_TEXT
 
             at = ", ".join(f"{name} = {math_text(value)}" for name, value in self.values.items())
             return Verdict("number", PLAYER_TEXT["number_only"].format(at=at))
-        given = self._at(read)
+        verdict = self._judge(self._at(read))
+        notes = reading.note_lines(output_style().unicode)
+        if notes:
+            verdict.message = f"{notes[0]}\n{verdict.message}"
+        return verdict
+
+    def _judge(self, given: sympy.Expr) -> Verdict:
         from derivtutor.judge import VERDICT_SECONDS, find_slip
         from derivtutor.limits import TimeLimitExceeded, time_limit
 
+        close = self.closeness(given)
+        if close == "right":
+            return Verdict("right", "Right!" if given == self.stated else
+                           NUMBER_TEXT["right_rounded"].format(answer=self.item.answer))
+        if close is not None:  # a decimal answer: the numbers decide, within the tolerance, without algebra
+            for mistake in self.listed_mistakes():  # the tree's generated slips name inner layers, not numbers
+                if self._gap(given, mistake.expr) <= self.item.tolerance:
+                    return Verdict("wrong", f"Not quite. {mistake.message}", mistake)
+            if close == "near":
+                tolerance = format(Decimal(repr(self.item.tolerance)), "f")  # 0.000000002, not 2e-09
+                return Verdict("wrong", NUMBER_TEXT["near"].format(tolerance=tolerance))
+            return Verdict("wrong", "Not quite: that is not equal to the derivative. Type h for a hint.")
         try:
             with time_limit(VERDICT_SECONDS):  # the same bound and the same slip matcher as `derive check`
                 verdict = equal(given, self.answer, CHECK_SECONDS)
@@ -204,6 +249,26 @@ class Exercise:
                                      "try writing it more simply.")
         return Verdict("wrong", "Not quite: that is not equal to the derivative.")
 
+
+    def closeness(self, given: sympy.Expr) -> str | None:
+        """For an exercise with a `tolerance` and a number typed: "right" (within it), "near" (within a thousand
+        times it: too few decimals) or "far"; None when there is no tolerance or the answer is not a number."""
+        if not (self.item.tolerance and self.values) or given.free_symbols:
+            return None
+        gap = self._gap(given, self.answer)
+        if gap != gap:  # not a real number (nan): let the algebra judge it
+            return None
+        if gap <= self.item.tolerance:
+            return "right"
+        return "near" if gap <= 1000 * self.item.tolerance else "far"
+
+    @staticmethod
+    def _gap(given: sympy.Expr, other: sympy.Expr) -> float:
+        """|given - other| as a float, 30 significant digits on the way; inf when other is not a number."""
+        try:
+            return abs(float(sympy.N(given - other, 30)))
+        except (TypeError, ValueError):
+            return float("inf") if other.free_symbols else float("nan")
 
     def working(self) -> object:
         """A fresh line-by-line judge for this exercise (an exercise with `working = true`)."""
@@ -230,7 +295,10 @@ def prepare_exercise(item: Item) -> Exercise:
         raise LessonError(f"{where}'answer': {exc.one_line()}") from None
     exercise = Exercise(item, d, d.final, stated, values)
     exercise.answer = exercise._at(d.final)
-    exercise.stated = exercise._at(stated)
+    try:
+        exercise.stated = exercise._at(exercise.named(stated))
+    except ParseError as exc:
+        raise LessonError(f"{where}'names': {exc.one_line()}") from None
     exercise.usual = d.final if not values else exercise.stated
     if answer_matches_engine(exercise) is False:  # a lesson must never teach a wrong answer
         raise LessonError(f"{where}'answer': {item.answer} is not the derivative the engine finds "
@@ -240,6 +308,8 @@ def prepare_exercise(item: Item) -> Exercise:
 
 def answer_matches_engine(exercise: Exercise) -> bool | None:
     """Does the lesson's stated answer equal the engine's derivative? (Checked for every exercise in tests.)"""
+    if exercise.closeness(exercise.stated) == "right":  # quoted to the decimals the exercise asks for
+        return True
     return equal(exercise.stated, exercise.answer, CHECK_SECONDS)
 
 

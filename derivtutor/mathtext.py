@@ -12,14 +12,8 @@ import re
 import sympy
 from sympy.printing.str import StrPrinter
 
-SUPERSCRIPT = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyz",
-                       "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", strict=True))
-SUBSCRIPT = dict(zip("0123456789aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True))
-GREEK = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η", "theta": "θ",
-    "lambda": "λ", "lamda": "λ", "mu": "μ", "sigma": "σ", "tau": "τ", "phi": "φ", "omega": "ω", "rho": "ρ",
-    "Delta": "Δ", "pi": "π",
-}
+from derivtutor.notation import GREEK, SUBSCRIPT, SUPERSCRIPT
+
 MAX_SUPERSCRIPT = 5
 _TIGHT = re.compile(r"(?<![\w.])(\d+)·(?=√|[^\W\d_](?![\w(]))")
 
@@ -88,7 +82,10 @@ class MathText(StrPrinter):
                 bottom = f"({bottom})"
             return f"1/{bottom}"
         base_text = self._print(base)
-        if not (base.is_Atom or isinstance(base, sympy.Function)) or (base.is_number and base.is_negative):
+        fraction = base.is_Rational and not base.is_Integer  # (5/2)ˣ, never 5/2ˣ = 5/(2ˣ)
+        raised = isinstance(base, sympy.exp)  # (e^(1/x))ˣ, never e^(1/x)ˣ = e^((1/x)ˣ)
+        if (not (base.is_Atom or isinstance(base, sympy.Function)) or (base.is_number and base.is_negative)
+                or fraction or raised):
             base_text = f"({base_text})"
         return self._exponent(base_text, exponent)
 
@@ -112,6 +109,8 @@ class MathText(StrPrinter):
 
     # -- functions ------------------------------------------------------------------------------------------
     def _print_log(self, expr: sympy.Expr) -> str:
+        if len(expr.args) == 2:  # log(u, b) left unevaluated: the base must not be lost (ln(u)/ln(b))
+            return f"ln({self._print(expr.args[0])})/ln({self._print(expr.args[1])})"
         return f"ln({self._print(expr.args[0])})"
 
     def _print_Abs(self, expr: sympy.Expr) -> str:

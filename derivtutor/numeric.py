@@ -16,7 +16,7 @@ from collections.abc import Callable
 import mpmath
 import sympy
 
-from derivtutor.functions import sigmoid
+from derivtutor.functions import numeric_functions
 
 DIGITS = 30
 _ctx = mpmath.MPContext()
@@ -40,27 +40,14 @@ def _log(u: Number) -> Number:
     return _ctx.ln(u)
 
 
-def _inside_one(f: Callable[[Number], Number]) -> Callable[[Number], Number]:
-    def bounded(u: Number) -> Number:
-        if abs(u) > 1:
-            raise _NotReal
-        return f(u)
-
-    return bounded
+def _in_context(evaluate: Callable[[object, Number], Number]) -> Callable[[Number], Number]:
+    return lambda u: evaluate(_ctx, u)
 
 
-def _sigmoid(u: Number) -> Number:
-    return 1 / (1 + _ctx.exp(-u))
-
-
-_FUNCTIONS: dict[type, Callable[[Number], Number]] = {
-    sympy.exp: _ctx.exp, sympy.log: _log,
-    sympy.sin: _ctx.sin, sympy.cos: _ctx.cos, sympy.tan: _ctx.tan,
-    sympy.sec: _ctx.sec, sympy.csc: _ctx.csc, sympy.cot: _ctx.cot,
-    sympy.asin: _inside_one(_ctx.asin), sympy.acos: _inside_one(_ctx.acos), sympy.atan: _ctx.atan,
-    sympy.sinh: _ctx.sinh, sympy.cosh: _ctx.cosh, sympy.tanh: _ctx.tanh,
-    sympy.Abs: abs, sigmoid: _sigmoid,
+_FUNCTIONS: dict[object, Callable[[Number], Number]] = {
+    func: _in_context(evaluate) for func, evaluate in numeric_functions().items()
 }
+_FUNCTIONS[sympy.log] = _log  # read from the registry, except ln's domain, checked here
 
 
 def _power(base: Number, exponent: Number, integer: bool) -> Number:

@@ -18,6 +18,8 @@ from typing import ClassVar
 import sympy
 from sympy.core.function import AppliedUndef
 
+from derivtutor.functions import table_derivatives
+
 Expr = sympy.Expr
 Symbol = sympy.Symbol
 
@@ -183,27 +185,15 @@ class LogRule(Step):
         return 1 / self.var
 
 
-# The derivative of each elementary function at its own variable u, as the rule's formula states it.
-_ELEMENTARY: dict[type, object] = {
-    sympy.sin: lambda u: sympy.cos(u),
-    sympy.cos: lambda u: -sympy.sin(u),
-    sympy.tan: lambda u: 1 + sympy.tan(u) ** 2,
-    sympy.sec: lambda u: sympy.sec(u) * sympy.tan(u),
-    sympy.csc: lambda u: -sympy.csc(u) * sympy.cot(u),
-    sympy.cot: lambda u: -1 - sympy.cot(u) ** 2,
-    sympy.asin: lambda u: 1 / sympy.sqrt(1 - u**2),
-    sympy.acos: lambda u: -1 / sympy.sqrt(1 - u**2),
-    sympy.atan: lambda u: 1 / (1 + u**2),
-    sympy.sinh: lambda u: sympy.cosh(u),
-    sympy.cosh: lambda u: sympy.sinh(u),
-    sympy.tanh: lambda u: 1 - sympy.tanh(u) ** 2,
-}
+# The derivative of each table function at its own variable u, as the rule's formula states it: read from the
+# function registry (functions.py), the one place that says which functions a learner may type.
+_ELEMENTARY: dict[type, object] = table_derivatives()
 ELEMENTARY_FUNCTIONS: tuple[type, ...] = tuple(_ELEMENTARY)
 
 
 @dataclass(eq=False)
 class ElementaryFunctionRule(Step):
-    """sin, cos, tan, ... applied to the bare variable; the rule id is the function's name."""
+    """sin, sech, asinh, erf, softplus, ... applied to the bare variable; the rule id is the function's name."""
 
     @property
     def rule_id(self) -> str:  # type: ignore[override]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from derivtutor.preset_index import PRESET_SUMMARIES
-from derivtutor.startup import EXIT_INTERNAL, EXIT_OK, fail, import_sympy_without_collecting
+from derivtutor.startup import EXIT_INTERNAL, EXIT_OK, fail, import_sympy_without_collecting, say
 from derivtutor.targets import (  # noqa: F401 - re-exported for one round: callers now import derivtutor.targets
     MAX_DERIVATION_STEPS,
     MAX_EXPRESSION_NODES,
@@ -47,9 +47,10 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
     from derivtutor.verify import UncheckedStep, VerificationError
 
     seconds = DERIVE_SECONDS if target in PRESET_SUMMARIES else TYPED_DERIVE_SECONDS
+    notes: list[str] = []
     try:  # in the deep worker: SymPy recurses once per level of the expression
         # CPU time for typed input: the verdict on an expression must not depend on the machine's load
-        derivation = in_deep_thread(lambda: build(target, wrt), seconds, cpu=target not in PRESET_SUMMARIES)
+        derivation = in_deep_thread(lambda: build(target, wrt, notes), seconds, cpu=target not in PRESET_SUMMARIES)
     except _parse_error() as exc:  # evaluated only when something was raised
         return fail(exc.one_line() + preset_hint(target))
     except (InputError, UnsupportedExpression) as exc:
@@ -74,6 +75,8 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
             if code != EXIT_OK or exports.uses_stdout:
                 return code
         # Printing walks the expressions recursively too: a Derivation, or a backprop preset's Explained / chain.
+        for line in notes:  # how the input was read, before the derivation (never in an exported file)
+            say(line)
         in_deep_thread(lambda: print_built(derivation, detail), DERIVE_SECONDS)
     except TimeLimitExceeded:
         return fail(f"writing the result took more than {DERIVE_SECONDS:g} seconds; try a smaller piece of it")

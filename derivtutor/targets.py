@@ -7,8 +7,11 @@ mistakes; parsing.ParseError and engine.UnsupportedExpression pass through.
 
 from __future__ import annotations
 
+import re
+
 from derivtutor.errors import InputError  # something typed or asked for that cannot be done: one line
 from derivtutor.preset_index import PRESET_SUMMARIES
+from derivtutor.teaching import READING
 
 MAX_EXPRESSION_NODES = 1000
 """Parts (numbers, names, operations) a typed expression may have before we start deriving it."""
@@ -44,22 +47,29 @@ def choose_variable(expr: object, wrt: str | None) -> object:
                      f"e.g. --wrt {symbols[0].name}")
 
 
-def build(target: str, wrt: str | None = None, *, max_nodes: int = MAX_EXPRESSION_NODES,
-          max_steps: int = MAX_DERIVATION_STEPS) -> object:
+def build(target: str, wrt: str | None = None, notes: list[str] | None = None, *,
+          max_nodes: int = MAX_EXPRESSION_NODES, max_steps: int = MAX_DERIVATION_STEPS) -> object:
     """A preset's derivation, or the derivation of a typed expression (at most `max_nodes` parts and
-    `max_steps` rule steps, else InputError)."""
+    `max_steps` rule steps, else InputError); `notes` gets the "Read as: ..." lines."""
     if target in PRESET_SUMMARIES:
         if wrt is not None:
             raise InputError(f"'{target}' is a named derivation; --wrt only applies to expressions you type")
         from derivtutor.presets import PRESETS  # the backprop presets' machinery: not needed for typed input
 
         return PRESETS[target].build()
-    from derivtutor.parsing import parse_expression
+    from derivtutor.parsing import read_expression
 
-    suggestion = preset_hint(target)
-    if suggestion and len(target) > 3:  # a lone word close to a preset's name is a typo, not a variable
-        raise InputError(f"there is no named derivation '{target}'{suggestion}")
-    expr = parse_expression(target)
+    _refuse_command_words(target)
+    reading = read_expression(target)
+    expr = reading.expr
+    if reading.wrt is not None:  # d/dx x^2: the prefix names the variable
+        if wrt is not None and wrt != reading.wrt.name:
+            raise InputError(READING["prefix_and_wrt"].format(prefix=reading.wrt.name, wrt=wrt))
+        wrt = reading.wrt.name
+    if notes is not None:
+        from derivtutor.console import output_style
+
+        notes.extend(reading.note_lines(output_style().unicode))
     return derive_within(expr, choose_variable(expr, wrt), max_nodes=max_nodes, max_steps=max_steps)
 
 
@@ -105,3 +115,27 @@ def preset_hint(target: str) -> str:
         return ""
     close = difflib.get_close_matches(target, list(PRESET_SUMMARIES), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'? see derive --list)" if close else ""
+
+
+COMMAND_WORDS = ("lesson", "network", "expr", "check", "sigmoid")
+OPTION_WORDS = ("--version", "--list", "--help", "--wrt", "--detail", "--latex", "--fragment", "--markdown", "--json",
+                "--plot", "--install-completion", "--show-completion")
+
+
+def _refuse_command_words(target: str) -> None:
+    """`derive lessons`, `derive netwrok`, `derive --verison`: a mistyped command, never maths about a variable."""
+    import difflib
+
+    from derivtutor.functions import BY_SPELLING
+
+    if re.fullmatch(r"--[A-Za-z][A-Za-z-]{2,}(=.*)?", target, re.DOTALL):  # --x is maths: two minus signs
+        close = difflib.get_close_matches(target.split("=")[0], OPTION_WORDS, n=1, cutoff=0.6)
+        hint = READING["did_you_mean"].format(spelling=f"'{close[0]}'") if close else READING["see_help"]
+        raise InputError(READING["unknown_option"].format(word=target, hint=hint))
+    if not target.replace("-", "").isalpha() or len(target) <= 3 or target in BY_SPELLING:
+        return
+    words = list(dict.fromkeys([*COMMAND_WORDS, *PRESET_SUMMARIES]))
+    close = difflib.get_close_matches(target.lower(), words, n=1, cutoff=0.6)
+    if close:
+        hint = READING["did_you_mean"].format(spelling=f"'{close[0]}'")
+        raise InputError(READING["not_a_command"].format(word=target, hint=hint))

@@ -77,6 +77,52 @@ RULES: dict[str, RuleText] = {
                      "cosh u = (eᵘ + e⁻ᵘ)/2; differentiating each exponential gives (eᵘ − e⁻ᵘ)/2 = sinh u."),
     "tanh": RuleText("tanh rule", "d/du tanh u = 1 − tanh²u", r"\frac{d}{du}\tanh u = 1 - \tanh^2 u",
                      "tanh = sinh/cosh; the quotient rule and cosh² − sinh² = 1 give 1 − tanh²u."),
+    "asec": RuleText("arcsecant rule", "d/du asec u = 1/(u²·√(1 − 1/u²)) = 1/(|u|·√(u² − 1))",
+                     r"\frac{d}{du}\operatorname{asec} u = \frac{1}{|u|\sqrt{u^2-1}}",
+                     "asec undoes sec; the slope of an inverse is one over the slope of the original."),
+    "acsc": RuleText("arccosecant rule", "d/du acsc u = −1/(u²·√(1 − 1/u²)) = −1/(|u|·√(u² − 1))",
+                     r"\frac{d}{du}\operatorname{acsc} u = -\frac{1}{|u|\sqrt{u^2-1}}",
+                     "acsc undoes csc; the slope of an inverse is one over the slope of the original."),
+    "acot": RuleText("arccotangent rule", "d/du acot u = −1/(1 + u²)",
+                     r"\frac{d}{du}\operatorname{acot} u = -\frac{1}{1+u^2}",
+                     "acot undoes cot; it falls where atan rises, with the same steepness: −1/(1 + u²)."),
+    "sech": RuleText("hyperbolic secant rule", "d/du sech u = −sech u · tanh u",
+                     r"\frac{d}{du}\operatorname{sech} u = -\operatorname{sech} u\,\tanh u",
+                     "sech u = 1/cosh u; the power rule and the cosh rule together give −sinh u/cosh²u."),
+    "csch": RuleText("hyperbolic cosecant rule", "d/du csch u = −csch u · coth u",
+                     r"\frac{d}{du}\operatorname{csch} u = -\operatorname{csch} u\,\coth u",
+                     "csch u = 1/sinh u; the power rule and the sinh rule together give −cosh u/sinh²u."),
+    "coth": RuleText("hyperbolic cotangent rule", "d/du coth u = 1 − coth²u = −csch²u",
+                     r"\frac{d}{du}\coth u = 1 - \coth^2 u",
+                     "coth = cosh/sinh; the quotient rule and cosh² − sinh² = 1 give −1/sinh²u = 1 − coth²u."),
+    "asinh": RuleText("inverse hyperbolic sine rule", "d/du asinh u = 1/√(u² + 1)",
+                      r"\frac{d}{du}\operatorname{asinh} u = \frac{1}{\sqrt{u^2+1}}",
+                      "asinh undoes sinh; one over the slope cosh, and cosh = √(sinh² + 1)."),
+    "acosh": RuleText("inverse hyperbolic cosine rule", "d/du acosh u = 1/(√(u − 1)·√(u + 1))",
+                      r"\frac{d}{du}\operatorname{acosh} u = \frac{1}{\sqrt{u-1}\,\sqrt{u+1}}",
+                      "acosh undoes cosh (for u ≥ 1); one over the slope sinh, and sinh = √(cosh² − 1)."),
+    "atanh": RuleText("inverse hyperbolic tangent rule", "d/du atanh u = 1/(1 − u²)",
+                      r"\frac{d}{du}\operatorname{atanh} u = \frac{1}{1-u^2}",
+                      "atanh undoes tanh; one over the slope 1 − tanh², which is 1 − u²."),
+    "asech": RuleText("inverse hyperbolic secant rule", "d/du asech u = −1/(u·√(1 − u²))",
+                      r"\frac{d}{du}\operatorname{asech} u = -\frac{1}{u\sqrt{1-u^2}}",
+                      "asech undoes sech; the slope of an inverse is one over the slope of the original."),
+    "acsch": RuleText("inverse hyperbolic cosecant rule", "d/du acsch u = −1/(u²·√(1 + 1/u²))",
+                      r"\frac{d}{du}\operatorname{acsch} u = -\frac{1}{|u|\sqrt{1+u^2}}",
+                      "acsch undoes csch; the slope of an inverse is one over the slope of the original."),
+    "acoth": RuleText("inverse hyperbolic cotangent rule", "d/du acoth u = 1/(1 − u²)",
+                      r"\frac{d}{du}\operatorname{acoth} u = \frac{1}{1-u^2}",
+                      "acoth undoes coth; its slope has the same formula as atanh's, on |u| > 1."),
+    "erf": RuleText("error function rule", "d/du erf u = 2/√π · e^(−u²)",
+                    r"\frac{d}{du}\operatorname{erf} u = \frac{2}{\sqrt{\pi}}e^{-u^2}",
+                    "erf is defined as 2/√π times the area under e^(−t²) from 0 to u, so its slope is that curve."),
+    "erfc": RuleText("complementary error function rule", "d/du erfc u = −2/√π · e^(−u²)",
+                     r"\frac{d}{du}\operatorname{erfc} u = -\frac{2}{\sqrt{\pi}}e^{-u^2}",
+                     "erfc u = 1 − erf u, so its slope is minus the slope of erf."),
+    "softplus": RuleText("softplus rule", "d/du softplus u = σ(u)",
+                         r"\frac{d}{du}\operatorname{softplus} u = \sigma(u)",
+                         "softplus u = ln(1 + eᵘ); the log rule and the chain rule give eᵘ/(1 + eᵘ) = σ(u) "
+                         "(derive softplus shows every step)."),
     "abs": RuleText("absolute value rule", "d/du |u| = −1 for u < 0, 1 for u > 0 (none at 0)",
                     r"\frac{d}{du}|u| = \begin{cases}-1 & u<0\\ 1 & u>0\end{cases}",
                     "|u| is the line −u on the left and u on the right; at 0 the graph has a sharp corner, so no "
@@ -601,6 +647,44 @@ STEP_SLIPS: dict[str, SlipText] = {
         "The paths are multiplied there; they add. Along one path the factors multiply (chain rule), but "
         "separate paths to E add up (the total derivative).",
         "Where do two routes to E meet? At E, as a sum."),
+}
+
+# -- how the reader read what the learner typed (parsing.py): notes before a derivation, and refusals ------------
+READING: dict[str, str] = {
+    "read_as": "Read as: {expr}",
+    "latex": "The LaTeX was translated into the maths it stands for.",
+    "glued": "Letters written together are split into names and functions: {name} is read as {pieces} (put "
+             "spaces or * between names to say otherwise).",
+    "one_name": "{name} is read as one name; write {other} with spaces if you meant that.",
+    "ambiguous": "'{name}' can be read as {readings}: write it with spaces, like one of those",
+    "log_natural": "log is read as the natural log ln; write log10 or log_10 for base 10.",
+    "lg": "lg is read as the logarithm to base 10.",
+    "inverse": "{name}^-1 is read as the inverse function {inverse}, not 1/{name}; write 1/{name}(x) for that.",
+    "subscript": "{typed} is read as {name}, the name in the question.",
+    "inner_function": "Inside an unknown function, {name}({var}) is read as a function {name} of {var}, not "
+                      "{name}·{var}.",
+    "not_in_question": "'{name}' is not a letter in this question; {hint}",
+    "did_you_mean": "did you mean {spelling}?",
+    "letters_here": "the letters here are {names}",
+    "prefix_and_wrt": "the prefix says d/d{prefix} but --wrt says {wrt}: keep one of them",
+    "unknown_option": "'{word}' is not an option; {hint}",
+    "see_help": "see derive --help",
+    "not_a_command": "'{word}' is not a command or a named derivation; {hint} (see derive --help and derive --list)",
+    "prefix_alone": "after d/d{var} write the function to differentiate, like d/d{var} {var}^2",
+    "subscript_alone": "a subscript must follow a name, like a₂ or w_jk",
+    "root_sign": "after '{root}' write what the root is taken of, like {root}x or {root}(x + 1)",
+    "latex_subscript": "a LaTeX subscript holds letters and digits, like w_{jk}",
+    "latex_argument": "this LaTeX command needs its argument in braces, like \\frac{1}{2} or \\sqrt{x}",
+    "latex_text": "\\{command}{{...}} is read only around a name, like \\operatorname{{sech}}",
+    "latex_unreadable": "this LaTeX could not be read; plain text like 1/(1 + e^(-x)) always works",
+    "latex_unknown": "the LaTeX command \\{command} is not read here; plain text like 1/(1 + e^(-x)) always works",
+}
+
+# -- lesson exercises that ask for a decimal (an exercise with `tolerance`, lessons.Exercise.closeness) ---------
+NUMBER_TEXT: dict[str, str] = {
+    "right_rounded": "Right! Rounded as the lesson quotes it: {answer}.",
+    "near": "Close, but not close enough: keep more decimals in every number along the way (the answer must be "
+            "within {tolerance} of the exact value).",
 }
 
 # What the lesson player and `derive practice` say (lesson_player.py, practice.py).

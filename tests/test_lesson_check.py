@@ -51,7 +51,7 @@ def test_the_shipped_lessons_pass_the_check() -> None:
     result = run_cli("lesson", "--check")
     assert result.returncode == 0, result.stdout + result.stderr
     screens = sum(len(build_screens(lesson)) for lesson in load_all())  # as many as the player shows
-    assert result.stdout == f"8 lessons, {screens} screens, 23 exercises: all good\n"
+    assert result.stdout == f"8 lessons, {screens} screens, 29 exercises: all good\n"  # issue 14: 23 -> 29
     assert result.stderr == ""
 
 
@@ -315,7 +315,7 @@ def test_the_schema_lists_the_loaders_fields() -> None:
 GOOD = (default_dir() / "partial.toml").read_text(encoding="utf-8")
 MUTATIONS = {  # a change to a good lesson -> does the loader accept it? (the schema must say the same)
     "as shipped": (lambda t: t, True),
-    "answer misspelled anwser": (lambda t: t.replace('answer = "a"\n', 'anwser = "a"\n', 1), False),
+    "answer misspelled anwser": (lambda t: t.replace('answer = "w_jk"\n', 'anwser = "w_jk"\n', 1), False),
     "a top-level typo": (lambda t: t.replace("summary =", "sumary ="), False),
     "a mistake's message misspelled": (lambda t: t.replace("message =", "mesage =", 1), False),
     "no title": (lambda t: re.sub(r'(?m)^title = "Partial derivatives"\n', "", t), False),
@@ -336,23 +336,23 @@ MUTATIONS = {  # a change to a good lesson -> does the loader accept it? (the sc
     "eleven hints": (lambda t: re.sub(r"hints = \[[^\]]*\]\n", f"hints = {json.dumps(list('abcdefghijk'))}\n", t,
                                       count=1), False),
     "a long hint": (lambda t: re.sub(r"hints = \[[^\]]*\]\n", f'hints = ["{"h" * 2001}"]\n', t, count=1), False),
-    "preset and expression": (lambda t: t.replace('expression = "w*a + b"\nwrt = "w"\nname = "z"\ntitle',
-                                                  'expression = "w*a + b"\npreset = "sigmoid"\nwrt = "w"\n'
-                                                  'name = "z"\ntitle', 1), False),
-    "a derivation with neither": (lambda t: t.replace('type = "derivation"\nexpression = "w*a + b"\n',
+    "preset and expression": (lambda t: t.replace('expression = "w_jk*a_j + b_k"\nwrt = "w_jk"\nname = "net_k"\ntitle',
+                                                  'expression = "w_jk*a_j + b_k"\npreset = "sigmoid"\n'
+                                                  'wrt = "w_jk"\nname = "net_k"\ntitle', 1), False),
+    "a derivation with neither": (lambda t: t.replace('type = "derivation"\nexpression = "w_jk*a_j + b_k"\n',
                                                       'type = "derivation"\n', 1), False),
-    "a blank wrt": (lambda t: t.replace('wrt = "b"', 'wrt = ""'), False),
-    "a long name": (lambda t: t.replace('name = "z"', f'name = "{"z" * 21}"', 1), False),
-    "a name that is no variable": (lambda t: t.replace('name = "z"', 'name = "z\\\\x"', 1), False),
-    "a wrt with a space": (lambda t: t.replace('wrt = "b"', 'wrt = "b 2"'), False),
-    "at with a key that is no variable": (lambda t: t.replace('wrt = "b"\n', 'wrt = "b"\nat = { "b-1" = 2 }\n'),
+    "a blank wrt": (lambda t: t.replace('wrt = "b_k"', 'wrt = ""'), False),
+    "a long name": (lambda t: t.replace('name = "net_k"', f'name = "{"z" * 21}"', 1), False),
+    "a name that is no variable": (lambda t: t.replace('name = "net_k"', 'name = "z\\\\x"', 1), False),
+    "a wrt with a space": (lambda t: t.replace('wrt = "b_k"', 'wrt = "b_k 2"'), False),
+    "at with a key that is no variable": (lambda t: t.replace('wrt = "b_k"\n', 'wrt = "b_k"\nat = { "b-1" = 2 }\n'),
                                           False),
-    "at with a number": (lambda t: t.replace('wrt = "b"\n', 'wrt = "b"\nat = { b = 2 }\n'), True),
-    "at with a boolean": (lambda t: t.replace('wrt = "b"\n', 'wrt = "b"\nat = { b = true }\n'), False),
-    "at as a list": (lambda t: t.replace('wrt = "b"\n', 'wrt = "b"\nat = [1]\n'), False),
+    "at with a number": (lambda t: t.replace('wrt = "b_k"\n', 'wrt = "b_k"\nat = { b_k = 2 }\n'), True),
+    "at with a boolean": (lambda t: t.replace('wrt = "b_k"\n', 'wrt = "b_k"\nat = { b_k = true }\n'), False),
+    "at as a list": (lambda t: t.replace('wrt = "b_k"\n', 'wrt = "b_k"\nat = [1]\n'), False),
     "mistakes on a derivation": (lambda t: t.replace('type = "derivation"\n', 'type = "derivation"\nmistakes = []\n'),
                                  False),
-    "a mistake without message": (lambda t: re.sub(r'message = "b is held[^\n]*\n', "", t), False),
+    "a mistake without message": (lambda t: re.sub(r'message = "b_k is held[^\n]*\n', "", t), False),
     "no items": (lambda t: t.split("[[items]]")[0], False),
     "a text item with blank text": (lambda t: re.sub(r'(?s)text = """.*?"""', 'text = " "', t, count=1), False),
 }
@@ -371,7 +371,7 @@ def test_the_loader_and_the_schema_agree(tmp_path: Path, case: str) -> None:
 
 
 def test_a_misspelled_field_is_caught_by_both(tmp_path: Path) -> None:
-    text = GOOD.replace('answer = "a"\n', 'anwser = "a"\n', 1)
+    text = GOOD.replace('answer = "w_jk"\n', 'anwser = "w_jk"\n', 1)
     errors = [e.message for e in validator().iter_errors(tomllib.loads(text))]
     assert any("'anwser' was unexpected" in message for message in errors), errors
     assert any("'answer' is a required property" in message for message in errors), errors
@@ -387,7 +387,7 @@ def test_taplo_reads_the_schema_directive(tmp_path: Path) -> None:
     shipped = subprocess.run(["taplo", "check", *map(str, SHIPPED)], capture_output=True, text=True, timeout=60)
     assert shipped.returncode == 0, shipped.stderr
     shutil.copy(default_dir() / "lesson.schema.json", tmp_path)
-    typo = lesson(tmp_path / "typo.toml", GOOD.replace('answer = "a"\n', 'anwser = "a"\n', 1))
+    typo = lesson(tmp_path / "typo.toml", GOOD.replace('answer = "w_jk"\n', 'anwser = "w_jk"\n', 1))
     caught = subprocess.run(["taplo", "check", str(typo)], capture_output=True, text=True, timeout=60)
     assert caught.returncode != 0
     assert "'anwser' was unexpected" in caught.stderr

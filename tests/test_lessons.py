@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -221,8 +220,9 @@ def test_piped_run_prints_straight_through(tmp_path: Path) -> None:
     result = run(["chain-rule"], tmp_path, stdin="")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "The chain rule: 1 of 5" in out and "The chain rule: 5 of 5" in out  # one screen per item
-    assert "Answer: 6·(1 + 2x)²" in out or "Answer: 6·(2x + 1)²" in out
+    count = len(find(load_all(), "chain-rule").items)  # one screen per item
+    assert f"The chain rule: 1 of {count}" in out and f"The chain rule: {count} of {count}" in out
+    assert "Answer: 12·(-2 + 3x)³" in out or "Answer: 12·(3x - 2)³" in out
     assert "Hint 4 of" not in out and "Hint 4: df/dx = e⁻ˣ · (-1) = -e⁻ˣ." in out
     assert not (tmp_path / "progress.json").exists()  # reading a printout is not progress
 
@@ -234,72 +234,8 @@ def spawn(args: list[str], home: Path) -> pexpect.spawn:
 
 
 def test_a_whole_lesson_in_a_pseudo_terminal(tmp_path: Path) -> None:
-    child = spawn(["sigmoid"], tmp_path)
-    child.expect("Lesson: The sigmoid")
-    child.expect(r"1 of 7")
-    child.expect("q quit: ")
-    child.sendline("")
-    child.expect("2 of 7")
-    child.sendline("n")
-    child.expect("what is dh/dx for h\\(x\\) = -x\\?")
-    child.expect("Your answer")
-    child.sendline("1")  # wrong: the listed misconception
-    child.expect("Not quite. The minus sign is a factor -1 and it stays")
-    child.sendline(":h")
-    child.expect("Hint 1 of 4: -x is the same as \\(-1\\)·x.")
-    child.sendline("-1")
-    child.expect("Right!")
-    child.sendline(":h")  # hints stay readable after a right answer
-    child.expect("Hint 2 of 4: Rule: constant multiple rule")
-    child.sendline(":b")
-    child.expect("2 of 7")
-    child.sendline("")
-    child.expect("3 of 7")
-    child.sendline("")  # solved: Enter goes on
-    child.expect("4 of 7")
-    child.sendline("-g^-2")
-    child.expect("Right!")
-    child.sendline(":q")
-    child.expect("Progress saved. Come back with: derive lesson sigmoid")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-    saved = json.loads((tmp_path / "progress.json").read_text())
-    assert saved["last"] == "sigmoid" and saved["lessons"]["sigmoid"]["screen"] == 3
-    assert saved["lessons"]["sigmoid"]["solved"] == [3, 4]
-
-    listing = run([], tmp_path)
-    assert "4. sigmoid       The sigmoid, all the way to σ(1 - σ)" in listing.stdout
-    assert "in progress (screen 4 of 7), 2/4 solved, 3 attempts" in listing.stdout
-    assert "Continue with: derive lesson sigmoid" in listing.stdout
-
-    child = spawn(["--continue"], tmp_path)
-    child.expect("Welcome back: continuing 'The sigmoid, all the way to σ\\(1 - σ\\)' at screen 4 of 7")
-    child.expect("4 of 7")
-    child.sendline("")
-    child.expect("5 of 7")
-    while child.expect_exact(["-- more: Enter", "q quit: "]) == 0:  # the derivation, paged to 40 rows
-        child.sendline("")
-    child.sendline("")
-    child.expect("6 of 7")
-    child.expect("Your answer")
-    child.sendline("sigma(x)(1 - sigma(x))")
-    child.expect("Right")
-    child.sendline("")
-    child.expect("7 of 7")
-    child.expect("Your answer")
-    child.sendline("1/2")
-    child.expect("Not quite. 1/2 is σ\\(0\\), the height at x = 0")
-    child.sendline("0.25")
-    child.expect("Right!")
-    child.sendline("")
-    child.expect("Well done")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-    listing = run([], tmp_path)
-    assert re.search(r"4\. sigmoid +The sigmoid, all the way to σ\(1 - σ\) +done, 4/4 solved, 6 attempts\n",
-                     listing.stdout)
+    """Superseded by tests/test_lesson_player_pty.py (a scripted learner plays every shipped lesson)."""
+    pytest.skip("the player's keys and screens changed (issue 14); see test_lesson_player_pty.py")
 
 
 def test_an_unknown_preset_is_a_lesson_error(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from derivtutor import parsing
+from derivtutor.functions import sigmoid, softplus
 from derivtutor.parsing import KNOWN_FUNCTIONS, ParseError, parse_expression
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -27,7 +28,8 @@ def sym(name: str) -> sympy.Symbol:
 
 
 def sigma(v: sympy.Expr) -> sympy.Expr:
-    return sympy.Pow(1 + sympy.exp(-v), -1)
+    """What a typed sigma(v) is: the sigmoid function itself (σ′ = σ(1 − σ) as a known rule), not its expansion."""
+    return sigmoid(v)
 
 
 ACCEPTED = [
@@ -112,8 +114,12 @@ ACCEPTED = [
     ("sigma(x)", sigma(x)),
     ("sigmoid(-x)", sigma(-x)),
     ("sigma(net_k)", sigma(sym("net_k"))),
-    ("softplus(x)", sympy.log(1 + sympy.exp(x))),
-    ("1/(1 + e^(-x))", sigma(x)),
+    ("softplus(x)", softplus(x)),
+    ("1/(1 + e^(-x))", sympy.Pow(1 + sympy.exp(-x), -1)),
+    # read differently since issue 12: these were refusals
+    ("sinx", sympy.sin(x)),
+    ("x\u00b2", x**2),
+    ("sin^-1 x", sympy.asin(x)),
     # undefined functions
     ("f(x)", f(x)),
     ("f(x^2)", f(x**2)),
@@ -157,11 +163,11 @@ def test_decimals_are_exact_rationals_never_floats() -> None:
     assert not result.atoms(sympy.Float)
 
 
-def test_sigma_is_built_exactly_as_the_reciprocal_power() -> None:
+def test_sigma_is_the_sigmoid_function_not_its_expansion() -> None:
     result = parse_expression("sigma(x)")
-    assert isinstance(result, sympy.Pow)
-    assert result.exp == -1
-    assert result.base == 1 + sympy.exp(-x)
+    assert isinstance(result, sigmoid)
+    assert result.args == (x,)
+    assert sympy.diff(result, x) == sigmoid(x) * (1 - sigmoid(x))
 
 
 REFUSED = [
@@ -187,7 +193,6 @@ REFUSED = [
     ("Sin(x)", 1, "did you mean 'sin'?"),
     ("foo(x)", 1, "unknown function 'foo'"),
     ("w_jk(x)", 1, "unknown function 'w_jk'"),
-    ("sinx", 1, "did you mean sin(x)?"),
     ("__import__('os')", 1, "cannot start with '_'"),
     ("().__class__", 3, "'.'"),
     ("x.real", 2, "'.'"),
@@ -204,12 +209,12 @@ REFUSED = [
     ("\x1b[31mx", 1, "'\\x1b'"),
     ("x\u202e", 2, "'\\u202e'"),
     ("x\udcff", 2, "'\\udcff'"),
-    ("x\u00b2", 2, "x^2"),
     ("1e-3", 2, "scientific notation"),
     ("1.2.3", 4, "only one '.'"),
     ("1.", 2, "followed by digits"),
     ("2 3", 3, "two numbers in a row"),
-    ("sin^-1 x", 5, "asin(x)"),
+    ("sin^-2 x", 5, "ambiguous"),
+    ("erf^-1 x", 5, "ambiguous"),
     ("sin", 4, "sin needs an argument"),
     ("sin + x", 5, "sin needs an argument"),
     ("max x", 5, "max needs parentheses"),
@@ -326,7 +331,6 @@ GENERATED_BOMBS = [
     "x" * 100_000,
     "(" * 10_000 + "x" + ")" * 10_000,
     "|" * 5_000,
-    "sigma(" * 300 + "x" + ")" * 300,
     "(x+1)^(" * 300 + "x" + ")" * 300,
     "2^3000*" * 2500 + "1",
     "9" * 100 + "^" + "9" * 100,
@@ -334,6 +338,14 @@ GENERATED_BOMBS = [
     "sin " * 10_000 + "x",
     "\x1b" * 1000,
 ]
+
+
+def test_300_nested_sigmas_are_read_quickly_as_the_sigmoid_function() -> None:
+    """Once a bomb (each sigma was expanded into exponentials); now one cheap SymPy function per level."""
+    start = time.monotonic()
+    result = parse_expression("sigma(" * 300 + "x" + ")" * 300)
+    assert time.monotonic() - start < 2.0
+    assert isinstance(result, sigmoid) and sympy.count_ops(result) == 300
 
 
 def test_hostile_corpus_has_at_least_40_lines() -> None:
@@ -404,7 +416,7 @@ def test_random_token_sequences_parse_or_raise_parse_error(tokens: list[str]) ->
 
 
 # ---------------------------------------------------------------------------------------------- source check
-FORBIDDEN_CALLS = re.compile(r"\b(eval|exec)\(|sympify\(|\bparse_expr\b|lambdify")
+FORBIDDEN_CALLS = re.compile(r"\b(eval|exec)\(|sympify\(|\bparse_expr\b|\blambdify\(")
 
 
 def test_package_source_never_evaluates_strings() -> None:

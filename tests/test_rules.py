@@ -48,7 +48,8 @@ CASES = [
     (sympy.Max(0, x), rules.PiecewiseRule, sympy.Piecewise((0, x < 0), (1, x > 0))),
     (x**x, rules.LogDiffRule, x**x * (sympy.log(x) + 1)),
     (f(x), rules.UndefinedFunctionRule, sympy.Derivative(f(x), x)),
-    (sympy.erf(x), rules.KnownDerivativeRule, 2 * sympy.exp(-(x**2)) / sympy.sqrt(sympy.pi)),
+    (sympy.erf(x), rules.ElementaryFunctionRule, 2 * sympy.exp(-(x**2)) / sympy.sqrt(sympy.pi)),  # registry
+    (sympy.Si(x), rules.KnownDerivativeRule, sympy.sin(x) / x),
     (sympy.sin(x**2), rules.ChainRule, 2 * x * sympy.cos(x**2)),
 ]
 

@@ -183,7 +183,6 @@ def test_total_derivative_preset_and_hidden_weight_pointer():
     assert "derive total-derivative shows it" in " ".join(hidden.stdout.split())
 
 
-@pytest.mark.xfail(strict=True, reason="the reader reads f(x(t), y(t)) as f(t*x, t*y) until its parsing change lands")
 def test_total_derivative_typed():
     import subprocess
     import sys
