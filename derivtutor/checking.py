@@ -16,14 +16,13 @@ import json
 import sys
 from collections.abc import Callable
 
-from derivtutor.startup import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_WRONG, fail, say, visible
+from derivtutor.startup import EXIT_BAD_INPUT, EXIT_OK, EXIT_WRONG, fail, say, visible
 
 MAX_WORK_BYTES = 64 * 1024
 """A working file (or standard input) larger than this is refused."""
 MAX_ANSWERS_BYTES = 4 * 1024 * 1024
 MAX_ANSWERS_ROWS = 5000
 MAX_ANSWER_CHARS = 2000
-BUILD_SECONDS = 20.0
 CHECK_OPTIONS = frozenset({"--wrt", "--work", "--json", "--answers", "--help", "-h"})
 VALUE_OPTIONS = frozenset({"--wrt", "--work", "--json", "--answers"})
 COMMANDS = {":s": "show a correct next line", ":h": "a hint", ":q": "quit", ":?": "these commands"}
@@ -55,33 +54,11 @@ def protect_maths(args: list[str]) -> list[str]:
 # -- building the target ---------------------------------------------------------------------------------------------
 def build_target(target: str, wrt: str | None) -> object:
     """judge.Target for what `derive TARGET` would derive, or an exit code after one `derive: ...` line."""
-    from derivtutor.engine import UnsupportedExpression
     from derivtutor.judge import CannotJudge, target_for
-    from derivtutor.limits import TimeLimitExceeded
-    from derivtutor.parsing import ParseError
-    from derivtutor.preset_index import PRESET_SUMMARIES
-    from derivtutor.run import TYPED_DERIVE_SECONDS, in_deep_thread
-    from derivtutor.targets import TOO_BIG, InputError, build
-    from derivtutor.verify import UncheckedStep, VerificationError
+    from derivtutor.run import build_or_fail
 
-    seconds = BUILD_SECONDS if target in PRESET_SUMMARIES else TYPED_DERIVE_SECONDS
-    try:
-        typed = target not in PRESET_SUMMARIES  # typed targets: CPU seconds, as in run.py (the same verdict under load)
-        return in_deep_thread(lambda: target_for(build(target, wrt), target), seconds, cpu=typed)
-    except ParseError as exc:
-        return fail(f"the target: {exc.one_line()}")
-    except (InputError, UnsupportedExpression) as exc:
-        return fail(str(exc))
-    except TimeLimitExceeded:
-        return fail(TOO_BIG.format(why=f" within {seconds:g} seconds"))
-    except (RecursionError, MemoryError):
-        return fail(TOO_BIG.format(why=" (it is nested too deeply)"))
-    except UncheckedStep:
-        return fail("a step of this derivation could not be checked against SymPy in time; try a simpler piece")
-    except VerificationError as exc:
-        return fail(f"internal error: a step failed its check ({str(exc)[:300]})", EXIT_INTERNAL)
-    except (TypeError, CannotJudge) as exc:
-        return fail(str(exc))
+    return build_or_fail(target, wrt, then=lambda built: target_for(built, target),
+                         refusals=(TypeError, CannotJudge), what="the target: ")
 
 
 # -- printing -------------------------------------------------------------------------------------------------------

@@ -38,22 +38,33 @@ def in_deep_thread(work: Callable[[], T], seconds: float, cpu: bool = False) -> 
     return deep(work, seconds, cpu)
 
 
-def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", exports: object = None) -> int:
-    """Derive and print; with `exports` (an export.Exports) also write the requested files first."""
+def build_or_fail(target: str, wrt: str | None = None, *, notes: list[str] | None = None,
+                  then: Callable[[object], object] | None = None, refusals: tuple[type[Exception], ...] = (),
+                  what: str = "") -> object:
+    """What `derive TARGET` builds (passed through `then` in the same worker), or the exit code after the one
+    `derive: ...` line that every command (derive, check, --step) says for the same failure.
+
+    `refusals` are more exception types a caller turns into one exit-2 line; `what` prefixes a reading error
+    ("the target: ...").
+    """
     import_sympy_without_collecting()
     from derivtutor.engine import UnsupportedExpression
     from derivtutor.limits import TimeLimitExceeded
-    from derivtutor.render.backprop_terminal import print_built
     from derivtutor.verify import UncheckedStep, VerificationError
 
-    seconds = DERIVE_SECONDS if target in PRESET_SUMMARIES else TYPED_DERIVE_SECONDS
-    notes: list[str] = []
+    typed = target not in PRESET_SUMMARIES
+    seconds = TYPED_DERIVE_SECONDS if typed else DERIVE_SECONDS
+
+    def work() -> object:
+        built = build(target, wrt, notes)
+        return then(built) if then is not None else built
+
     try:  # in the deep worker: SymPy recurses once per level of the expression
         # CPU time for typed input: the verdict on an expression must not depend on the machine's load
-        derivation = in_deep_thread(lambda: build(target, wrt, notes), seconds, cpu=target not in PRESET_SUMMARIES)
+        return in_deep_thread(work, seconds, cpu=typed)
     except _parse_error() as exc:  # evaluated only when something was raised
-        return fail(exc.one_line() + preset_hint(target))
-    except (InputError, UnsupportedExpression) as exc:
+        return fail(what + exc.one_line() + preset_hint(target))
+    except (InputError, UnsupportedExpression, *refusals) as exc:
         return fail(str(exc))
     except TimeLimitExceeded:
         return fail(TOO_BIG.format(why=f" within {seconds:g} seconds"))
@@ -66,6 +77,17 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
         detail_text = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + "..."
         return fail(f"internal error: a step failed its check, so nothing is shown ({detail_text})",
                     EXIT_INTERNAL)
+
+
+def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", exports: object = None) -> int:
+    """Derive and print; with `exports` (an export.Exports) also write the requested files first."""
+    notes: list[str] = []
+    derivation = build_or_fail(target, wrt, notes=notes)
+    if isinstance(derivation, int):
+        return derivation
+    from derivtutor.limits import TimeLimitExceeded
+    from derivtutor.render.backprop_terminal import print_built
+
     try:
         if exports is not None:
             from derivtutor.export import run_exports

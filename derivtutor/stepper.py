@@ -720,26 +720,6 @@ def _save(questions: list[Question], target: str, save: str) -> int | None:
 
 def _build(target: str, wrt: str | None) -> object:
     """What `derive TARGET` builds, or an exit code after the same one line `derive TARGET` would say."""
-    from derivtutor.engine import UnsupportedExpression
-    from derivtutor.limits import TimeLimitExceeded
-    from derivtutor.parsing import ParseError
-    from derivtutor.preset_index import PRESET_SUMMARIES
-    from derivtutor.run import DERIVE_SECONDS, TOO_BIG, TYPED_DERIVE_SECONDS, InputError, build, in_deep_thread
-    from derivtutor.startup import EXIT_INTERNAL, fail
-    from derivtutor.verify import UncheckedStep, VerificationError
+    from derivtutor.run import build_or_fail
 
-    seconds = DERIVE_SECONDS if target in PRESET_SUMMARIES else TYPED_DERIVE_SECONDS
-    try:
-        return in_deep_thread(lambda: build(target, wrt), seconds)
-    except ParseError as exc:
-        return fail(exc.one_line())
-    except (InputError, UnsupportedExpression) as exc:
-        return fail(str(exc))
-    except TimeLimitExceeded:
-        return fail(TOO_BIG.format(why=f" within {seconds:g} seconds"))
-    except (RecursionError, MemoryError):
-        return fail(TOO_BIG.format(why=" (it is nested too deeply)"))
-    except UncheckedStep:
-        return fail("a step of this derivation could not be checked against SymPy in time; try a simpler piece")
-    except VerificationError as exc:
-        return fail(f"internal error: a step failed its check ({str(exc)[:300]})", EXIT_INTERNAL)
+    return build_or_fail(target, wrt)
