@@ -127,14 +127,16 @@ class Printer:
                 self.line("     " + CHECK_TEXT["hint"].format(hint=v.hint), "yellow")
 
 
-def _write_json(path: str, data: dict) -> int | None:
+def _write_json(path: str, data: dict, code: int) -> int | None:
+    """Write the verdicts as JSON; the exit code when nothing more is to be printed (a failed write, or the
+    JSON went to standard output), else None."""
     from derivtutor.export import ExportError, write_text
 
     try:
         write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     except ExportError as exc:
         return fail(str(exc))
-    return None
+    return code if path == "-" else None
 
 
 # -- one answer -----------------------------------------------------------------------------------------------------
@@ -159,11 +161,9 @@ def check_answer(target: object, text: str, json_path: str | None) -> int:
             read_as = None
         data = {"target": target.label, "wrt": target.var.name, "answer": text, "read_as": read_as,
                 **verdict.as_data()}
-        problem = _write_json(json_path, data)
-        if problem is not None:
-            return problem
-        if json_path == "-":
-            return code
+        done = _write_json(json_path, data, code)
+        if done is not None:
+            return done
     printer = Printer()
     try:
         read_as = printer.math(answer)
@@ -223,11 +223,9 @@ def check_working(target: object, path: str, json_path: str | None) -> int:
         status = "right" if code == EXIT_OK else next(s for s in statuses if s != "right")
         data = {"target": target.label, "wrt": target.var.name, "status": status,
                 "lines": [v.as_data() for v in verdicts]}
-        problem = _write_json(json_path, data)
-        if problem is not None:
-            return problem
-        if json_path == "-":
-            return code
+        done = _write_json(json_path, data, code)
+        if done is not None:
+            return done
     printer = Printer()
     for v in verdicts:
         printer.working_line(v)
@@ -274,11 +272,9 @@ def check_answers(target: object, path: str, json_path: str | None) -> int:
             verdict_data = verdict_for_text(target, answer).as_data()
         results.append({"student": student, "answer": answer, **verdict_data})
     if json_path is not None:
-        problem = _write_json(json_path, {"target": target.label, "wrt": target.var.name, "students": results})
-        if problem is not None:
-            return problem
-        if json_path == "-":
-            return EXIT_OK
+        done = _write_json(json_path, {"target": target.label, "wrt": target.var.name, "students": results}, EXIT_OK)
+        if done is not None:
+            return done
     from derivtutor.teaching import SLIPS
 
     printer = Printer()
