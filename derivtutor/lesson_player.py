@@ -194,26 +194,16 @@ class Player:
 
     def pager(self, text: str) -> None:
         """Print `text` a terminal-height page at a time (a long derivation never scrolls off unread)."""
-        lines = text.splitlines()
-        height = max(6, self.console.height - 2)
-        if not self.page or len(lines) <= height:
-            self.console.file.write(text)
+        from derivtutor.prompting import page
+
+        def write(chunk: str) -> None:
+            self.console.file.write(chunk)
             self.console.file.flush()
+
+        if not self.page:
+            write(text)
             return
-        while lines:
-            cut = height
-            if len(lines) > height:  # end the page at a blank line (between blocks) when one is near its end
-                blank = [i for i in range(height // 2, height) if not lines[i].strip()]
-                cut = blank[-1] + 1 if blank else height
-            page, lines = lines[:cut], lines[cut:]
-            self.console.file.write("\n".join(page) + "\n")
-            self.console.file.flush()
-            if lines:
-                try:
-                    if self.ask(PLAYER_TEXT["prompt_more"]).strip().lower() == "q":
-                        return
-                except EOFError:
-                    return
+        page(text, height=self.console.height - 2, write=write, ask=self.ask, prompt=PLAYER_TEXT["prompt_more"])
 
     def _math(self, expr: object) -> str:
         from derivtutor.mathtext import math_text

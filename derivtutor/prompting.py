@@ -8,6 +8,7 @@ for a hint) and everything else is an answer. On a text screen nothing is an ans
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 COMMANDS = {"h": "hint", "b": "back", "s": "show", "q": "quit", "n": "next", "p": "practice"}
@@ -50,3 +51,26 @@ def _command(word: str, text: str) -> Typed:
 def yes(line: str) -> bool:
     """A yes to a (y/n) question."""
     return line.strip().lower() in ("y", "yes")
+
+
+def page(text: str, *, height: int, write: Callable[[str], None], ask: Callable[[str], str], prompt: str) -> None:
+    """Write `text` a page of `height` lines at a time, asking between pages (`q` skips the rest), so a long
+    derivation never scrolls off unread. A page ends at a blank line (between blocks) when one is near its end."""
+    lines = text.splitlines()
+    height = max(6, height)
+    if len(lines) <= height:
+        write(text)
+        return
+    while lines:
+        cut = height
+        if len(lines) > height:
+            blank = [i for i in range(height // 2, height) if not lines[i].strip()]
+            cut = blank[-1] + 1 if blank else height
+        shown, lines = lines[:cut], lines[cut:]
+        write("\n".join(shown) + "\n")
+        if lines:
+            try:
+                if ask(prompt).strip().lower() == "q":
+                    return
+            except EOFError:
+                return

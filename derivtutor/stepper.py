@@ -490,10 +490,22 @@ class StepThrough:
         self.score = Score()
 
     def show(self, q: Question) -> None:
-        from derivtutor.render.styled import write_blocks
+        """The step's block, paged to the terminal's height as in the lesson player."""
+        import shutil
+
+        from derivtutor.prompting import page
+        from derivtutor.render.styled import render_blocks
+        from derivtutor.teaching import PLAYER_TEXT
+
+        text = render_blocks([q.block], self.printer.style.width, self.printer.style.color)
+
+        def write(chunk: str) -> None:
+            sys.stdout.write(chunk)
+            sys.stdout.flush()
 
         sys.stdout.flush()
-        write_blocks([q.block], sys.stdout, width=self.printer.style.width, colour=self.printer.style.color)
+        height = shutil.get_terminal_size((80, 24)).lines - 2
+        page(text, height=height, write=write, ask=self.ask, prompt=PLAYER_TEXT["prompt_more"])
 
     def heading(self, number: int, q: Question) -> None:
         self.printer.line("")

@@ -266,3 +266,18 @@ def test_bad_options(tmp_path: Path) -> None:
     assert bad.returncode == 2
     bad = run_cli("x^^2", "--step", env=env, input="")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+def test_a_long_step_is_paged_to_the_terminal_height(tmp_path: Path) -> None:
+    """Paging as in the lesson player: a block taller than the terminal waits for Enter between pages."""
+    pexpect = pytest.importorskip("pexpect")
+    env = {**_env(tmp_path), "COLUMNS": "60"}  # 9 rows of 60 columns: the first screen (12 lines) needs two pages
+    child = pexpect.spawn(sys.executable, ["-m", "derivtutor", "hidden-weight", "--step"], env=env,
+                          encoding="utf-8", timeout=30, cwd=str(tmp_path), dimensions=(9, 60))
+    try:
+        child.expect("-- more: Enter")
+        child.sendline("")
+        child.expect(r"Your answer|-- more: Enter")
+    finally:
+        child.sendline(":q")
+        child.expect(pexpect.EOF)
