@@ -262,5 +262,5 @@ def without_cli_flags(message: str) -> str:
     """A CLI message reworded for Python callers: `--wrt a` becomes `wrt='a'`, `derive --list` preset_names()."""
     message = re.sub(r"--wrt '([^']*)'", r"wrt='\1'", message)
     message = re.sub(r"e\.g\. --wrt ([A-Za-z_]\w*)", r"e.g. wrt='\1'", message)
-    message = message.replace("--wrt", "wrt")
+    message = message.replace("--wrt", "wrt").replace("derive --help and ", "")
     return message.replace("derive --list", "derivtutor.preset_names()")

@@ -193,6 +193,7 @@ class Exercise:
         d = self.derivation
         names = {s.name for s in d.expr.free_symbols | d.final.free_symbols | {d.var}}
         names |= {s.name for s in _parse(self.item.answer).free_symbols} | set(self.values)
+        names |= {name for name, _ in self.item.names}  # the lesson's own shorthands (a_k, delta_k) are letters too
         return frozenset(names)
 
     def check(self, text: str) -> Verdict:

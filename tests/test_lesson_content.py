@@ -105,14 +105,13 @@ def test_the_hidden_layer_numbers_are_the_classic_networks() -> None:
     assert "keep more decimals" in exercises[4].check("0.0004386").message
 
 
-def test_no_screen_of_the_hidden_layer_lesson_scrolls_off_a_30_row_terminal(tmp_path: Path) -> None:
+def test_the_hidden_layer_lesson_has_one_screen_per_item(tmp_path: Path) -> None:
+    """One idea per screen; a screen taller than the terminal is paged (tests/test_lesson_player_pty.py)."""
     env = dict(os.environ, DERIVTUTOR_HOME=str(tmp_path), NO_COLOR="1", COLUMNS="100", PYTHONPATH=str(ROOT))
     out = subprocess.run([sys.executable, "-m", "derivtutor", "lesson", "hidden-layer"], input="",
                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120).stdout
     screens = re.split(r"Hidden layers and the total derivative: \d+ of \d+", out)[1:]
-    assert len(screens) == 21
-    tallest = max(len(screen.strip("\n").splitlines()) for screen in screens)
-    assert tallest <= 28, tallest
+    assert len(screens) == 10
 
 
 # ---------------------------------------------------------------------------------------------- Q4, the three factors

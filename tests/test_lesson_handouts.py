@@ -94,12 +94,12 @@ def test_sigmoid_answers_in_the_teachers_form() -> None:
     lesson = next(lesson for lesson in LESSONS if lesson.name == "sigmoid")
     tex = handout_latex(lesson)
     answers = tex[tex.index(r"\section*{Answers}"):]
-    assert (r"$\displaystyle \frac{df}{dx} = 2 \cdot \sigma\left(2 x\right) \cdot \left(1 - \sigma\left(2 x\right)"
-            r"\right)$ \quad (typed: \texttt{2 sigma(2x)(1 - sigma(2x))})") in answers  # lesson content: σ(2x)
+    assert (r"$\displaystyle \frac{df}{dx} = 2 \sigma\left(2 x\right) \left(1 - \sigma\left(2 x\right)"
+            r"\right)$ \quad (typed: \texttt{2 sigma(2x)(1 - sigma(2x))})") in answers  # σ typed stays σ (issue 15)
     assert r"At $x = 0$: $\displaystyle \frac{df}{dx} = \frac{1}{4}$" in answers
     assert r"\item If you got $\frac{1}{2}$: 1/2 is {$\sigma{}$}(0), the height at x = 0." in answers
     md = handout_markdown(lesson)
-    assert (r"$\frac{df}{dx} = 2 \cdot \sigma\left(2 x\right) \cdot \left(1 - \sigma\left(2 x\right)\right)$ "
+    assert (r"$\frac{df}{dx} = 2 \sigma\left(2 x\right) \left(1 - \sigma\left(2 x\right)\right)$ "
             "(typed: `2 sigma(2x)(1 - sigma(2x))`)") in md
     assert "\\begin{align*}" not in md and "$$f\\left(x\\right) = \\frac{1}{1 + e^{- x}}$$" in md
 
