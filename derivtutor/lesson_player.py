@@ -14,7 +14,7 @@ from pathlib import Path
 
 from derivtutor import lesson_files, progress
 from derivtutor.lesson_files import Item, Lesson, LessonError, clean_text
-from derivtutor.prompting import read_line, yes
+from derivtutor.prompting import ask_typed, read_line, yes
 from derivtutor.startup import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, fail, import_sympy_without_collecting
 from derivtutor.teaching import PLAYER_TEXT
 
@@ -260,12 +260,9 @@ class Player:
             screen = self.screens[index]
             number = screen.item.number
             try:
-                line = self.ask(self._prompt(screen))
-            except EOFError:
-                line = ":q"
+                typed = ask_typed(self.ask, self._prompt(screen), answering=screen.is_exercise)
             except KeyboardInterrupt:
                 return self._interrupted(store)
-            typed = read_line(line, answering=screen.is_exercise)
             kind = typed.kind
             if kind == "empty" and screen.is_exercise and number not in state.solved and number not in answered:
                 if not self._confirm_skip():

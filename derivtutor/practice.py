@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from derivtutor import progress
-from derivtutor.prompting import read_line
+from derivtutor.prompting import ask_typed
 from derivtutor.teaching import PLAYER_TEXT
 
 SMALL = (2, 3, 4, 5)
@@ -179,11 +179,7 @@ def run_one(skill: str, host: object, store: progress.Progress, rng: random.Rand
     host.say(PLAYER_TEXT["practice_question"].format(var=var, expr=math_text(exercise.expr, host.unicode)), "bold")
     first = True  # no hint taken and no miss yet
     while True:
-        try:
-            line = host.ask(PLAYER_TEXT["practice_prompt"])
-        except EOFError:
-            line = ":q"
-        typed = read_line(line, answering=True)
+        typed = ask_typed(host.ask, PLAYER_TEXT["practice_prompt"], answering=True)
         if typed.kind == "quit":
             return None
         if typed.kind in ("show", "empty", "next"):

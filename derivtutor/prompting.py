@@ -38,6 +38,15 @@ def read_line(line: str, answering: bool) -> Typed:
     return _command(text.lower(), text)
 
 
+def ask_typed(ask: Callable[[str], str], prompt: str, answering: bool) -> Typed:
+    """Ask for one line and say what it means; end of input (Ctrl-D, a closed pipe) means quit."""
+    try:
+        line = ask(prompt)
+    except EOFError:
+        line = f"{PREFIX}q"
+    return read_line(line, answering)
+
+
 def _command(word: str, text: str) -> Typed:
     if word in ("?", "help"):
         return Typed("help")

@@ -512,7 +512,7 @@ class StepThrough:
         self.printer.line(STEP_TEXT["screen"].format(number=number, count=len(self.questions), label=q.label), "dim")
 
     def run(self) -> int:
-        from derivtutor.prompting import read_line
+        from derivtutor.prompting import ask_typed
 
         self.printer.line(STEP_TEXT["intro"].format(what=self.what), "bold")
         index = 0
@@ -529,11 +529,7 @@ class StepThrough:
             self.score.asked += 1
             first, hints_said = True, set()
             while True:
-                try:
-                    line = self.ask(STEP_TEXT["prompt"])
-                except EOFError:
-                    line = ":q"
-                typed = read_line(line, answering=True)
+                typed = ask_typed(self.ask, STEP_TEXT["prompt"], answering=True)
                 if typed.kind == "quit":
                     self.score.asked -= 1
                     self.end()
