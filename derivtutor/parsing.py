@@ -277,6 +277,12 @@ def _tokenize(text: str) -> list[_Token]:
 
 # ---------------------------------------------------------------------------------------------- first pass
 _LATEX_SPACES = frozenset({",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "limits", "nolimits", "textstyle"})
+_ONE_CHARACTER = {
+    "π": " pi ",
+    **{ch: "*" for ch in TIMES}, **{ch: "-" for ch in MINUS}, **{ch: "/" for ch in DIVIDE},
+    **{ch: f"({fraction})" for ch, fraction in VULGAR_FRACTIONS.items()},
+}
+"""Look-alike characters a learner pastes (·, −, ÷, ½, π) and the plain text each one reads as."""
 _LATEX_TIMES = {"cdot": "*", "times": "*", "ast": "*", "div": "/"}
 _LATEX_SIZES = frozenset({"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl",
                           "biggr", "Biggl", "Biggr"})
@@ -382,20 +388,8 @@ class _FirstPass:
                 if i + 1 < end and (text[i + 1].isascii() and text[i + 1].isalnum()):
                     self.emit(" ", i)
                 i += 1
-            elif ch == "π":
-                self.emit(" pi ", i)
-                i += 1
-            elif ch in TIMES:
-                self.emit("*", i)
-                i += 1
-            elif ch in MINUS:
-                self.emit("-", i)
-                i += 1
-            elif ch in DIVIDE:
-                self.emit("/", i)
-                i += 1
-            elif ch in VULGAR_FRACTIONS:
-                self.emit(f"({VULGAR_FRACTIONS[ch]})", i)
+            elif ch in _ONE_CHARACTER:
+                self.emit(_ONE_CHARACTER[ch], i)
                 i += 1
             elif ch in ROOTS:
                 self.emit(" " + ch, i)
