@@ -27,3 +27,11 @@ def run_cli(*args: str, env: dict | None = None, input: str | None = None,
 @pytest.fixture
 def x() -> sympy.Symbol:
     return sym("x")
+
+
+# Property tests draw the same examples on every run (CI, a newcomer's machine, a developer's): a failure is
+# reproducible and a pass means the same thing everywhere.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("derivtutor", derandomize=True)
+_hypothesis_settings.load_profile("derivtutor")
