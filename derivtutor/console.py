@@ -165,6 +165,29 @@ def to_ascii(text: str) -> str:
     return "".join(out)
 
 
+def ascii_words(text: str) -> str:
+    """Teaching words in the ASCII a learner types: aₖ -> a_k, wⱼₖ -> w_jk, e⁻ᵘ -> e^(-u), √u -> sqrt u."""
+    import unicodedata
+
+    if text.isascii():
+        return text
+    out: list[str] = []
+    lowered: list[str] = []
+    for char in text.replace("√", "sqrt "):
+        if not char.isascii() and "SUBSCRIPT" in unicodedata.name(char, ""):
+            plain = unicodedata.normalize("NFKD", char)
+            if plain.isascii() and plain.isalnum():
+                lowered.append(plain)
+                continue
+        if lowered:
+            out.append("_" + "".join(lowered))
+            lowered = []
+        out.append(char)
+    if lowered:
+        out.append("_" + "".join(lowered))
+    return to_ascii("".join(out))
+
+
 def _ascii_words(error: UnicodeError) -> tuple[str, int]:
     """Codec error handler: what the encoding lacks, as ASCII words (the whole run, so e⁻ˣ -> e^(-x))."""
     if not isinstance(error, UnicodeEncodeError):

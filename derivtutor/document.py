@@ -336,6 +336,21 @@ def derivation_blocks(derivation: Derivation, detail: str, with_title: bool = Tr
 
 
 # -- the backprop presets ----------------------------------------------------------------------------------------
+def depends_on_others(derivation: Derivation) -> bool:
+    """Whether the quantity differentiated depends on more than its variable, so that its derivative is partial
+    (∂E/∂aₖ: E has the targets in it; daₖ/dnetₖ: aₖ = σ(netₖ) has nothing else)."""
+    return bool(derivation.held_constant) or bool(derivation.expr.free_symbols - {derivation.var})
+
+
+def _factor_ratio(f: Factor) -> Ratio:
+    return Ratio(f.top, sympy.Symbol(f.var), depends_on_others(f.derivation))
+
+
+def _chain_partial(c: ChainOfDerivations) -> bool:
+    """The whole derivative is partial when any link of its chain is."""
+    return any(depends_on_others(f.derivation) for f in c.path_factors + c.factors)
+
+
 def _explained(e: Explained, detail: str) -> Document:
     doc = Document(e.title or title_text(e.derivation))
     doc.blocks.append(Heading(doc.title, 1))
@@ -357,18 +372,19 @@ def _explained(e: Explained, detail: str) -> Document:
     if e.general_lhs is not None:
         doc.blocks.append(Heading(DOCUMENT_HEADINGS["in_general"], 2))
         top, var = e.general_lhs
-        doc.blocks.append(MathRow(Maths(e.general), (Ratio(top, sympy.Symbol(var)),), e.verified, kind="answer"))
+        general = Ratio(top, sympy.Symbol(var), depends_on_others(e.derivation))
+        doc.blocks.append(MathRow(Maths(e.general), (general,), e.verified, kind="answer"))
     doc.blocks += rule_cards(e.derivation)
     return doc
 
 
 def _factor(f: Factor, detail: str) -> list[Block]:
     d = f.derivation
-    blocks: list[Block] = [MathRow(Maths(f.general), (Ratio(f.top, sympy.Symbol(f.var)),), f.verified,
-                                   kind="factor")]
+    blocks: list[Block] = [MathRow(Maths(f.general), (_factor_ratio(f),), f.verified, kind="factor")]
     final = Maths(d.final, factors=d.algebra[-1].shown) if d.algebra else Maths(d.final)
     see = NOTES["bp_factor_see"].format(preset=f.preset)
-    blocks.append(MathRow(final, (Ratio(None, d.var, of=d.expr),), d.verified, (Text(see),), depth=1))
+    blocks.append(MathRow(final, (Ratio(None, d.var, depends_on_others(d), of=d.expr),), d.verified, (Text(see),),
+                          depth=1))
     if f.note:
         names = {"a": f.top, "net": f.var, "w": f.var, "aj": f.var, "wjk": str(f.general)}
         blocks.append(Note(named(NOTES[f.note], names)))
@@ -385,13 +401,12 @@ def _chain(c: ChainOfDerivations, detail: str) -> Document:
     blocks.append(Heading(DOCUMENT_HEADINGS["chain_rule"], 2))
     links: list[Run] = []
     for f in c.path_factors:
-        links += [Text(" · ") if links else Text(f"Σ{name_text('_' + str(c.sum_index))} [ "),
-                  Ratio(f.top, sympy.Symbol(f.var))]
+        links += [Text(" · ") if links else Text(f"Σ{name_text('_' + str(c.sum_index))} [ "), _factor_ratio(f)]
     if c.path_factors:
         links.append(Text(" ]"))
     for i, f in enumerate(c.factors):
-        links += [Text(" · ") if (links or i) else Text(""), Ratio(f.top, sympy.Symbol(f.var))]
-    blocks.append(Paragraph((Ratio(c.top, sympy.Symbol(c.var)), Text(" = "), *links)))
+        links += [Text(" · ") if (links or i) else Text(""), _factor_ratio(f)]
+    blocks.append(Paragraph((Ratio(c.top, sympy.Symbol(c.var), _chain_partial(c)), Text(" = "), *links)))
     if detail != "full":
         blocks.append(Note((Text(NOTES["bp_factor_brief"]),)))
     if c.path_factors:
@@ -401,7 +416,7 @@ def _chain(c: ChainOfDerivations, detail: str) -> Document:
     for f in c.path_factors + c.factors:
         blocks += _factor(f, detail)
     blocks.append(Heading(DOCUMENT_HEADINGS["multiply"], 2))
-    dE = Ratio(c.top, sympy.Symbol(c.var))
+    dE = Ratio(c.top, sympy.Symbol(c.var), _chain_partial(c))
     if c.path_factors:
         sigma = Text(f"Σ{name_text('_' + str(c.sum_index))} [ ")
         blocks.append(Paragraph((dE, Text(" = "), sigma, Maths(c.formula), Text(" ] · "), Maths(c.outer),

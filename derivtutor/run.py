@@ -86,7 +86,7 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
     if isinstance(derivation, int):
         return derivation
     from derivtutor.limits import TimeLimitExceeded
-    from derivtutor.render.backprop_terminal import print_built
+    from derivtutor.render.terminal import print_built
 
     try:
         if exports is not None:

@@ -1,392 +1,257 @@
-"""The derivation on a terminal: colour on a TTY, clean text when piped or NO_COLOR is set, any width.
+"""The terminal backend: a Document (document.py) drawn with rich, in colour on a terminal, plain when piped.
 
-`blocks()` turns a Derivation into numbered sections (the layers, one per layer's derivative, the substitution
-back, the algebra). The full printout shows them all; the lesson player shows one per screen. Words come from
-teaching.py, maths from mathtext.py; nothing here differentiates.
+It walks the blocks and nothing else: which steps are shown, their order and every word are decided in
+document.py (and teaching.py). A heading is a line of its own; a maths row is `lhs = rhs  ✓` indented by its
+depth, with its note dim beside it (below it when it does not fit); a rule card is the rule's name and formula
+with its why beneath. Maths is the one-line printer's (mathtext.py): Unicode, or with `unicode=False` the ASCII
+a learner types (`Maths.typed`), words then spelt in ASCII too (console.ascii_words). Every string is a
+rich.text.Text, never markup, so `[bold]` in a lesson title is printed as written.
 """
 
 from __future__ import annotations
 
-import re
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-import sympy
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.text import Text as RichText
 
-from derivtutor.derivation import Derivation, Route
-from derivtutor.detail import check_detail, shows
-from derivtutor.explain import (
+from derivtutor.console import ascii_words, output_style
+from derivtutor.document import (
+    Block,
+    Check,
+    Document,
+    Heading,
+    MathRow,
+    Maths,
     Note,
-    card_formula,
-    corner_notes,
-    multiply_move,
-    screen_names,
-    step_notes,
-    substitute_note,
+    Paragraph,
+    Ratio,
+    RuleCard,
+    Runs,
+    Table,
+    Text,
+    build_document,
 )
-from derivtutor.limits import tree_size
-from derivtutor.mathtext import SUPERSCRIPT, factors_text, math_text, name_text
-from derivtutor.render.styled import Block, Text, write_blocks
-from derivtutor.rules import ChainRule, Step
-from derivtutor.teaching import ALGEBRA_MOVES, HEADINGS, NOTES, RULES
+from derivtutor.mathtext import math_text, name_text
 
 if TYPE_CHECKING:
-    from rich.console import Console, Group
+    from rich.console import RenderableType
 
-__all__ = ["Block", "Style", "TerminalRenderer", "Text", "make_console", "print_derivation",
-           "supports_unicode"]
+__all__ = ["document_text", "print_built", "print_document", "renderable", "runs_text"]
 
-LONG = 300  # characters: beyond this, chain factors are written with layer names instead of reprinted
-# An expression larger than GROWTH x the input (+ SLACK) tree nodes is summarised, not printed: the raw result of
-# a 200-deep chain or a 100-factor product has quadratically many symbols, and the printout must stay linear.
-GROWTH, SLACK = 8, 200
-
-
-def _summary(expr: sympy.Expr, unicode: bool) -> str:
-    """What an expression too long to print is: 'a sum of 100 terms', without writing them out."""
-    if expr.is_Add:
-        what = f"a sum of {len(expr.args)} terms"
-    elif expr.is_Mul:
-        what = f"a product of {len(expr.args)} factors"
-    else:
-        what = "an expression"
-    return f"[{what}, too long to print in full]"
+INDENT = 2  # cells per level: a section's rows, and each depth of substeps
+NOTE_GAP = "   "  # between the maths and a note on the same line
+CHECK = {True: "✓", False: "[checked]"}
+STYLES = {  # what each part looks like in colour (rich style names; no colour means no style at all)
+    "title": "bold magenta", "heading": "bold", "rhs": "", "result": "bold", "answer": "bold green",
+    "check": "green", "note": "dim", "remark": "italic", "card": "bold cyan", "formula": "cyan", "why": "",
+}
 
 
-@dataclass
-class Style:
-    unicode: bool = True
-    limit: int | None = None  # tree nodes: larger expressions are summarised (set from the input's size)
-    taken: set[str] = field(default_factory=set)  # names on this screen: rule cards use other letters
+class _Look:
+    """Unicode or ASCII, styled or not: how one printout spells and styles every run."""
 
-    @property
-    def check(self) -> str:
-        return "✓" if self.unicode else "[checked]"
+    def __init__(self, unicode: bool, colour: bool) -> None:
+        self.unicode, self.colour = unicode, colour
 
-    @property
-    def dot(self) -> str:
-        return "·" if self.unicode else "*"
-
-    def m(self, expr: sympy.Expr) -> str:
-        if self.limit is not None and not self.fits(expr):
-            return _summary(expr, self.unicode)
-        return math_text(expr, self.unicode)
-
-    def fits(self, *exprs: sympy.Expr) -> bool:
-        """Whether these expressions together are small enough to print in full."""
-        if self.limit is None:
-            return True
-        budget = self.limit
-        for expr in exprs:
-            used = tree_size(expr, budget)
-            if used is None:
-                return False
-            budget -= used
-        return True
-
-    def name(self, text: str) -> str:
-        return name_text(text, self.unicode)
+    def style(self, part: str) -> str:
+        return STYLES[part] if self.colour else ""
 
     def words(self, text: str) -> str:
-        """Teaching text is written in Unicode; ASCII terminals get a faithful plain spelling."""
         return text if self.unicode else ascii_words(text)
 
+    def ratio(self, run: Ratio) -> str:
+        d = "∂" if run.partial and self.unicode else "d"
+        var = math_text(run.var, self.unicode)
+        if run.of is not None:
+            return f"{d}/{d}{var} ({math_text(run.of, self.unicode)})"
+        return f"{d}{name_text(run.top or '', self.unicode)}/{d}{var}"
 
-_PLAIN = {"−": "-", "·": "*", "′": "'", "√": "sqrt ", "σ": "sigma", "✓": "[checked]", "≠": "!=", "≤": "<=",
-          "≥": ">="}
-_RAISED = {v: k for k, v in SUPERSCRIPT.items()}
-_RAISED_RUN = re.compile("[" + "".join(_RAISED) + "]+")
-
-
-def ascii_words(text: str) -> str:
-    """e⁻ᵘ -> e^(-u), x² -> x^2, σ -> sigma: the same sentence in plain ASCII."""
-    for fancy, plain in _PLAIN.items():
-        text = text.replace(fancy, plain)
-
-    def lower(match: re.Match) -> str:
-        plain = "".join(_RAISED[c] for c in match.group())
-        return f"^{plain}" if len(plain) == 1 else f"^({plain})"
-
-    text = _RAISED_RUN.sub(lower, text)
-    from derivtutor.console import to_ascii
-
-    return to_ascii(text)
-
-
-def _d(style: Style, top: str, var: str) -> str:
-    return f"d{top}/d{var}"
+    def runs(self, runs: Runs, style: str = "") -> RichText:
+        text = RichText(style=style)
+        for run in runs:
+            if isinstance(run, Text):
+                text.append(self.words(run.text))
+            elif isinstance(run, Maths):
+                text.append(run.spelt(self.unicode))
+            elif isinstance(run, Ratio):
+                text.append(self.ratio(run))
+            elif isinstance(run, Check):
+                text.append(CHECK[self.unicode], style=self.style("check"))
+            else:
+                raise TypeError(f"no terminal text for a {type(run).__name__}")
+        return text
 
 
-def _rule_line(style: Style, step: Step) -> Text:
-    rule = RULES[step.rule_id]
-    line = Text()
-    line.append(style.words(rule.name), style="bold cyan")
-    chain = step if isinstance(step, ChainRule) else None
-    line.append(": " + style.words(card_formula(step.rule_id, style.taken, chain)), style="cyan")
-    return line
+def runs_text(runs: Runs, unicode: bool = True) -> str:
+    """Runs as the plain text the terminal prints (for a prompt or a question line)."""
+    return _Look(unicode, False).runs(runs).plain
 
 
-def _notes(style: Style, step: Step) -> list[str]:
-    def show(value: object) -> str:
-        if isinstance(value, tuple):
-            return ", ".join(show(v) for v in value)
-        return value if isinstance(value, str) else style.m(value)
-
-    return [style.words(NOTES[note.key].format(**{k: show(v) for k, v in note.fields.items()}))
-            for note in step_notes(step)]
+# ---------------------------------------------------------------------------------------------- layout
+def _wrapped(console: Console, text: RichText, width: int) -> list[RichText]:
+    """A Text wrapped at spaces to `width` cells (a longer word is folded), as rich wraps it."""
+    return list(text.wrap(console, max(1, width), overflow="fold"))
 
 
-def _equation(style: Style, step: Step, lhs: str | None = None) -> Text:
-    text = Text()
-    if lhs is None:
-        lhs = f"d/d{style.m(step.var)} [{style.m(step.expr)}]"
-    text.append(f"{lhs} = ")
-    text.append(style.m(step.result), style="bold")
-    if step.verified:
-        text.append(f"  {style.check}", style="green")
-    return text
+def _after(text: RichText, line: RichText) -> RichText:
+    """What follows the first wrapped line of `text`, without the spaces it was broken at."""
+    start = len(line.plain)
+    while start < len(text.plain) and text.plain[start] == " ":
+        start += 1
+    return text[start:]
 
 
-class TerminalRenderer:
-    def __init__(self, detail: str = "normal", unicode: bool = True) -> None:
-        self.detail = check_detail(detail)
-        self.style = Style(unicode)
+class _Lines:
+    """Lines laid out when the width is known: `first` after `indent` cells, continuations `hang` cells further,
+    then an optional note beside the last line when it fits, else beneath it, `note_indent` cells in."""
 
-    # -- single steps ---------------------------------------------------------------------------------------
-    def _shown(self, step: Step) -> bool:
-        return shows(step, self.detail)
+    def __init__(self, first: RichText, body: RichText | None = None, indent: int = 0, hang: int = 0,
+                 note: RichText | None = None, note_indent: int = 0) -> None:
+        self.first, self.body, self.indent, self.hang = first, body, indent, hang
+        self.note, self.note_indent = note, note_indent
 
-    def step_lines(self, block: Block, step: Step, indent: int, lhs: str | None = None, top: bool = True) -> None:
-        """The equation, the rule, the why, the notes, then the substeps one level deeper."""
-        s = self.style
-        if isinstance(step, ChainRule) and not top:
-            self.chain_inline(block, step, indent)
-            return
-        trivial = RULES[step.rule_id].trivial
-        if trivial and self.detail != "full":  # a teacher says these in passing: one line, no why
-            line = _equation(s, step, lhs)
-            line.append(f"  ({s.words(RULES[step.rule_id].name)})", style="cyan")
-            block.add(indent, line)
-            for note in _notes(s, step):
-                block.add(indent + 2, note, "yellow")
-            return
-        block.add(indent, _equation(s, step, lhs))
-        block.add(indent + 2, _rule_line(s, step))
-        for note in _notes(s, step):
-            block.add(indent + 2, note, "yellow")
-        if self.detail == "full" or top or self.detail == "normal":
-            block.add(indent + 2, Text(HEADINGS["why"] + s.words(RULES[step.rule_id].why), style="italic"))
-        for sub in step.substeps():
-            if self._shown(sub):
-                self.step_lines(block, sub, indent + 4, top=False)
+    def lines(self, console: Console, width: int) -> list[RichText]:
+        room = width - self.indent
+        prefix_cells = cell_len(self.first.plain)
+        if self.body is None:  # words: the first line full width, the rest `hang` further in
+            pieces = _wrapped(console, self.first, room)
+            out = [self._pad(pieces[0], self.indent)]
+            if len(pieces) > 1 and self.hang:
+                rest = _after(self.first, pieces[0])
+                pieces = [pieces[0], *_wrapped(console, rest, room - self.hang)]
+            out += [self._pad(piece, self.indent + self.hang) for piece in pieces[1:]]
+        elif prefix_cells <= room // 2:  # maths wraps under itself, after its "lhs = "
+            pieces = _wrapped(console, self.body, room - prefix_cells)
+            out = [self._pad(self.first + pieces[0], self.indent)]
+            out += [self._pad(piece, self.indent + prefix_cells) for piece in pieces[1:]]
+        else:  # a long left side: wrap the whole line, continuations a step in
+            whole = self.first + self.body
+            first, *_ = _wrapped(console, whole, room)
+            rest = _after(whole, first)
+            out = [self._pad(first, self.indent)]
+            if rest.plain:
+                out += [self._pad(p, self.indent + INDENT * 2) for p in _wrapped(console, rest, room - INDENT * 2)]
+        if self.note is not None and self.note.plain:
+            last = out[-1]
+            if cell_len(last.plain) + len(NOTE_GAP) + cell_len(self.note.plain) <= width:
+                out[-1] = last + RichText(NOTE_GAP) + self.note
+            else:
+                out += [self._pad(line, self.note_indent)
+                        for line in _wrapped(console, self.note, width - self.note_indent)]
+        return out
 
-    def chain_inline(self, block: Block, step: ChainRule, indent: int) -> None:
-        """A chain met inside a product or a sum: its layers and factors, compactly."""
-        s = self.style
-        block.add(indent, _equation(s, step))
-        block.add(indent + 2, _rule_line(s, step))
-        for layer in step.layers:
-            block.add(indent + 4, f"{s.name(layer.name)}({s.m(layer.var)}) = {s.m(layer.expr)}")
-        for layer in step.layers:
-            self.step_lines(block, layer.step, indent + 4,
-                            lhs=_d(s, s.name(layer.name), s.m(layer.var)), top=False)
-        backs = [layer.back for layer in step.layers]
-        if s.fits(*backs, step.result):  # every chain has its substitute-back line, nested ones too
-            notes = substitute_note(step)
-            block.add(indent + 4, self._note_text(notes[0]), "yellow")
-            line = Text(f"{_d(s, s.name(step.layers[0].name), s.m(step.var))} = {factors_text(backs, s.unicode)}"
-                        f" = ")
-            line.append(s.m(step.result), style="bold")
-            if step.verified:
-                line.append(f"  {s.check}", style="green")
-            block.add(indent + 6, line)
-            for note in notes[1:]:
-                block.add(indent + 6, self._note_text(note), "yellow")
+    @staticmethod
+    def _pad(line: RichText, cells: int) -> RichText:
+        return RichText(" " * cells) + line if cells > 0 else line
 
-    def _note_text(self, note: Note) -> str:
-        s = self.style
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in self.lines(console, options.max_width):
+            line.end = "\n"
+            line.no_wrap = True
+            yield line
 
-        def show(value: object) -> str:
-            if isinstance(value, tuple):
-                return ", ".join(show(v) for v in value)
-            return value if isinstance(value, str) else s.m(value)
 
-        return s.words(NOTES[note.key].format(**{k: show(v) for k, v in note.fields.items()}))
+class _Blank:
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield RichText("")
 
-    # -- the whole derivation -------------------------------------------------------------------------------
-    def blocks(self, d: Derivation) -> list[Block]:
-        s = self.style
-        size = tree_size(d.expr, 10**9) or 1
-        s.limit = GROWTH * size + SLACK
-        s.taken = screen_names(d)
-        fname = s.name(d.function_name)
-        var = s.m(d.var)
-        blocks = [self._heading(d, fname, var)]
-        root = d.root
-        if isinstance(root, ChainRule) and len(root.layers) > 1:
-            blocks.append(self._layers(root, var))
-            for layer in root.layers:
-                title = Text(f"{_d(s, s.name(layer.name), s.m(layer.var))} = ", style="bold")
-                title.append(s.m(layer.step.result), style="bold")
-                block = Block(title)
-                self.step_lines(block, layer.step, 2,
-                                lhs=f"d/d{s.m(layer.var)} [{s.m(layer.expr)}]", top=True)
-                blocks.append(block)
-            blocks.append(self._substitute(root, fname, var))
+
+def _table(block: Table, look: _Look) -> RenderableType:
+    from rich import box
+    from rich.table import Table as RichTable
+
+    table = RichTable(box=box.SIMPLE_HEAD if look.unicode else box.ASCII2, show_edge=False, pad_edge=False,
+                      header_style=look.style("heading"))
+    for name in block.header:
+        table.add_column(look.words(name))
+    for row in block.rows:
+        table.add_row(*(look.runs(cell) for cell in row))
+    return table
+
+
+def _parts(blocks: Sequence[Block], look: _Look) -> Iterable[RenderableType]:
+    equals_at: dict[int, int] = {}  # depth -> cells before " = " in the last row with a left side
+    for number, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            if number:
+                yield _Blank()
+            style = look.style("title" if block.level <= 1 else "heading")
+            yield _Lines(RichText(look.words(block.text), style=style))
+            equals_at.clear()
+        elif isinstance(block, MathRow):
+            yield _row(block, look, equals_at)
+        elif isinstance(block, Paragraph):
+            yield _Lines(look.runs(block.runs), indent=INDENT)
+        elif isinstance(block, Note):
+            yield _Lines(look.runs(block.runs, look.style("remark")), indent=INDENT)
+        elif isinstance(block, RuleCard):
+            card = RichText(look.words(block.name), style=look.style("card"))
+            if block.formula:
+                card.append(": " + look.words(block.formula), style=look.style("formula"))
+            yield _Lines(card, indent=INDENT, hang=INDENT * 2)
+            if block.why:
+                yield _Lines(RichText(look.words(block.why), style=look.style("why")), indent=INDENT * 3)
+        elif isinstance(block, Table):
+            yield _table(block, look)
         else:
-            block = Block(Text(HEADINGS["step_by_step"].format(d=_d(s, fname, var)), style="bold"))
-            self.step_lines(block, root, 2, top=True)
-            blocks.append(block)
-        if self.detail == "full":
-            blocks += [self._route(route) for route in d.routes]
-        blocks.append(self._reference(d, fname, var))
-        if d.algebra:
-            blocks.append(self._algebra(d))
-        blocks.append(self._answer(d, fname, var))
-        return blocks
-
-    def _heading(self, d: Derivation, fname: str, var: str) -> Block:
-        s = self.style
-        title = Text()
-        if d.title:
-            title.append(s.words(d.title) + "\n", style="bold magenta")
-        title.append(HEADINGS["find"].format(d=_d(s, fname, var), f=fname, var=var), style="bold")
-        title.append(s.m(d.expr), style="bold")
-        block = Block(title)
-        if d.held_constant:
-            names = ", ".join(s.m(c) for c in d.held_constant)
-            key = "partial_one" if len(d.held_constant) == 1 else "partial_many"
-            block.add(2, s.words(NOTES[key].format(var=var, names=names)), "yellow")
-        return block
-
-    def _layers(self, root: ChainRule, var: str) -> Block:
-        s = self.style
-        block = Block(Text(HEADINGS["layers"], style="bold"))
-        block.add(2, s.words(NOTES["chain_layers"]))
-        for layer in root.layers:
-            block.add(4, f"{s.name(layer.name)}({s.m(layer.var)}) = {s.m(layer.expr)}")
-        names = [s.name(layer.name) for layer in root.layers] + [var]
-        factors = f" {s.dot} ".join(_d(s, names[i], names[i + 1]) for i in range(len(root.layers)))
-        block.add(2, _rule_line(s, root))
-        block.add(4, f"{_d(s, names[0], var)} = {factors}")
-        block.add(2, Text(HEADINGS["why"] + s.words(RULES["chain"].why), style="italic"))
-        return block
-
-    def _substitute(self, root: ChainRule, fname: str, var: str) -> Block:
-        s = self.style
-        block = Block(Text(HEADINGS["substitute"], style="bold"))
-        backs = [layer.back for layer in root.layers]
-        inner = [layer.value for layer in root.layers if layer.value is not None]
-        named = not s.fits(*backs, *inner)
-        assignments = "" if named else ", ".join(
-            f"{s.m(layer.var)} = {s.m(layer.value)}" for layer in root.layers if layer.value is not None)
-        product = "" if named else factors_text(backs, s.unicode)
-        if named or len(assignments) + len(product) > LONG:  # name the inner parts instead of reprinting them
-            block.add(2, s.words(NOTES["layers_by_name"]))
-            product = factors_text([layer.step.result for layer in root.layers], s.unicode)
-        else:
-            block.add(2, s.words(NOTES["substitute_back"].format(assignments=assignments)))
-        block.add(4, f"{_d(s, fname, var)} = {product}")
-        result = Text(" " * len(f"{_d(s, fname, var)} ") + "= ")
-        if s.fits(root.result):
-            result.append(s.m(root.result), style="bold")
-        else:
-            result.append(f"[the product above with every layer put back: {len(root.layers)} factors, too long "
-                          "to print in full]", style="bold")
-        if root.verified:
-            result.append(f"  {s.check}", style="green")
-        block.add(4, result)
-        move = ALGEBRA_MOVES[multiply_move(backs)]
-        block.add(6, Text(f"{s.words(move.name)}: {s.words(move.why)}", style="italic"))
-        return block
-
-    def _route(self, route: Route) -> Block:
-        """Another rule to the same derivative, line by line, each line with what was done."""
-        s = self.style
-        title = NOTES["route_heading"].format(expr=s.m(route.expr), rule=s.words(RULES[route.rule_id].name))
-        block = Block(Text(s.words(title), style="bold"))
-        lhs = f"d/d{s.m(route.var)} [{s.m(route.expr)}]"
-        for i, (line, key) in enumerate(route.lines):
-            text = Text(f"{s.m(route.expr)} = " if i == 0 else f"{lhs if i == 1 else ' ' * len(lhs)} = ")
-            text.append(s.m(line), style="bold")
-            if i == len(route.lines) - 1 and route.verified:
-                text.append(f"  {s.check}", style="green")
-            block.add(2, text)
-            block.add(6, Text(s.words(NOTES[key]), style="italic"))
-        return block
-
-    def _reference(self, d: Derivation, fname: str, var: str) -> Block:
-        s = self.style
-        title = Text(HEADINGS["checked"], style="bold green")
-        title.append(f"{HEADINGS['checked_all']} {s.check}", style="green")
-        block = Block(title)
-        if d.reference != d.result:
-            block.add(2, s.words(NOTES["sympy_form"].format(expr=s.m(d.reference))))
-            bends = any(c.kind in ("corner", "vertical", "jump") for c in d.corners)
-            if bends and d.reference.has(sympy.sign, sympy.Heaviside):  # (ln|x| has no value at 0 at all)
-                block.add(2, s.words(NOTES["sympy_kink"]))
-        for note in corner_notes(d):
-            block.add(2, s.words(NOTES[note.key].format(**{k: s.m(v) for k, v in note.fields.items()})), "yellow")
-        return block
-
-    def _algebra(self, d: Derivation) -> Block:
-        s = self.style
-        block = Block(Text(HEADINGS["algebra"], style="bold"))
-        block.add(4, f"{s.m(d.result)}")
-        for step in d.algebra:
-            move = ALGEBRA_MOVES[step.move]
-            line = Text("= " + factors_text(list(step.shown), s.unicode), style="bold")
-            block.add(2, line)
-            label = Text(s.words(move.name), style="cyan")
-            if step.verified:
-                label.append(f" {s.check}", style="green")
-            block.add(6, label)
-            if self.detail != "brief":
-                block.add(6, Text(s.words(move.why), style="italic"))
-        return block
-
-    def _answer(self, d: Derivation, fname: str, var: str) -> Block:
-        s = self.style
-        title = Text(f"{HEADINGS['answer']}{_d(s, fname, var)} = ", style="bold green")
-        if d.algebra:
-            final = factors_text(list(d.algebra[-1].shown), s.unicode)
-        elif isinstance(d.root, ChainRule) and len(d.root.layers) > 1 and not s.fits(d.result):
-            final = (factors_text([layer.step.result for layer in d.root.layers], s.unicode)
-                     + "  (with the layers " + ", ".join(s.name(layer.name) for layer in d.root.layers[1:])
-                     + " named above)")
-        else:
-            final = s.m(d.result)
-        title.append(final, style="bold green")
-        return Block(title)
+            raise TypeError(f"no terminal layout for a {type(block).__name__}")
 
 
-def blocks_renderable(blocks: list[Block]) -> Group:
-    """Blocks as a rich Group with a blank line between them: what write_blocks prints, for rich users."""
-    from rich.console import Group
-    from rich.text import Text as RichText
-
-    parts: list = []
-    for block in blocks:
-        parts += [block.renderable(), RichText("")]
-    return Group(*parts[:-1])
-
-
-def make_console(file: object = None) -> Console:
-    """A rich Console for `file` (standard output), styled as console.output_style decides."""
-    from derivtutor.console import rich_console
-
-    return rich_console(file)
-
-
-def supports_unicode(stream: object = None) -> bool:
-    """Unicode symbols or ASCII words on `stream`: console.output_style decides (encoding, --ascii)."""
-    from derivtutor.console import output_style
-
-    return output_style(stream).unicode
+def _row(row: MathRow, look: _Look, equals_at: dict[int, int]) -> _Lines:
+    """lhs = rhs  ✓, indented by depth; a row without a left side continues the equalities above it."""
+    indent = INDENT * (row.depth + 1)
+    if row.lhs:
+        lhs = look.runs(row.lhs)
+        equals_at[row.depth] = cell_len(lhs.plain)
+        first = lhs + RichText(" = ")
+    else:
+        first = RichText(" " * (equals_at[row.depth] + 1) + "= " if row.depth in equals_at else "= ")
+    part = "answer" if row.kind == "answer" else "result" if row.kind == "result" else "rhs"
+    body = RichText(row.rhs.spelt(look.unicode), style=look.style(part))
+    if row.checked:
+        body.append("  ")
+        body.append(CHECK[look.unicode], style=look.style("check"))
+    note = look.runs(row.note, look.style("note")) if row.note else None
+    return _Lines(first, body, indent=indent, note=note, note_indent=indent + INDENT * 2)
 
 
-def print_derivation(d: Derivation, detail: str = "normal", stream: object = None) -> None:
-    """Print to `stream` (standard output) without rich."""
-    stream = stream or sys.stdout
-    write_blocks(TerminalRenderer(detail, supports_unicode(stream)).blocks(d), stream)
+# ---------------------------------------------------------------------------------------------- the API
+def renderable(blocks: Sequence[Block], unicode: bool, colour: bool) -> RenderableType:
+    """The blocks as one rich renderable (laid out at whatever width the console gives it)."""
+    return Group(*_parts(blocks, _Look(unicode, colour)))
+
+
+def _layout_console(width: int, colour: bool) -> Console:
+    import io
+
+    return Console(file=io.StringIO(), width=width, force_terminal=colour, no_color=not colour,
+                   color_system="standard" if colour else None, highlight=False, markup=False, emoji=False,
+                   soft_wrap=False, legacy_windows=False, _environ={})
+
+
+def document_text(blocks: Sequence[Block], width: int, colour: bool, unicode: bool) -> str:
+    """The blocks as printed text at `width` columns: ANSI styles when `colour`, else plain with no trailing
+    spaces; ASCII only when not `unicode`."""
+    console = _layout_console(width, colour)
+    console.print(renderable(blocks, unicode, colour))
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    if colour:
+        return text
+    return "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+
+def print_document(doc: Document, stream: object = None) -> None:
+    """Print a document to `stream` (standard output): colour, Unicode and width as console.py decides."""
+    stream = stream if stream is not None else sys.stdout
+    style = output_style(stream)
+    stream.write(document_text(doc.blocks, style.width, style.color, style.unicode))  # type: ignore[attr-defined]
+    stream.flush()  # type: ignore[attr-defined]
+
+
+def print_built(built: object, detail: str = "normal", stream: object = None) -> None:
+    """Print whatever `derive TARGET` built (a derivation, an explained preset, a chain of derivations)."""
+    print_document(build_document(built, detail), stream)
