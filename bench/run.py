@@ -116,10 +116,10 @@ def has_lesson_command() -> bool:
 
 # -- in process --------------------------------------------------------------------------------------------
 def render_text(derivation: object) -> str:
-    from derivtutor.render.styled import render_blocks
-    from derivtutor.render.terminal import TerminalRenderer
+    from derivtutor.document import build_document
+    from derivtutor.render.terminal import document_text
 
-    return render_blocks(TerminalRenderer("normal", unicode=True).blocks(derivation), width=100, colour=False)
+    return document_text(build_document(derivation, "normal").blocks, width=100, colour=False, unicode=True)
 
 
 def full_derivation(expr: object, var: object) -> str:

@@ -9,7 +9,7 @@ Two shapes sit on top of the engine's Derivation:
   hidden weight, some factors sit inside a sum over the output units k (the paths). The general formula is
   checked on whole networks (E expanded in full and differentiated by SymPy) when the object is built.
 
-The words live in teaching.NOTES; rendering lives in render/backprop_terminal.py.
+The words live in teaching.NOTES; the layout in document.py, drawn by each backend in render/.
 """
 
 from __future__ import annotations

@@ -73,7 +73,7 @@ class Printer:
     def line(self, text: str, style: str = "") -> None:
         text = visible(text) if "\n" not in text else text
         if not self.style.unicode:
-            from derivtutor.render.terminal import ascii_words
+            from derivtutor.console import ascii_words
 
             text = ascii_words(text)
         if sys.stdout.isatty() and len(text) > self.style.width:  # a terminal: wrap at words, keep the indent

@@ -39,7 +39,7 @@ class AlgebraStep:
 
 class Built(Protocol):
     """What `derive TARGET` builds. `kind` ("derivation", "explained", "chain") is the key each output format's
-    table of renderers is looked up by (render/documents.py, render/backprop_terminal.py)."""
+    table of renderers is looked up by (render/documents.py)."""
 
     kind: ClassVar[str]
 

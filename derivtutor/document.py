@@ -331,6 +331,36 @@ def rule_cards(derivation: Derivation) -> list[Block]:
     return cards
 
 
+def step_blocks(derivation: Derivation, step: Step, detail: str = "normal", top: str | None = None) -> list[Block]:
+    """One step of `derivation` with the substeps `detail` shows, as maths rows (a step-through screen);
+    `top` names the function differentiated (df/dg), else the row reads d/dx (expression)."""
+    layout = _Layout(derivation, detail)
+    layout.step(step, 0, top)
+    return layout.blocks
+
+
+def step_partial(derivation: Derivation, step: Step) -> bool:
+    """Whether this step of `derivation` is written with ∂ (its expression has other variables in it)."""
+    return _Layout(derivation, "normal").partial(step)
+
+
+def rule_card(rule_id: str, derivation: Derivation) -> RuleCard:
+    """The card of one rule as `rule_cards` writes it (its formula in letters free on this page)."""
+    chain = derivation.root if isinstance(derivation.root, ChainRule) else None
+    text = RULES[rule_id]
+    return RuleCard(text.name, card_formula(rule_id, screen_names(derivation), chain), text.why)
+
+
+def sections(blocks: list[Block]) -> list[list[Block]]:
+    """The blocks cut before each heading: a screen each (what comes before the first heading is one too)."""
+    out: list[list[Block]] = []
+    for block in blocks:
+        if isinstance(block, Heading) or not out:
+            out.append([])
+        out[-1].append(block)
+    return out
+
+
 def derivation_blocks(derivation: Derivation, detail: str, with_title: bool = True) -> list[Block]:
     return _Layout(derivation, detail).build(with_title) + rule_cards(derivation)
 

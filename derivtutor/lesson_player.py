@@ -2,7 +2,7 @@
 
 Keys are read a line at a time (input()): the learner types a letter and Enter, or an answer and Enter. That
 works on every terminal and in a pseudo-terminal under test. Listing imports no SymPy; playing does.
-Derivations are shown with the terminal renderer's own blocks, one block per screen: nothing is re-derived here.
+Derivations are shown as `derive TARGET` prints them (document.py through render/terminal.py): nothing is re-derived.
 """
 
 from __future__ import annotations
@@ -146,10 +146,13 @@ class Player:
 
         return Text(text, style=style)
 
-    def blocks(self, built: object, detail: str = "normal") -> list:
-        from derivtutor.render.backprop_terminal import built_blocks
+    def document(self, built: object, detail: str = "normal") -> object:
+        """What `derive TARGET --detail DETAIL` prints for it, as one rich renderable for this console."""
+        from derivtutor.document import build_document
+        from derivtutor.render.terminal import renderable
 
-        return built_blocks(built, detail, self.unicode)
+        colour = self.console.is_terminal and not self.console.no_color
+        return renderable(build_document(built, detail).blocks, self.unicode, colour)
 
     def _header(self, index: int) -> None:
         from rich.rule import Rule
@@ -173,10 +176,7 @@ class Player:
         elif item.kind == "derivation":
             if item.text:
                 self.console.print(Markdown(item.text))
-            for number, block in enumerate(self.blocks(screen.derivation)):
-                if number:
-                    self.console.print()
-                self.console.print(block.renderable())
+            self.console.print(self.document(screen.derivation))
         else:
             self.say("Your turn: " + item.text, "bold")
             if piped:
@@ -214,12 +214,10 @@ class Player:
         screen = self.screens[index]
         with self.console.capture() as captured:
             if screen.derivation is not None:
-                for block in self.blocks(screen.derivation, "full"):
-                    self.console.print(block.renderable())
+                self.console.print(self.document(screen.derivation, "full"))
             elif screen.exercise is not None:
                 self.say("The whole derivation:", "bold")
-                for block in self.blocks(screen.exercise.derivation):
-                    self.console.print(block.renderable())
+                self.console.print(self.document(screen.exercise.derivation))
                 if screen.exercise.values:
                     at = ", ".join(f"{k} = {self._math(v)}" for k, v in screen.exercise.values.items())
                     self.say(f"At {at}: {self._math(screen.exercise.answer)}", "bold green")

@@ -166,6 +166,12 @@ class MathText(StrPrinter):
     def _print_NaN(self, expr: sympy.Expr) -> str:
         return "undefined"
 
+    def _print_Sum(self, expr: sympy.Sum) -> str:
+        """Σₖ(δₖ·wⱼₖ): a sum over an index, as the backprop notes write it (sum_k(...) in ASCII)."""
+        (index, *_), *_ = expr.limits
+        sigma = "Σ" + self.name(f"_{index.name}") if self.unicode else f"sum_{index.name}"
+        return f"{sigma}({self._print(expr.function)})"
+
 
 def math_text(expr: sympy.Expr, unicode: bool = True) -> str:
     """One readable line for an expression."""

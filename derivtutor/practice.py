@@ -229,11 +229,12 @@ def run_practice_command(skill: str | None, count: int = 20, seed: int | None = 
 
         return fail(PLAYER_TEXT["practice_unknown_skill"].format(skill=skill, skills=", ".join(SKILLS)))
     import_sympy_without_collecting()
-    from derivtutor.render.terminal import make_console, supports_unicode
+    from derivtutor.console import output_style, rich_console
 
-    console = make_console()
+    style = output_style()
+    console = rich_console(style=style)
     console.width = min(console.width, 90)
-    host = _Host(console, supports_unicode(console.file))
+    host = _Host(console, style.unicode)
     rng = random.Random(seed)
     seen: set[str] = set()
     if not sys.stdin.isatty():  # a printout: the exercises with their checked answers

@@ -4,7 +4,8 @@ The steps are data: `build_steps` turns what `derive` builds (a Derivation, a pr
 ChainOfDerivations) into a list of `Question`s in the order a teacher goes: the layers (the outer function, then
 the inner ones), each factor, the product, each algebra move. Every answer is judged by judge.py (the same judge
 and slip library as `derive check` and the lessons), after a few slips only a step-through meets (an answer in the
-wrong variable, one path of a sum); every step shown is the verified one, drawn by the terminal renderer.
+wrong variable, one path of a sum); every step shown is the verified one: its screen is document blocks (the rows
+document.py lays out for `derive TARGET`, a preset's sections taken by their heading), printed by render/terminal.py.
 `StepThrough` plays them (keys from prompting.py, as in the lesson player); `lesson_toml` writes them as a lesson.
 Every sentence lives in teaching.STEP_TEXT and teaching.STEP_SLIPS.
 """
@@ -18,15 +19,44 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from derivtutor.console import ascii_words
 from derivtutor.derivation import Derivation
+from derivtutor.document import (
+    Block,
+    Check,
+    Heading,
+    MathRow,
+    Maths,
+    Note,
+    Paragraph,
+    Ratio,
+    RuleCard,
+    Text,
+    build_document,
+    depends_on_others,
+    named,
+    rule_card,
+    sections,
+    step_blocks,
+    step_partial,
+)
+from derivtutor.explain import multiply_move
 from derivtutor.judge import Form, Target, Verdict, _derivation_form, _equal, _factor_slips, judge_answer, target_for
 from derivtutor.mathtext import factors_text, math_text, name_text
-from derivtutor.render.styled import Block, Text
-from derivtutor.render.terminal import TerminalRenderer, ascii_words
 from derivtutor.rules import ChainRule, ConstantMultipleRule, ProductRule, QuotientRule, SumRule
 from derivtutor.rules import Step as RuleStep
 from derivtutor.slips import Slip, product_slips
-from derivtutor.teaching import ALGEBRA_MOVES, CHECK_TEXT, NOTES, RULES, SLIPS, STEP_SLIPS, STEP_TEXT
+from derivtutor.teaching import (
+    ALGEBRA_MOVES,
+    CHECK_TEXT,
+    DOCUMENT_HEADINGS,
+    HEADINGS,
+    NOTES,
+    RULES,
+    SLIPS,
+    STEP_SLIPS,
+    STEP_TEXT,
+)
 
 LEVELS = ("all", "layers")
 MAX_ANSWER_CHARS = 2000
@@ -69,7 +99,7 @@ class Question:
     question: str
     answer: sympy.Expr
     answer_text: str  # the verified answer as shown
-    block: Block  # the verified step with its rule and why
+    screen: list[Block]  # the verified step with its rule and why, as document blocks
     hints: list[str]
     target: Target | None = None
     extras: list[Extra] = field(default_factory=list)
@@ -85,9 +115,14 @@ class Builder:
     def __init__(self, detail: str, unicode: bool) -> None:
         self.detail = detail
         self.unicode = unicode
-        self.renderer = TerminalRenderer(detail, unicode)
-        self.s = self.renderer.style
+        self.dot = "·" if unicode else "*"
+        self.current: Derivation | None = None  # the derivation whose steps are being asked (its rows need it)
         self.questions: list[Question] = []
+
+    def d(self, top: str, var: str, partial: bool) -> str:
+        """d top/d var as the document writes it: ∂ when the derivative is partial (d in ASCII)."""
+        d = "∂" if partial and self.unicode else "d"
+        return f"{d}{self.n(top)}/{d}{self.n(var)}"
 
     def words(self, text: str) -> str:
         return text if self.unicode else ascii_words(text)
@@ -107,24 +142,23 @@ class Builder:
         return self.detail == "brief" and RULES[step.rule_id].trivial
 
     # -- a Derivation --------------------------------------------------------------------------------------------
-    def plan(self, label: str, block: Block) -> None:
+    def plan(self, label: str, screen: list[Block]) -> None:
         """A screen that is read, not asked: what is to be found, the notation, what a result means."""
-        self.questions.append(Question("plan", label, "", sympy.S.Zero, "", block, [], asked=False))
+        self.questions.append(Question("plan", label, "", sympy.S.Zero, "", screen, [], asked=False))
 
     def derivation(self, d: Derivation, heading: bool = True) -> None:
         f, x = d.function_name, d.var
-        if heading:  # Find df/dx for f(x) = ..., with the letters held constant for a partial derivative
-            self.plan(STEP_TEXT["find_label"], self.renderer.blocks(d)[0])
+        self.current = d
+        if heading:  # the title and f(x) = ..., with the letters held constant for a partial derivative
+            self.plan(STEP_TEXT["find_label"], sections(build_document(d, self.detail).blocks)[0])
         small = sum(1 for _ in d.root.walk()) <= MAX_QUESTIONS
-        self.node(d.root, f"d{self.n(f)}/d{self.m(x)}", f, top=d, deep=small)
+        self.node(d.root, self.d(f, x.name, bool(d.held_constant)), f, top=d, deep=small)
         self.algebra(d)
 
-    def rule_block(self, step: RuleStep, lhs: str, title: str | None = None) -> Block:
-        if title is None:  # d/dx [x²] says itself on the step's own line
-            title = STEP_TEXT["shown"] if lhs.startswith("d/") else f"{lhs} = {self.m(step.result)}"
-        block = Block(Text(title, style="bold"))
-        self.renderer.step_lines(block, step, 2, lhs=None if lhs.startswith("d/") else lhs)
-        return block
+    def rule_block(self, step: RuleStep, lhs: str, top: str | None = None) -> list[Block]:
+        """The step's rows as `derive` shows them (d`top`/dx = ..., or d/dx (expression) = ...) and its rule."""
+        rows = [*step_blocks(self.current, step, self.detail, top), rule_card(step.rule_id, self.current)]
+        return [Heading(STEP_TEXT["shown"]), *rows] if top is None else rows
 
     def node(self, step: RuleStep, lhs: str, fname: str, top: Derivation | None = None, deep: bool = True) -> None:
         """The questions for one step of the tree: a chain by its layers, a product/quotient/sum by its parts."""
@@ -136,17 +170,14 @@ class Builder:
             isinstance(step, ConstantMultipleRule) and not RULES[step.rest.rule_id].trivial)
         if combining and parts and (len(parts) > 1 or isinstance(step, ConstantMultipleRule)):
             rule = RULES[step.rule_id]
-            plan = Block(Text(self.words(STEP_TEXT["parts_intro"].format(d=lhs, expr=self.m(step.expr),
-                                                                         rule=rule.name)), style="bold"))
-            plan.add(2, Text(self.words(f"{rule.name}: {rule.formula}"), style="cyan"))
-            plan.add(2, self.words(STEP_TEXT["parts_list"].format(parts=", ".join(self.m(p.expr) for p in parts))))
+            plan = [Heading(STEP_TEXT["parts_intro"].format(d=lhs, expr=self.m(step.expr), rule=rule.name)),
+                    RuleCard(rule.name, rule.formula, ""),
+                    Paragraph((Text(STEP_TEXT["parts_list"].format(parts=", ".join(self.m(p.expr) for p in parts))),))]
             self.questions.append(Question("plan", rule.name, "", step.result, "", plan, [], asked=False))
             for part in parts:
                 self.node(part, f"d/d{self.m(part.var)} [{self.m(part.expr)}]", fname)
-            block = Block(Text(f"{lhs} = {self.m(step.result)}", style="bold"))
-            block.add(2, f"{self.m_d(step)} = {self.m(step.result)}")
-            block.add(4, Text(self.words(f"{rule.name}: {rule.formula}"), style="cyan"))
-            block.add(4, Text(self.words("Why: " + rule.why), style="italic"))
+            # the step's own row, without its parts (they had screens of their own)
+            block = [*step_blocks(self.current, step, "brief")[:1], rule_card(step.rule_id, self.current)]
             self.add(Question(
                 "combine", lhs, STEP_TEXT["ask_combine"].format(rule=rule.name, d=lhs), step.result,
                 self.m(step.result), block, [_rule_hint(step.rule_id), rule.why],
@@ -160,12 +191,10 @@ class Builder:
             question = STEP_TEXT["ask_part"].format(d=lhs)
         self.add(Question(
             "final" if top is not None else "part", lhs, question, step.result, self.m(step.result),
-            self.rule_block(step, lhs), [_rule_hint(step.rule_id), RULES[step.rule_id].why],
+            self.rule_block(step, lhs, fname if top is not None else None),
+            [_rule_hint(step.rule_id), RULES[step.rule_id].why],
             target=self.target_of(step, lhs, top), asked=not self.trivial(step), final=top is not None,
             exercise=(step.expr, step.var, fname)))
-
-    def m_d(self, step: RuleStep) -> str:
-        return f"d/d{self.m(step.var)} [{self.m(step.expr)}]"
 
     def target_of(self, step: RuleStep, label: str, top: Derivation | None) -> Target:
         """The judge's target for d(step.expr)/d(step.var): the whole derivation's own when it is the root."""
@@ -184,14 +213,13 @@ class Builder:
             else:
                 question = STEP_TEXT["ask_layer"].format(whole=self.m(whole), var=var, name=name)
             shown = f"{name}({var}) = {self.m(layer.expr)}"
-            block = Block(Text(shown, style="bold"))
-            block.add(2, f"{var} = {self.m(layer.value)}")
+            block: list[Block] = [Heading(shown), MathRow(Maths(layer.value), (Maths(layer.var),), kind="layer")]
             if i == len(layers) - 2:
                 last = layers[-1]
-                block.add(2, self.words(STEP_TEXT["innermost"].format(
-                    layer=f"{self.n(last.name)}({self.m(last.var)}) = {self.m(last.expr)}")))
+                block.append(Paragraph((Text(STEP_TEXT["innermost"].format(
+                    layer=f"{self.n(last.name)}({self.m(last.var)}) = {self.m(last.expr)}")),)))
             if i == 0:
-                block.add(2, Text(self.words(NOTES["chain_layers"]), style="italic"))
+                block.append(Note((Text(NOTES["chain_layers"]),)))
             start = self.m(layer.expr)[:max(1, len(self.m(layer.expr)) // 2)]
             hints = [STEP_TEXT["layer_hint_1"].format(x=self.m(x), var=var),
                      STEP_TEXT["layer_hint_2"].format(whole=self.m(whole), var=var, start=start)]
@@ -199,13 +227,12 @@ class Builder:
                               layer=LayerCheck(layer.name, layer.var, layer.expr, whole, x, layer.value)))
         for layer in layers:
             self.factor(layer)
-        names = [self.n(layer.name) for layer in layers] + [self.m(x)]
-        factors = f" {self.s.dot} ".join(f"d{names[i]}/d{names[i + 1]}" for i in range(len(layers)))
+        factors = f" {self.dot} ".join(self.d(layer.name, layer.var.name, step_partial(self.current, layer.step))
+                                       for layer in layers)
         assignments = ", ".join(f"{self.m(layer.var)} = {self.m(layer.value)}" for layer in layers
                                 if layer.value is not None)
-        outer = self.n(layers[0].name)
-        d = lhs if top is not None else f"d{outer}/d{self.m(x)}"
-        block = self.renderer._substitute(step, layers[0].name if top is None else fname, self.m(x))
+        d = lhs if top is not None else self.d(layers[0].name, x.name, step_partial(self.current, step))
+        block = self.substitute_block(step, fname if top is not None else None)
         question = STEP_TEXT["ask_chain_product"].format(assignments=assignments, d=d, factors=factors)
         self.add(Question(
             "product", d, question, step.result, self.m(step.result), block,
@@ -214,11 +241,20 @@ class Builder:
             target=self.target_of(step, d, top), final=top is not None,
             exercise=(step.expr, x, fname if top is not None else layers[0].name)))
 
+    def substitute_block(self, step: ChainRule, top: str | None) -> list[Block]:
+        """The chain's product with the layers put back, multiplied out: its rows as `derive` shows them."""
+        rows = step_blocks(self.current, step, "brief", top)
+        at = next(i for i, row in enumerate(rows) if isinstance(row, MathRow) and row.kind == "substitute")
+        shown = rows[at:at + 2] if at + 1 < len(rows) and isinstance(rows[at + 1], MathRow) and \
+            not rows[at + 1].lhs else rows[at:at + 1]
+        move = ALGEBRA_MOVES[multiply_move([layer.back for layer in step.layers])]
+        return [Heading(HEADINGS["substitute"]), *shown, Note((Text(f"{move.name}: {move.why}"),))]
+
     def factor(self, layer: object) -> None:
         from derivtutor.engine import derive
 
         name, var = self.n(layer.name), self.m(layer.var)
-        label = f"d{name}/d{var}"
+        label = self.d(layer.name, layer.var.name, step_partial(self.current, layer.step))
         shown_layer = f"{name}({var}) = {self.m(layer.expr)}"
         sub = derive(layer.expr, layer.var, name=layer.name)
         extras = []
@@ -226,9 +262,8 @@ class Builder:
             x_names = ", ".join(sorted(s.name for s in layer.back.free_symbols - layer.expr.free_symbols)) or "x"
             extras.append(Extra("wrong_variable", layer.back,
                                 {"d": label, "x": x_names, "layer": shown_layer, "var": var}))
-        title = Text(f"{label} = {self.m(layer.step.result)}", style="bold")
-        block = Block(title)
-        self.renderer.step_lines(block, layer.step, 2, lhs=f"d/d{var} [{self.m(layer.expr)}]", top=True)
+        block = [*step_blocks(self.current, layer.step, self.detail, layer.name),
+                 rule_card(layer.step.rule_id, self.current)]
         self.add(Question(
             "factor", label, STEP_TEXT["ask_factor"].format(d=label, layer=shown_layer), layer.step.result,
             self.m(layer.step.result), block, [_rule_hint(layer.step.rule_id), RULES[layer.step.rule_id].why],
@@ -241,9 +276,8 @@ class Builder:
             move = ALGEBRA_MOVES[move_step.move]
             shown = list(move_step.shown)
             after_text = factors_text(shown, self.unicode)
-            block = Block(Text(f"= {after_text}", style="bold"))
-            block.add(4, Text(self.words(move.name) + f" {self.s.check}", style="cyan"))
-            block.add(4, Text(self.words(move.why), style="italic"))
+            block = [MathRow(Maths(move_step.after, factors=tuple(shown)), (), move_step.verified,
+                             (Text(move.name),), kind="algebra"), Note((Text(move.why),))]
             after = move_step.after
             form = Form(after, after_text, (after,), _sign_only(after))
             question = STEP_TEXT["ask_move"].format(number=number, count=len(d.algebra), move=move.name,
@@ -258,21 +292,19 @@ class Builder:
 
     # -- a preset's Explained -------------------------------------------------------------------------------------
     def explained(self, e: object) -> None:
-        from derivtutor.render.backprop_terminal import BackpropRenderer
-
-        shown = BackpropRenderer(self.detail, self.unicode).explained_blocks(e)
-        self.plan(shown[0].title.plain.split("\n")[0], shown[0])
-        if e.intro:
-            self.plan(shown[1].title.plain, shown[1])
+        parts = sections(build_document(e, self.detail).blocks)
+        self.plan(parts[0][0].text, parts[0])  # the title
+        question = _section(parts, DOCUMENT_HEADINGS["question"])
+        if e.intro and question:
+            self.plan(question[0].text, question)
         self.derivation(e.derivation, heading=False)
         for rewrite in e.rewrites:
             move = ALGEBRA_MOVES[rewrite.move]
             using = ", ".join(f"{self.m(k)} = {self.m(v)}" for k, v in rewrite.definitions.items())
             using = f" (with {using})" if using else ""
             after_text = self.m(rewrite.after)
-            block = Block(Text(f"= {after_text}", style="bold"))
-            block.add(4, Text(self.words(move.name) + f" {self.s.check}", style="cyan"))
-            block.add(4, Text(self.words(move.why), style="italic"))
+            block = [MathRow(Maths(rewrite.after), (), rewrite.verified, (Text(move.name),), kind="algebra"),
+                     Note((Text(move.why),))]
             self.add(Question(
                 "move", move.name, STEP_TEXT["ask_rewrite"].format(move=move.name, using=using,
                                                                   before=self.m(rewrite.before)),
@@ -281,57 +313,64 @@ class Builder:
                                                                  _sign_only(rewrite.after))], None)))
         if e.general_lhs is not None and e.general not in (e.derivation.final, e.final):
             top, var = e.general_lhs
-            label = f"d{self.n(top)}/d{self.n(var)}"
+            label = self.d(top, var, depends_on_others(e.derivation))
             text = self.m(e.general)
             self.add(Question(
                 "general", label, STEP_TEXT["ask_general"].format(d=label), e.general, text,
-                Block(Text(f"{label} = {text}", style="bold")), [NOTES.get("bp_notation", "")],
+                [MathRow(Maths(e.general), (Ratio(top, sympy.Symbol(var), depends_on_others(e.derivation)),),
+                         e.verified, kind="answer")], [NOTES.get("bp_notation", "")],
                 target=Target(label, sympy.Symbol(var, real=True),
                               [Form(e.general, text, (e.general,), _sign_only(e.general))], None)))
-        if e.outro:
-            outro = shown[-2] if e.general_lhs is not None else shown[-1]
-            self.plan(outro.title.plain, outro)
+        meaning = _section(parts, DOCUMENT_HEADINGS["meaning"])
+        if e.outro and meaning:
+            self.plan(meaning[0].text, meaning)
 
     # -- a preset's chain of derivations ---------------------------------------------------------------------------
     def chain_of_derivations(self, c: object) -> None:
-        from derivtutor.render.backprop_terminal import BackpropRenderer
-
-        bp = BackpropRenderer(self.detail, self.unicode)
-        shown = bp.chain_blocks(c)
-        for block in shown[:3 if c.path_factors else 2]:  # the question, the chain rule, one path
-            self.plan(block.title.plain, block)
+        blocks = build_document(c, self.detail).blocks
+        parts = sections(blocks)
+        self.plan(parts[0][0].text, parts[0])  # the question
+        shown = [_section(parts, DOCUMENT_HEADINGS["chain_rule"])]
+        if c.path_factors:
+            shown.append(_section(parts, DOCUMENT_HEADINGS["path"].format(index=c.sum_index)))
+        for section in shown:  # the chain rule, one path
+            self.plan(section[0].text, section)
         inside = c.path_factors or c.factors
         for f in inside:
-            self.bp_factor(f, bp)
-        top = f"d{self.n(c.top)}/d{self.n(c.var)}"
+            self.bp_factor(f, blocks)
+        partial = any(depends_on_others(f.derivation) for f in c.path_factors + c.factors)
+        top = self.d(c.top, c.var, partial)
         if c.path_factors:
-            labels = [f"d{self.n(f.top)}/d{self.n(f.var)}" for f in c.path_factors]
+            labels = [self.d(f.top, f.var, depends_on_others(f.derivation)) for f in c.path_factors]
             path = c.formula
-            text = bp.m(path)
+            text = _kept(path, self.unicode)
             pieces = [(label, f.general, _factor_slips(f)) for label, f in zip(labels, c.path_factors, strict=True)]
             self.add(Question(
-                "path", "one path", STEP_TEXT["ask_path"].format(factors=f" {self.s.dot} ".join(labels)), path,
-                text, Block(Text(f"{f' {self.s.dot} '.join(labels)} = {text}", style="bold")),
+                "path", "one path", STEP_TEXT["ask_path"].format(factors=f" {self.dot} ".join(labels)), path,
+                text, [Heading(f"{f' {self.dot} '.join(labels)} = {text}")],
                 [CHECK_TEXT["rule_hint"].format(rule=RULES["chain"].name, formula=RULES["chain"].formula)],
                 target=Target("one path", sympy.Symbol(c.path_factors[-1].var, real=True),
                               [Form(path, text, (path,), lambda p=pieces: product_slips(p))], None)))
-            self.sum_question(c, bp)
+            self.sum_question(c)
             for f in c.factors:
-                self.bp_factor(f, bp)
-            block = bp.product_block(c)
+                self.bp_factor(f, blocks)
+            block = _section(parts, DOCUMENT_HEADINGS["multiply"])
             self.add(Question("final", top, STEP_TEXT["ask_final"].format(d=top), c.formula * c.outer,
-                              bp.m(c.formula), block, [], asked=False, final=True, shown_because="shown_sum"))
+                              _kept(c.formula, self.unicode), block, [], asked=False, final=True,
+                              shown_because="shown_sum"))
         else:
             self.add(Question(
-                "final", top, STEP_TEXT["ask_final"].format(d=top), c.formula, bp.m(c.formula), bp.product_block(c),
+                "final", top, STEP_TEXT["ask_final"].format(d=top), c.formula, _kept(c.formula, self.unicode),
+                _section(parts, DOCUMENT_HEADINGS["multiply"]),
                 [CHECK_TEXT["rule_hint"].format(rule=RULES["chain"].name, formula=RULES["chain"].formula)],
                 target=target_for(c, top), final=True))
-        for block in shown[-3:-1]:  # delta and the weight update
-            self.plan(block.title.plain.split(":")[0], block)
+        for key in ("delta", "update"):  # delta and the weight update
+            section = _section(parts, DOCUMENT_HEADINGS[key])
+            self.plan(section[0].text, section)
 
-    def bp_factor(self, f: object, bp: object) -> None:
+    def bp_factor(self, f: object, blocks: list[Block]) -> None:
         d = f.derivation
-        label = f"d{self.n(f.top)}/d{self.n(f.var)}"
+        label = self.d(f.top, f.var, depends_on_others(f.derivation))
         general = self.m(f.general)
         # the derivation's own form first: an answer in netₖ (σ(netₖ)·(1 − σ(netₖ))) is judged there
         forms = [_derivation_form(d),
@@ -339,12 +378,12 @@ class Builder:
                                                                                              -f.general)], d)]
         question = STEP_TEXT["ask_factor"].format(d=label, layer=f"{self.n(f.top)} = {self.m(d.expr)}")
         self.add(Question(
-            "factor", label, question, f.general, general, bp.factor_blocks(f)[0],
+            "factor", label, question, f.general, general, _factor_rows(blocks, f),
             [_rule_hint(d.root.rule_id), RULES[d.root.rule_id].why],
             target=Target(label, d.var, forms, d, _rule_hint(d.root.rule_id)),
             exercise=(d.expr, d.var, f.top, d.final)))
 
-    def sum_question(self, c: object, bp: object) -> None:
+    def sum_question(self, c: object) -> None:
         k = sympy.Symbol(c.sum_index, real=True)
         last = c.path_factors[-1]  # dnet_k/da_j: the variable the paths meet at
         a = last.var
@@ -355,15 +394,16 @@ class Builder:
         terms = [c.formula.xreplace({s: sympy.Symbol(_index(s.name, c.sum_index, i), real=True)
                                      for s in c.formula.free_symbols}) for i in (1, 2)]
         written = terms[0] + terms[1]
-        label = f"d{self.n(c.top)}/d{self.n(a)}"
+        label = self.d(c.top, a, True)  # E depends on every output: partial
         words = {"a": self.n(a)}
         extras = [Extra("one_path", deltas[0] * weights[0], words), Extra("one_path", terms[0], words),
                   Extra("paths_multiplied", with_delta.args[0] * with_delta.args[1], words),
                   Extra("paths_multiplied", terms[0] * terms[1], words)]
         text = self.m(with_delta)
-        block = Block(Text(f"{label} = {text} = {self.m(written)}", style="bold"))
-        block.add(2, f"{label} = {bp.sigma(c.sum_index)} ({bp.m(c.formula)})  {self.s.check}")
-        block.add(2, Text(self.words(NOTES.get("bp_hidden_paths", "")), style="italic"))
+        sigma = f"Σ{name_text('_' + str(c.sum_index))} ("
+        block = [Heading(f"{label} = {text} = {self.m(written)}"),
+                 Paragraph((Text(f"{label} = {sigma}"), Maths(c.formula), Text(")  "), Check())),
+                 Note(named(NOTES["bp_hidden_paths"], c.names))]
         forms = [Form(with_delta, text, (with_delta,), _sign_only(with_delta)),
                  Form(written, self.m(written), (written,), _sign_only(written))]
         self.add(Question(
@@ -371,6 +411,32 @@ class Builder:
             [STEP_TEXT["sum_hint_1"], STEP_TEXT["sum_hint_2"]], target=Target(label, sympy.Symbol(a, real=True),
                                                                               forms, None),
             extras=extras))
+
+
+def _section(parts: list[list[Block]], heading: str) -> list[Block]:
+    """The section of a document under this heading ([] when it has none)."""
+    return next((part for part in parts if isinstance(part[0], Heading) and part[0].text == heading), [])
+
+
+def _factor_rows(blocks: list[Block], f: object) -> list[Block]:
+    """A factor's rows in the document: its general form, its own derivation's result and its note."""
+    for at, block in enumerate(blocks):
+        if isinstance(block, MathRow) and block.kind == "factor" and isinstance(block.lhs[0], Ratio) and \
+                (block.lhs[0].top, block.lhs[0].var.name) == (f.top, f.var):
+            rows = [block]
+            for after in blocks[at + 1:]:
+                if isinstance(after, Heading) or isinstance(after, MathRow) and after.kind in ("factor", "function"):
+                    break
+                rows.append(after)
+            return rows
+    raise LookupError(f"no factor d{f.top}/d{f.var} in the document")
+
+
+def _kept(expr: sympy.Expr, unicode: bool) -> str:
+    """Maths with an unevaluated product kept factor by factor, as the chain of derivations writes it."""
+    if expr.is_Mul and not (expr.args[0] == -1 and len(expr.args) == 2) and not expr.has(sympy.Sum):
+        return factors_text(list(expr.args), unicode)
+    return math_text(expr, unicode)
 
 
 def _index(name: str, index: str, value: int) -> str:
@@ -494,10 +560,11 @@ class StepThrough:
         import shutil
 
         from derivtutor.prompting import page
-        from derivtutor.render.styled import render_blocks
+        from derivtutor.render.terminal import document_text
         from derivtutor.teaching import PLAYER_TEXT
 
-        text = render_blocks([q.block], self.printer.style.width, self.printer.style.color)
+        style = self.printer.style
+        text = document_text(q.screen, style.width, style.color, style.unicode)
 
         def write(chunk: str) -> None:
             sys.stdout.write(chunk)
@@ -585,8 +652,9 @@ class StepThrough:
 
 def print_through(questions: list[Question], what: str, printer: object) -> int:
     """Not a terminal: every question, then its answer and the checked step, straight through."""
-    from derivtutor.render.styled import write_blocks
+    from derivtutor.render.terminal import document_text
 
+    style = printer.style
     printer.line(STEP_TEXT["intro_piped"].format(what=what), "bold")
     for number, q in enumerate(questions, start=1):
         printer.line("")
@@ -597,7 +665,8 @@ def print_through(questions: list[Question], what: str, printer: object) -> int:
         elif q.kind != "plan":
             printer.line(STEP_TEXT[q.shown_because])
         sys.stdout.flush()
-        write_blocks([q.block], sys.stdout, width=printer.style.width, colour=printer.style.color)
+        sys.stdout.write(document_text(q.screen, style.width, style.color, style.unicode))
+        sys.stdout.flush()
     printer.line("")
     printer.line(STEP_TEXT["done"])
     return 0
@@ -627,7 +696,7 @@ def lesson_toml(questions: list[Question], what: str) -> str:
     """The step-through as a lesson file (docs/lessons.md): an exercise for each derivative asked, a text screen
     for each layer, move and sum (their answers are shown there). Every field is kept within the loader's
     bounds, so `derive lesson --check` passes on what is written."""
-    from derivtutor.render.styled import render_blocks
+    from derivtutor.render.terminal import document_text
 
     what = _short(what, 150)
     out = [f"title = {_toml(STEP_TEXT['save_title'].format(what=what))}",
@@ -649,7 +718,7 @@ def lesson_toml(questions: list[Question], what: str) -> str:
                     f"name = {_toml(name)}", f"answer = {_toml(answer)}",
                     "hints = [" + ", ".join(_toml(h) for h in hints) + "]"]
         else:
-            body = render_blocks([q.block], 100, False).rstrip("\n")
+            body = document_text(q.screen, 100, colour=False, unicode=True).rstrip("\n")
             text = (q.question + "\n\n" if q.asked else "") + "```\n" + body + "\n```"
             out += ['type = "text"', f"title = {_toml(_short(q.label, 200))}",
                     f"text = {_toml(_short(text, LESSON_TEXT_CHARS))}"]

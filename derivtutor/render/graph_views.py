@@ -30,7 +30,7 @@ def _ascii(text: str, style: OutputStyle) -> str:
     """The same sentence in plain ASCII when the terminal cannot show Unicode."""
     if style.unicode:
         return text
-    from derivtutor.render.terminal import ascii_words
+    from derivtutor.console import ascii_words
 
     for uni, plain in (("∂", "d"), ("→", "->"), ("▶", ">"), ("─", "-"), ("×", "*"), ("δ", "delta_"),
                        ("ₖ", "_k"), ("ⱼ", "j"), ("✓", "ok"), ("✗", "X"), ("…", "...")):
