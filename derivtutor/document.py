@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import sympy
 
 from derivtutor.derivation import Derivation
-from derivtutor.explain import cancelled, card_formula, corner_notes, screen_names, step_notes
+from derivtutor.explain import cancelled, card_formula, corner_notes, multiply_move, screen_names, step_notes
 from derivtutor.mathtext import math_text, name_text
 from derivtutor.rules import ChainRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, DOCUMENT_HEADINGS, HEADINGS, NOTES, RULES
@@ -259,8 +259,10 @@ class _Layout:
             note += (Text(" "), *fill(NOTES["cancel_common"], factors=tuple(gone)))
         self.add(Maths(sympy.Mul(*backs), factors=backs), (whole,), note=note, depth=depth, kind="substitute")
         if len(backs) > 1 or backs[0] != step.result:
-            self.add(Maths(step.result), checked=step.verified, note=(Text(DOCUMENT_HEADINGS["multiplied_out"]),),
-                     depth=depth)
+            said: Runs = (Text(DOCUMENT_HEADINGS["multiplied_out"]),)
+            if self.detail != "brief":  # how: "two minus signs make a plus" only where two minus signs meet
+                said += (Text(": " + ALGEBRA_MOVES[multiply_move(list(backs))].why),)
+            self.add(Maths(step.result), checked=step.verified, note=said, depth=depth)
 
     def build(self, with_title: bool = True) -> list[Block]:
         d = self.d
@@ -313,12 +315,17 @@ def title_text(derivation: Derivation) -> str:
     return f"{kind} of {derivation.function_name} with respect to {derivation.var.name}"
 
 
-def rule_cards(derivation: Derivation) -> list[Block]:
-    """The rules and moves used, first use first, each with its formula (letters free on this page) and why."""
+def rule_cards(derivation: Derivation, detail: str | None = None) -> list[Block]:
+    """The rules and moves used, first use first, each with its formula (letters free on this page) and why;
+    with `detail`, only the rules of the steps that detail shows (as LaTeX and Markdown list them)."""
     seen: list[str] = []
     for step in derivation.root.walk():
         if step.rule_id not in seen:
             seen.append(step.rule_id)
+    if detail is not None:
+        from derivtutor.detail import rules_shown
+
+        seen = rules_shown(derivation.root, detail)
     taken = screen_names(derivation)
     chain = derivation.root if isinstance(derivation.root, ChainRule) else None
     cards: list[Block] = [Heading(DOCUMENT_HEADINGS["rules_used"], 2)]
@@ -362,7 +369,7 @@ def sections(blocks: list[Block]) -> list[list[Block]]:
 
 
 def derivation_blocks(derivation: Derivation, detail: str, with_title: bool = True) -> list[Block]:
-    return _Layout(derivation, detail).build(with_title) + rule_cards(derivation)
+    return _Layout(derivation, detail).build(with_title) + rule_cards(derivation, detail)
 
 
 # -- the backprop presets ----------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from conftest import run_cli
 from derivtutor.detail import rules_shown
 from derivtutor.render.latex import render_latex
 from derivtutor.render.markdown import render_markdown
-from derivtutor.render.terminal import TerminalRenderer
+from derivtutor.document import build_document
+from derivtutor.render.terminal import document_text
 from derivtutor.targets import build
 from derivtutor.teaching import RULES
 
@@ -27,8 +28,7 @@ CASES = {  # expression -> rules shown at brief, normal, full
 
 
 def terminal_text(derivation: object, detail: str) -> str:
-    blocks = TerminalRenderer(detail).blocks(derivation)
-    return "\n".join(text.plain for block in blocks for text in [block.title, *(t for _, t in block.lines)])
+    return document_text(build_document(derivation, detail).blocks, width=200, colour=False, unicode=True)
 
 
 @pytest.mark.parametrize("text", sorted(CASES))

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from derivtutor.engine import derive
 from derivtutor.functions import sigmoid
-from derivtutor.render.terminal import TerminalRenderer
+from derivtutor.document import build_document
+from derivtutor.render.terminal import document_text
 from derivtutor.rules import ChainRule
 
 x, a = sym("x"), sym("a")
@@ -56,8 +57,8 @@ def test_engine_agrees_with_sympy_diff_and_every_step_is_verified(expr):
 
     assert equal(d.result, sympy.diff(expr, x)) is True, difference
     # Every derivation renders in both alphabets without error.
-    TerminalRenderer("full", True).blocks(d)
-    TerminalRenderer("brief", False).blocks(d)
+    document_text(build_document(d, "full").blocks, 80, colour=False, unicode=True)
+    document_text(build_document(d, "brief").blocks, 80, colour=False, unicode=False)
 
 
 @settings(max_examples=40, deadline=None)

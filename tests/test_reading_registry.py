@@ -19,7 +19,7 @@ from derivtutor.functions import BY_KEY, REGISTRY, numeric_functions, table_deri
 from derivtutor.parsing import parse_expression
 from derivtutor.render.latex import render_latex
 from derivtutor.render.markdown import render_markdown
-from derivtutor.render.terminal import print_derivation
+from derivtutor.render.terminal import print_built
 from derivtutor.teaching import RULES
 from derivtutor.verify import equal
 
@@ -49,7 +49,7 @@ def test_every_entry_derives_verifies_renders_and_has_words(entry: object) -> No
         assert entry.key in rule_ids, f"{entry.key} is not differentiated by its own table rule"
         assert RULES[entry.key].formula.startswith(f"d/du {entry.key} u") or entry.key in RULES[entry.key].formula
     out = io.StringIO()
-    print_derivation(d, "full", stream=out)
+    print_built(d, "full", stream=out)
     text = out.getvalue()
     assert "Answer" in text
     assert "known derivative (looked up)" not in text  # a real rule, with its own words
