@@ -175,15 +175,23 @@ def _table(block: Table, look: _Look) -> RenderableType:
 
 def _parts(blocks: Sequence[Block], look: _Look) -> Iterable[RenderableType]:
     equals_at: dict[int, int] = {}  # depth -> cells before " = " in the last row with a left side
+    answer_line: MathRow | None = None  # an answer row said on its heading's line: "Answer: df/dx = ..."
     for number, block in enumerate(blocks):
         if isinstance(block, Heading):
             if number:
                 yield _Blank()
             style = look.style("title" if block.level <= 1 else "heading")
+            answer_line = _lone_answer(blocks, number)
+            if answer_line is not None:
+                row = _row(answer_line, look, {}, indent=0)
+                heading = RichText(look.words(block.text) + ": ", style=look.style("answer"))
+                yield _Lines(heading + row.first, row.body, note=row.note, note_indent=INDENT * 2)
+                continue
             yield _Lines(RichText(look.words(block.text), style=style))
             equals_at.clear()
         elif isinstance(block, MathRow):
-            yield _row(block, look, equals_at)
+            if block is not answer_line:
+                yield _row(block, look, equals_at)
         elif isinstance(block, Paragraph):
             yield _Lines(look.runs(block.runs), indent=INDENT)
         elif isinstance(block, Note):
@@ -201,9 +209,18 @@ def _parts(blocks: Sequence[Block], look: _Look) -> Iterable[RenderableType]:
             raise TypeError(f"no terminal layout for a {type(block).__name__}")
 
 
-def _row(row: MathRow, look: _Look, equals_at: dict[int, int]) -> _Lines:
+def _lone_answer(blocks: Sequence[Block], at: int) -> MathRow | None:
+    """The answer row that is all of the section under the heading at `at` (printed on the heading's line)."""
+    after = blocks[at + 1:at + 3]
+    if after and isinstance(after[0], MathRow) and after[0].kind == "answer" and after[0].lhs and \
+            not (len(after) > 1 and isinstance(after[1], MathRow)):
+        return after[0]
+    return None
+
+
+def _row(row: MathRow, look: _Look, equals_at: dict[int, int], indent: int | None = None) -> _Lines:
     """lhs = rhs  ✓, indented by depth; a row without a left side continues the equalities above it."""
-    indent = INDENT * (row.depth + 1)
+    indent = INDENT * (row.depth + 1) if indent is None else indent
     if row.lhs:
         lhs = look.runs(row.lhs)
         equals_at[row.depth] = cell_len(lhs.plain)
