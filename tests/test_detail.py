@@ -10,9 +10,9 @@ import pytest
 from conftest import run_cli
 
 from derivtutor.detail import rules_shown
+from derivtutor.document import build_document
 from derivtutor.render.latex import render_latex
 from derivtutor.render.markdown import render_markdown
-from derivtutor.document import build_document
 from derivtutor.render.terminal import document_text
 from derivtutor.targets import build
 from derivtutor.teaching import RULES

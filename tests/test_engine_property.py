@@ -7,9 +7,9 @@ from conftest import sym
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from derivtutor.document import build_document
 from derivtutor.engine import derive
 from derivtutor.functions import sigmoid
-from derivtutor.document import build_document
 from derivtutor.render.terminal import document_text
 from derivtutor.rules import ChainRule
 

@@ -7,11 +7,11 @@ import json
 import pytest
 import sympy
 
+from derivtutor.document import build_document
 from derivtutor.engine import derive
 from derivtutor.functions import sigmoid
 from derivtutor.render.json import render_json
 from derivtutor.render.latex import layout
-from derivtutor.document import build_document
 from derivtutor.render.terminal import document_text
 
 x = sympy.Symbol("x", real=True)

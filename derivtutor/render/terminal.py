@@ -195,7 +195,7 @@ def _parts(blocks: Sequence[Block], look: _Look) -> Iterable[RenderableType]:
         elif isinstance(block, Paragraph):
             yield _Lines(look.runs(block.runs), indent=INDENT)
         elif isinstance(block, Note):
-            yield _Lines(look.runs(block.runs, look.style("remark")), indent=INDENT)
+            yield _Lines(look.runs(block.runs, look.style("remark")), indent=INDENT * 2)
         elif isinstance(block, RuleCard):
             card = RichText(look.words(block.name), style=look.style("card"))
             if block.formula:
