@@ -568,6 +568,10 @@ DOCUMENT_HEADINGS: dict[str, str] = {
     "update": "The weight update",
     "multiplied_out": "multiplied out",
     "not_checked": "not checked",
+    "too_long": "[{what}, too long to print in full]",  # the terminal: an expression far larger than the input
+    "too_long_sum": "a sum of {count} terms",
+    "too_long_product": "a product of {count} factors",
+    "too_long_other": "an expression",
     "check_legend": "✓ means the step was checked against sympy.diff.",
 }
 

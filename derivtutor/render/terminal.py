@@ -35,7 +35,9 @@ from derivtutor.document import (
     Text,
     build_document,
 )
+from derivtutor.limits import tree_size
 from derivtutor.mathtext import math_text, name_text
+from derivtutor.teaching import DOCUMENT_HEADINGS
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -45,6 +47,10 @@ __all__ = ["document_text", "print_built", "print_document", "renderable", "runs
 INDENT = 2  # cells per level: a section's rows, and each depth of substeps
 NOTE_GAP = "   "  # between the maths and a note on the same line
 CHECK = {True: "✓", False: "[checked]"}
+# An expression larger than GROWTH x the input (+ SLACK) tree nodes is summarised, not printed: the raw result of
+# a 200-deep chain has quadratically many symbols, and the printout must stay linear in the input.
+# and the whole printout at most TOTAL such expressions (a 200-deep chain names 200 layers, each a little shorter).
+GROWTH, SLACK, TOTAL = 8, 200, 4
 STYLES = {  # what each part looks like in colour (rich style names; no colour means no style at all)
     "title": "bold magenta", "heading": "bold", "rhs": "", "result": "bold", "answer": "bold green",
     "check": "green", "note": "dim", "remark": "italic", "card": "bold cyan", "formula": "cyan", "why": "",
@@ -54,8 +60,23 @@ STYLES = {  # what each part looks like in colour (rich style names; no colour m
 class _Look:
     """Unicode or ASCII, styled or not: how one printout spells and styles every run."""
 
-    def __init__(self, unicode: bool, colour: bool) -> None:
-        self.unicode, self.colour = unicode, colour
+    def __init__(self, unicode: bool, colour: bool, limit: int | None = None) -> None:
+        self.unicode, self.colour, self.limit = unicode, colour, limit
+        self.budget = TOTAL * limit if limit is not None else None  # nodes left for the whole printout
+
+    def maths(self, maths: Maths) -> str:
+        """The maths, or what it is when it is too long to print (a bounded printout for any input)."""
+        if self.limit is None or self.budget is None:
+            return maths.spelt(self.unicode)
+        size = tree_size(maths.expr, min(self.limit, self.budget))
+        if size is not None:
+            self.budget -= size
+            return maths.spelt(self.unicode)
+        expr = maths.expr
+        kind = "too_long_sum" if expr.is_Add else "too_long_product" if maths.factors or expr.is_Mul else \
+            "too_long_other"
+        what = DOCUMENT_HEADINGS[kind].format(count=len(maths.factors or expr.args))
+        return self.words(DOCUMENT_HEADINGS["too_long"].format(what=what))
 
     def style(self, part: str) -> str:
         return STYLES[part] if self.colour else ""
@@ -76,7 +97,7 @@ class _Look:
             if isinstance(run, Text):
                 text.append(self.words(run.text))
             elif isinstance(run, Maths):
-                text.append(run.spelt(self.unicode))
+                text.append(self.maths(run))
             elif isinstance(run, Ratio):
                 text.append(self.ratio(run))
             elif isinstance(run, Check):
@@ -228,7 +249,7 @@ def _row(row: MathRow, look: _Look, equals_at: dict[int, int], indent: int | Non
     else:
         first = RichText(" " * (equals_at[row.depth] + 1) + "= " if row.depth in equals_at else "= ")
     part = "answer" if row.kind == "answer" else "result" if row.kind == "result" else "rhs"
-    body = RichText(row.rhs.spelt(look.unicode), style=look.style(part))
+    body = RichText(look.maths(row.rhs), style=look.style(part))
     if row.checked:
         body.append("  ")
         body.append(CHECK[look.unicode], style=look.style("check"))
@@ -237,9 +258,17 @@ def _row(row: MathRow, look: _Look, equals_at: dict[int, int], indent: int | Non
 
 
 # ---------------------------------------------------------------------------------------------- the API
+def _limit(blocks: Sequence[Block]) -> int | None:
+    """The largest expression printed in full: a multiple of what was differentiated (the first function row)."""
+    first = next((b for b in blocks if isinstance(b, MathRow) and b.kind == "function"), None)
+    if first is None:
+        return None
+    return GROWTH * (tree_size(first.rhs.expr, 10**9) or 1) + SLACK
+
+
 def renderable(blocks: Sequence[Block], unicode: bool, colour: bool) -> RenderableType:
     """The blocks as one rich renderable (laid out at whatever width the console gives it)."""
-    return Group(*_parts(blocks, _Look(unicode, colour)))
+    return Group(*_parts(blocks, _Look(unicode, colour, _limit(blocks))))
 
 
 def _layout_console(width: int, colour: bool) -> Console:
