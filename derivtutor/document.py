@@ -53,7 +53,7 @@ class Maths:
         return self.spelt(unicode=False)
 
     def spelt(self, unicode: bool) -> str:
-        if self.factors:
+        if len(self.factors) > 1:  # (one factor is the expression itself: no brackets round it)
             dot = " · " if unicode else " * "
             return dot.join(f"({math_text(f, unicode)})" if f.is_Add or (i and f.could_extract_minus_sign())
                             else math_text(f, unicode) for i, f in enumerate(self.factors))
@@ -383,6 +383,13 @@ def _factor_ratio(f: Factor) -> Ratio:
     return Ratio(f.top, sympy.Symbol(f.var), depends_on_others(f.derivation))
 
 
+def _as_written(expr: sympy.Expr) -> Maths:
+    """A product of the chain's factors shown factor by factor (-(tₖ − aₖ) · aₖ·(1 − aₖ) · aⱼ), not re-bracketed."""
+    if expr.is_Mul and not (len(expr.args) == 2 and expr.args[0] == -1) and not expr.has(sympy.Sum):
+        return Maths(expr, factors=tuple(expr.args))
+    return Maths(expr)
+
+
 def _chain_partial(c: ChainOfDerivations) -> bool:
     """The whole derivative is partial when any link of its chain is."""
     return any(depends_on_others(f.derivation) for f in c.path_factors + c.factors)
@@ -456,13 +463,13 @@ def _chain(c: ChainOfDerivations, detail: str) -> Document:
     dE = Ratio(c.top, sympy.Symbol(c.var), _chain_partial(c))
     if c.path_factors:
         sigma = Text(f"Σ{name_text('_' + str(c.sum_index))} [ ")
-        blocks.append(Paragraph((dE, Text(" = "), sigma, Maths(c.formula), Text(" ] · "), Maths(c.outer),
+        blocks.append(Paragraph((dE, Text(" = "), sigma, _as_written(c.formula), Text(" ] · "), _as_written(c.outer),
                                  *((Text("  "), Check()) if c.verified else ()))))
     else:
-        blocks.append(MathRow(Maths(c.formula), (dE,), c.verified, kind="answer"))
+        blocks.append(MathRow(_as_written(c.formula), (dE,), c.verified, kind="answer"))
     blocks.append(Heading(DOCUMENT_HEADINGS["delta"], 2))
     delta_name = Maths(sympy.Symbol(c.delta_name))
-    blocks.append(MathRow(Maths(c.delta), (delta_name,)))
+    blocks.append(MathRow(_as_written(c.delta), (delta_name,)))
     blocks += [Paragraph(named(NOTES[key], c.names)) for key in c.notes_delta]
     last = c.factors[-1].general
     blocks.append(MathRow(Maths(sympy.Symbol(c.delta_name) * last, factors=(sympy.Symbol(c.delta_name), last)),

@@ -170,22 +170,22 @@ def flat(text: str) -> str:
 
 
 CLI_EXPECT = {
-    "error": ["Answer: dE/da₂ = -(t₂ - a₂)", "In general: dE/daₖ = -(tₖ - aₖ) ✓",
+    "error": ["Answer: ∂E/∂a₂ = -(t₂ - a₂)", "In general: ∂E/∂aₖ = -(tₖ - aₖ) ✓",
               "the 1/2 is there only to cancel that 2", "constant rule", "a₁, t₁ are other variables"],
-    "net": ["gives a₂ · 1, not 0", "In general: dnetₖ/dwⱼₖ = aⱼ ✓", "dw₂ₖ/dw₂ₖ = 1"],
-    "output-weight": ["dE/dwⱼₖ = dE/daₖ · daₖ/dnetₖ · dnetₖ/dwⱼₖ", "Yes, you multiply these results",
-                      "dE/dwⱼₖ = -(tₖ - aₖ) · aₖ·(1 - aₖ) · aⱼ ✓", "δₖ = -(tₖ - aₖ) · aₖ·(1 - aₖ)",
-                      "Δwⱼₖ = -η · dE/dwⱼₖ = -η·δₖ·aⱼ", "2-2-2, with biases"],
-    "hidden-weight": ["dE/dwᵢⱼ = Σₖ[dE/daₖ · daₖ/dnetₖ · dnetₖ/daⱼ] · daⱼ/dnetⱼ · dnetⱼ/dwᵢⱼ",
-                      "dE/dwᵢⱼ = [Σₖ -(tₖ - aₖ) · aₖ·(1 - aₖ) · wⱼₖ] · aⱼ·(1 - aⱼ) · aᵢ ✓",
-                      "The total derivative adds the paths: a sum over k", "dE/dwᵢⱼ = δⱼ · aᵢ"],
-    "tanh": ["Answer: df/dx = 1 - tanh(x)²", "quotient rule", "recognise tanh ✓"],
+    "net": ["gives a₂ · 1, not 0", "In general: ∂netₖ/∂wⱼₖ = aⱼ ✓", "dw₂ₖ/dw₂ₖ = 1"],
+    "output-weight": ["∂E/∂wⱼₖ = ∂E/∂aₖ · daₖ/dnetₖ · ∂netₖ/∂wⱼₖ", "Yes, you multiply these results",
+                      "∂E/∂wⱼₖ = -(tₖ - aₖ) · aₖ·(1 - aₖ) · aⱼ ✓", "δₖ = -(tₖ - aₖ) · aₖ·(1 - aₖ)",
+                      "Δwⱼₖ = -η·δₖ·aⱼ", "2-2-2, with biases"],
+    "hidden-weight": ["∂E/∂wᵢⱼ = Σₖ [ ∂E/∂aₖ · daₖ/dnetₖ · ∂netₖ/∂aⱼ ] · daⱼ/dnetⱼ · ∂netⱼ/∂wᵢⱼ",
+                      "∂E/∂wᵢⱼ = Σₖ [ -(tₖ - aₖ) · aₖ·(1 - aₖ) · wⱼₖ ] · aⱼ·(1 - aⱼ) · aᵢ ✓",
+                      "The total derivative adds the paths: a sum over k", "∂E/∂wᵢⱼ = δⱼ · aᵢ"],
+    "tanh": ["Answer: df/dx = 1 - tanh(x)²", "quotient rule", "✓ recognise tanh"],
     "relu": ["Answer: df/dx = {0 if x < 0; 1 if x > 0}",
              "No derivative at x = 0: the slope from the left is 0 and from the right is 1 (a corner)"],
-    "softplus": ["Answer: df/dx = σ(x)", "divide top and bottom by eᵘ ✓"],
-    "bce": ["= -t + t·σ(z) - t·σ(z) + σ(z)", "= a - t", "In general: dL/dz = a - t ✓"],
-    "softmax-xent": ["= ŷ₁ - y₁", "use y₁ + y₂ + y₃ = 1 ✓", "only place the assumption is used",
-                     "In general: dL/dzᵢ = ŷᵢ - yᵢ ✓"],
+    "softplus": ["Answer: df/dx = σ(x)", "✓ divide top and bottom by eᵘ"],
+    "bce": ["= -t + t·σ(z) - t·σ(z) + σ(z)", "= a - t", "In general: ∂L/∂z = a - t ✓"],
+    "softmax-xent": ["= yhat₁ - y₁", "✓ use y₁ + y₂ + y₃ = 1", "only place the assumption is used",
+                     "In general: ∂L/∂zᵢ = yhatᵢ - yᵢ ✓"],
 }
 
 
@@ -205,7 +205,7 @@ def test_cli_ascii_spells_the_learners_notation() -> None:
     assert "gives a_2 * 1, not 0" in net
     assert "In general: dnet_k/dw_jk = a_j [checked]" in net
     hidden = run_cli("hidden-weight", ascii_only=True).stdout
-    assert "sum_k[dE/da_k" in flat(hidden)
+    assert "sum_k [ dE/da_k" in flat(hidden)
     assert hidden.isascii()
 
 
@@ -213,7 +213,7 @@ def test_cli_full_detail_includes_each_factors_derivation() -> None:
     brief = run_cli("output-weight").stdout
     full = run_cli("output-weight", "--detail", "full").stdout
     assert "The layers (chain rule)" not in brief
-    assert full.count("Checked: every step above equals sympy.diff") == 3  # one per factor
+    assert full.count("same as sympy.diff") == 3  # one per factor
     assert "recognise σ" in full and "power rule" in full
 
 
