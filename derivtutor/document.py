@@ -397,7 +397,7 @@ def _chain_partial(c: ChainOfDerivations) -> bool:
 
 def _explained(e: Explained, detail: str) -> Document:
     doc = Document(e.title or title_text(e.derivation))
-    doc.blocks.append(Heading(doc.title, 1))
+    doc.blocks.append(Heading(e.derivation.title or doc.title, 1))  # what is derived, not the command's name
     if e.intro:
         doc.blocks.append(Heading(DOCUMENT_HEADINGS["question"], 2))
         doc.blocks += [Paragraph(named(NOTES[key], e.names)) for key in e.intro]

@@ -70,7 +70,7 @@ def test_a_lesson_plays_tanh_hidden_weight_and_softmax_xent(tmp_path: Path) -> N
     assert "cannot be stepped through" not in run.stdout
     for expected in ("tanh: d/dx tanh(x) = 1 − tanh²(x)", "Answer: df/dx = 1 - tanh(x)²",
                      "dE/dwᵢⱼ for a weight into hidden unit j", "Multiply the factors",
-                     "Softmax + cross-entropy (3 classes)", "In general: dL/dzᵢ = ŷᵢ - yᵢ"):
+                     "Softmax + cross-entropy (3 classes)", "In general: ∂L/∂zᵢ = yhatᵢ - yᵢ"):
         assert expected in run.stdout, expected
     screens = [line for line in run.stdout.splitlines() if "Any preset: " in line]
     assert screens and screens[-1].strip("─ ").endswith(f"{len(screens)} of {len(screens)}")

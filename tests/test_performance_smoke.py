@@ -86,7 +86,7 @@ def test_fast_derivation_path_matches_the_typer_path() -> None:
     typer_path = run_cli("expr", "w*a + b", "--wrt", "w", "--detail", "brief")
     assert fast.returncode == typer_path.returncode == 0
     assert fast.stdout == typer_path.stdout
-    assert "Answer: df/dw = a" in fast.stdout
+    assert "Answer: ∂f/∂w = a" in fast.stdout
 
 
 def test_fast_path_hands_bad_options_to_typer() -> None:
@@ -188,7 +188,7 @@ def test_exports_on_the_fast_path_match_the_typer_path(exports: list[str]) -> No
 def test_export_files_on_the_fast_path_without_typer(tmp_path: Path) -> None:
     target = tmp_path / "sigmoid.tex"
     res, report = probe("sigmoid", "--latex", str(target))
-    assert report["LOADED"] == "LOADED=sympy"  # no typer, no pydantic, no rich
+    assert report["LOADED"] == "LOADED=rich,sympy"  # no typer, no pydantic (rich prints the derivation)
     assert target.read_text(encoding="utf-8").startswith("\\documentclass")
     assert "Answer: df/dx = σ(x) · (1 - σ(x))" in res.stdout
 
