@@ -42,14 +42,14 @@ from derivtutor.teaching import DOCUMENT_HEADINGS
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-__all__ = ["document_text", "print_built", "print_document", "renderable", "runs_text"]
+__all__ = ["document_text", "print_built", "print_document", "renderable"]
 
 INDENT = 2  # cells per level: a section's rows, and each depth of substeps
 NOTE_GAP = "   "  # between the maths and a note on the same line
 CHECK = {True: "✓", False: "[checked]"}
-# An expression larger than GROWTH x the input (+ SLACK) tree nodes is summarised, not printed: the raw result of
-# a 200-deep chain has quadratically many symbols, and the printout must stay linear in the input.
-# and the whole printout at most TOTAL such expressions (a 200-deep chain names 200 layers, each a little shorter).
+# An expression larger than GROWTH x the input (+ SLACK) tree nodes is summarised, not printed (the raw result of
+# a 200-deep chain has quadratically many symbols), and so is any once the printout has used TOTAL times that (a
+# 200-deep chain names 200 layers, each a little shorter): the printout stays linear in the input.
 GROWTH, SLACK, TOTAL = 8, 200, 4
 STYLES = {  # what each part looks like in colour (rich style names; no colour means no style at all)
     "title": "bold magenta", "heading": "bold", "rhs": "", "result": "bold", "answer": "bold green",
@@ -88,7 +88,7 @@ class _Look:
         d = "∂" if run.partial and self.unicode else "d"
         var = math_text(run.var, self.unicode)
         if run.of is not None:
-            return f"{d}/{d}{var} ({math_text(run.of, self.unicode)})"
+            return f"{d}/{d}{var} ({self.maths(Maths(run.of))})"
         return f"{d}{name_text(run.top or '', self.unicode)}/{d}{var}"
 
     def runs(self, runs: Runs, style: str = "") -> RichText:
@@ -105,11 +105,6 @@ class _Look:
             else:
                 raise TypeError(f"no terminal text for a {type(run).__name__}")
         return text
-
-
-def runs_text(runs: Runs, unicode: bool = True) -> str:
-    """Runs as the plain text the terminal prints (for a prompt or a question line)."""
-    return _Look(unicode, False).runs(runs).plain
 
 
 # ---------------------------------------------------------------------------------------------- layout
