@@ -98,7 +98,7 @@ def test_invalid_utf8_in_argv_is_refused_and_shown_escaped() -> None:
 def test_accepted_input_echo_is_printable_and_names_are_plain_ascii() -> None:
     result = run_cli("w_jk*a_j + b", "--wrt", "w_jk")
     assert result.returncode == 0, result.stderr
-    assert "Answer: df/dwⱼₖ = aⱼ" in result.stdout
+    assert "Answer: ∂f/∂wⱼₖ = aⱼ" in result.stdout
     assert all(ch.isprintable() or ch == "\n" for ch in result.stdout)
     done, _ = _run_timed("ж^2")  # names are plain letters (θ is read as theta), so no odd character is echoed back
     assert "the character 'ж' is not allowed" in _one_refusal_line(done)
@@ -106,7 +106,7 @@ def test_accepted_input_echo_is_printable_and_names_are_plain_ascii() -> None:
 
 def test_a_target_starting_with_minus_is_an_expression_not_an_option() -> None:
     assert "Answer: df/dx = -2x" in run_cli("-x^2").stdout
-    assert "Answer: df/dw = -a" in run_cli("-w*a", "--wrt", "w").stdout
+    assert "Answer: ∂f/∂w = -a" in run_cli("-w*a", "--wrt", "w").stdout
     done, _ = _run_timed("--x")
     assert "two signs in a row" in _one_refusal_line(done)
 

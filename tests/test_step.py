@@ -66,12 +66,13 @@ def test_a_layer_may_be_peeled_another_way_but_not_left_in_x(sigmoid_steps: dict
 def test_hidden_weight_asks_each_factor_of_one_path_and_the_sum_over_k() -> None:
     questions = build_steps(build("hidden-weight"))
     asked = [(q.kind, q.label) for q in questions if q.asked]
-    assert asked == [("factor", "dE/daₖ"), ("factor", "daₖ/dnetₖ"), ("factor", "dnetₖ/daⱼ"), ("path", "one path"),
-                     ("sum", "the sum over k"), ("factor", "daⱼ/dnetⱼ"), ("factor", "dnetⱼ/dwᵢⱼ")]
+    # ∂ where the quantity depends on more than the variable (E, net), d for aₖ = σ(netₖ) (issue 14)
+    assert asked == [("factor", "∂E/∂aₖ"), ("factor", "daₖ/dnetₖ"), ("factor", "∂netₖ/∂aⱼ"), ("path", "one path"),
+                     ("sum", "the sum over k"), ("factor", "daⱼ/dnetⱼ"), ("factor", "∂netⱼ/∂wᵢⱼ")]
     by = {q.label: q for q in questions}
     assert judge(by["daₖ/dnetₖ"], "a_k*(1 - a_k)").right is True
     assert judge(by["daₖ/dnetₖ"], "sigma(net_k)*(1 - sigma(net_k))").right is True
-    assert judge(by["dE/daₖ"], "-(t_k - a_k)").right is True
+    assert judge(by["∂E/∂aₖ"], "-(t_k - a_k)").right is True
     assert judge(by["one path"], "-(t_k - a_k)*a_k*(1 - a_k)*w_jk").right is True
     total = by["the sum over k"]
     assert judge(total, "delta_1 w_j1 + delta_2 w_j2").right is True
@@ -225,7 +226,7 @@ def test_piped_partial_derivative_says_what_is_held_constant(tmp_path: Path) -> 
     result = run_cli("1/(1+e^(-w a - b))", "--wrt", "w", "--step", env=_env(tmp_path), input="")
     assert result.returncode == 0, result.stderr
     assert "a, b" in result.stdout.split("Step 2 of")[0]  # the first screen: the letters held constant
-    assert "What is dh/dw for h(w) = -b - a·w?\nAnswer: -a\n" in result.stdout
+    assert "What is ∂h/∂w for h(w) = -b - a·w?\nAnswer: -a\n" in result.stdout
 
 
 def test_piped_hidden_weight_and_ascii(tmp_path: Path) -> None:
