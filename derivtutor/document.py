@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING
 import sympy
 
 from derivtutor.derivation import Derivation
-from derivtutor.explain import cancelled, card_formula, corner_notes, screen_names, step_notes
+from derivtutor.explain import (
+    cancelled,
+    card_formula,
+    corner_notes,
+    move_formula,
+    move_name,
+    move_why,
+    screen_names,
+    step_notes,
+)
 from derivtutor.mathtext import math_text, name_text
 from derivtutor.rules import ChainRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, DOCUMENT_HEADINGS, HEADINGS, NOTES, RULES
@@ -126,7 +135,7 @@ class Table:
 @dataclass(frozen=True)
 class RuleCard:
     name: str
-    formula: str  # the general formula in letters free on this page (explain.card_formula); "" for a move
+    formula: str  # the general formula in letters free on this page (explain.card_formula, move_formula)
     why: str
 
 
@@ -286,9 +295,10 @@ class _Layout:
             self.blocks.append(Note(fill(NOTES[item.key], **item.fields)))
         if d.algebra:
             self.blocks.append(Heading(HEADINGS["algebra"], 2))
+            taken = screen_names(d)
             for move in d.algebra:
-                text = ALGEBRA_MOVES[move.move]
-                note = (Text(f"{text.name}: {text.why}"),) if self.detail == "full" else (Text(text.name),)
+                name = move_name(move.move, taken)
+                note = (Text(f"{name}: {move_why(move.move, taken)}"),) if self.detail == "full" else (Text(name),)
                 self.add(Maths(move.after, factors=move.shown), checked=move.verified, note=note, kind="algebra")
         final = Maths(d.final, factors=d.algebra[-1].shown) if d.algebra else Maths(d.result)
         self.blocks.append(Heading(HEADINGS["answer"].rstrip(": "), 2))
@@ -326,8 +336,8 @@ def rule_cards(derivation: Derivation) -> list[Block]:
         text = RULES[rule_id]
         cards.append(RuleCard(text.name, card_formula(rule_id, taken, chain), text.why))
     for move in derivation.algebra:
-        text = ALGEBRA_MOVES[move.move]
-        cards.append(RuleCard(text.name, "", text.why))
+        cards.append(RuleCard(move_name(move.move, taken), move_formula(move.move, taken),
+                              ALGEBRA_MOVES[move.move].why))
     return cards
 
 
@@ -347,9 +357,10 @@ def _explained(e: Explained, detail: str) -> Document:
     if e.rewrites:
         doc.blocks.append(Heading(DOCUMENT_HEADINGS["notation"], 2))
         doc.blocks.append(MathRow(Maths(e.derivation.final)))
+        taken = screen_names(e.derivation)
         for r in e.rewrites:
-            text = ALGEBRA_MOVES[r.move]
-            words = text.name if detail == "brief" and not r.assumption else f"{text.name}: {text.why}"
+            name = move_name(r.move, taken)
+            words = name if detail == "brief" and not r.assumption else f"{name}: {move_why(r.move, taken)}"
             doc.blocks.append(MathRow(Maths(r.after), (), r.verified, (Text(words),), kind="algebra"))
     if e.outro:
         doc.blocks.append(Heading(DOCUMENT_HEADINGS["meaning"], 2))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import sympy
 
 from derivtutor.derivation import Derivation
+from derivtutor.explain import move_name, move_why, screen_names
 from derivtutor.judge import Form, Target, Verdict, _derivation_form, _equal, _factor_slips, judge_answer, target_for
 from derivtutor.mathtext import factors_text, math_text, name_text
 from derivtutor.render.styled import Block, Text
@@ -237,22 +238,23 @@ class Builder:
 
     def algebra(self, d: Derivation) -> None:
         before: list[sympy.Expr] = [d.result]
+        taken = screen_names(d)
         for number, move_step in enumerate(d.algebra, start=1):
-            move = ALGEBRA_MOVES[move_step.move]
+            name, why = move_name(move_step.move, taken), move_why(move_step.move, taken)
             shown = list(move_step.shown)
             after_text = factors_text(shown, self.unicode)
             block = Block(Text(f"= {after_text}", style="bold"))
-            block.add(4, Text(self.words(move.name) + f" {self.s.check}", style="cyan"))
-            block.add(4, Text(self.words(move.why), style="italic"))
+            block.add(4, Text(self.words(name) + f" {self.s.check}", style="cyan"))
+            block.add(4, Text(self.words(why), style="italic"))
             after = move_step.after
             form = Form(after, after_text, (after,), _sign_only(after))
-            question = STEP_TEXT["ask_move"].format(number=number, count=len(d.algebra), move=move.name,
+            question = STEP_TEXT["ask_move"].format(number=number, count=len(d.algebra), move=name,
                                                     before=factors_text(before, self.unicode))
             first = factors_text(shown[:1], self.unicode)
             reorder = move_step.move in ORDER_ONLY_MOVES
-            self.add(Question("move", move.name, question, after, after_text, block,
-                              [move.why, STEP_TEXT["move_hint_2"].format(first=first)],
-                              target=Target(move.name, d.var, [form], None), asked=not reorder,
+            self.add(Question("move", name, question, after, after_text, block,
+                              [why, STEP_TEXT["move_hint_2"].format(first=first)],
+                              target=Target(name, d.var, [form], None), asked=not reorder,
                               shown_because="shown_reorder"))
             before = shown
 
@@ -265,20 +267,20 @@ class Builder:
         if e.intro:
             self.plan(shown[1].title.plain, shown[1])
         self.derivation(e.derivation, heading=False)
+        taken = screen_names(e.derivation)
         for rewrite in e.rewrites:
-            move = ALGEBRA_MOVES[rewrite.move]
+            name, why = move_name(rewrite.move, taken), move_why(rewrite.move, taken)
             using = ", ".join(f"{self.m(k)} = {self.m(v)}" for k, v in rewrite.definitions.items())
             using = f" (with {using})" if using else ""
             after_text = self.m(rewrite.after)
             block = Block(Text(f"= {after_text}", style="bold"))
-            block.add(4, Text(self.words(move.name) + f" {self.s.check}", style="cyan"))
-            block.add(4, Text(self.words(move.why), style="italic"))
+            block.add(4, Text(self.words(name) + f" {self.s.check}", style="cyan"))
+            block.add(4, Text(self.words(why), style="italic"))
             self.add(Question(
-                "move", move.name, STEP_TEXT["ask_rewrite"].format(move=move.name, using=using,
-                                                                  before=self.m(rewrite.before)),
-                rewrite.after, after_text, block, [move.why],
-                target=Target(move.name, e.derivation.var, [Form(rewrite.after, after_text, (rewrite.after,),
-                                                                 _sign_only(rewrite.after))], None)))
+                "move", name, STEP_TEXT["ask_rewrite"].format(move=name, using=using, before=self.m(rewrite.before)),
+                rewrite.after, after_text, block, [why],
+                target=Target(name, e.derivation.var, [Form(rewrite.after, after_text, (rewrite.after,),
+                                                            _sign_only(rewrite.after))], None)))
         if e.general_lhs is not None and e.general not in (e.derivation.final, e.final):
             top, var = e.general_lhs
             label = f"d{self.n(top)}/d{self.n(var)}"
