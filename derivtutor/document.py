@@ -341,6 +341,22 @@ def rule_cards(derivation: Derivation) -> list[Block]:
     return cards
 
 
+def algebra_move_blocks(derivation: Derivation, number: int, taken: set[str] | frozenset[str] = frozenset()
+                        ) -> list[Block]:
+    """One algebra move on its own (a lesson's screen per move): the line before it, the line after it with its ✓
+    and the move's name, then its card (formula in letters free here: the derivation's names and `taken`)."""
+    moves = derivation.algebra
+    move = moves[number - 1]
+    names = screen_names(derivation) | set(taken)
+    name = move_name(move.move, names)
+    before = Maths(derivation.result) if number == 1 else Maths(moves[number - 2].after,
+                                                                  factors=moves[number - 2].shown)
+    return [Heading(DOCUMENT_HEADINGS["move"].format(number=number, count=len(moves), name=name), 2),
+            MathRow(before, kind="algebra"),
+            MathRow(Maths(move.after, factors=move.shown), checked=move.verified, note=(Text(name),), kind="algebra"),
+            RuleCard(name, move_formula(move.move, names), ALGEBRA_MOVES[move.move].why)]
+
+
 def derivation_blocks(derivation: Derivation, detail: str, with_title: bool = True) -> list[Block]:
     return _Layout(derivation, detail).build(with_title) + rule_cards(derivation)
 

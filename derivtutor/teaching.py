@@ -589,6 +589,7 @@ DOCUMENT_HEADINGS: dict[str, str] = {
     "multiplied_out": "multiplied out",
     "not_checked": "not checked",
     "check_legend": "✓ means the step was checked against sympy.diff.",
+    "move": "Algebra, move {number} of {count}: {name}",
 }
 
 # -- `derive TARGET --step` (stepper.py): the questions, the step-through's own slips, and the score ----------------
