@@ -182,3 +182,34 @@ def test_the_shipped_lessons_name_only_moves_that_exist() -> None:
                 derivation_for(item)  # raises LessonError otherwise
     assert [item.show for item in find(load_all(), "sigmoid").items if item.show] == [
         "steps", "move 1", "move 2", "move 3", "move 4"]
+
+
+# ---------------------------------------------------------------------------------------------- recall, not copy
+def spellings(text: str) -> str:
+    return re.sub(r"[\s·*()]", "", text.replace("−", "-"))
+
+
+def says(text: str, answers: set[str]) -> bool:
+    """Does `text` state one of the answers as a whole (5 in '= 5.', not the 5 of 5x)?"""
+    text = spellings(text)
+    return any(re.search(r"(?<![\w.^⁻∂])" + re.escape(a) + r"(?![\w.^⁰¹²³⁴⁵⁶⁷⁸⁹])", text) for a in answers)
+
+
+def test_no_mistake_message_and_no_screen_before_an_exercise_gives_its_answer_away() -> None:
+    """A wrong answer gets a diagnosis, not the answer to copy; the screen before an exercise does not print it."""
+    from derivtutor.lessons import prepare_exercise
+
+    for lesson in load_all():
+        before = None
+        for item in lesson.items:
+            if item.kind == "exercise":
+                exercise = prepare_exercise(item)
+                answers = {spellings(item.answer), spellings(exercise.usual_text(True)),
+                           spellings(exercise.usual_text(False))}
+                for mistake in item.mistakes:
+                    assert not says(mistake.message, answers), (lesson.name, item.number, mistake.message)
+                if before is not None and before.kind == "text":
+                    assert not says(before.text, answers), (lesson.name, item.number)
+                if before is not None and before.kind == "derivation":
+                    assert (before.expression, before.wrt) != (item.expression, item.wrt), (lesson.name, item.number)
+            before = item
