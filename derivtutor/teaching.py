@@ -292,7 +292,8 @@ NOTES.update({
                     "multiply.",
     "bp_factor_see": "every step: derive {preset}",
     "bp_factors_below": "Each factor is its own checked derivation, shown in full below.",
-    "bp_factor_brief": "Each factor is its own checked derivation; run with --detail full to see them all here.",
+    "bp_factor_brief": "Each factor is its own checked derivation; the full detail (--detail full, or s in a "
+                       "lesson) shows them all here.",
     "bp_a_is_sigma": "{a} = σ({net}), so σ({net}) · (1 − σ({net})) is {a} · (1 − {a}).",
     "bp_net_factor": "The terms for the other inputs and the bias do not contain {w}, so they give 0 (see "
                      "derive net); the bias term stands for them here.",
