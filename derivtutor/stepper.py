@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import sympy
 
 from derivtutor.derivation import Derivation
-from derivtutor.explain import move_name, move_why, screen_names
+from derivtutor.explain import card_formula, move_name, move_why, screen_names
 from derivtutor.judge import Form, Target, Verdict, _derivation_form, _equal, _factor_slips, judge_answer, target_for
 from derivtutor.mathtext import factors_text, math_text, name_text
 from derivtutor.render.styled import Block, Text
@@ -89,6 +89,7 @@ class Builder:
         self.renderer = TerminalRenderer(detail, unicode)
         self.s = self.renderer.style
         self.questions: list[Question] = []
+        self.taken: set[str] = set()  # the names on screen: a rule card's letters avoid them
 
     def words(self, text: str) -> str:
         return text if self.unicode else ascii_words(text)
@@ -114,6 +115,7 @@ class Builder:
 
     def derivation(self, d: Derivation, heading: bool = True) -> None:
         f, x = d.function_name, d.var
+        self.taken = screen_names(d)
         if heading:  # Find df/dx for f(x) = ..., with the letters held constant for a partial derivative
             self.plan(STEP_TEXT["find_label"], self.renderer.blocks(d)[0])
         small = sum(1 for _ in d.root.walk()) <= MAX_QUESTIONS
@@ -139,18 +141,18 @@ class Builder:
             rule = RULES[step.rule_id]
             plan = Block(Text(self.words(STEP_TEXT["parts_intro"].format(d=lhs, expr=self.m(step.expr),
                                                                          rule=rule.name)), style="bold"))
-            plan.add(2, Text(self.words(f"{rule.name}: {rule.formula}"), style="cyan"))
+            plan.add(2, Text(self.words(f"{rule.name}: {card_formula(step.rule_id, self.taken)}"), style="cyan"))
             plan.add(2, self.words(STEP_TEXT["parts_list"].format(parts=", ".join(self.m(p.expr) for p in parts))))
             self.questions.append(Question("plan", rule.name, "", step.result, "", plan, [], asked=False))
             for part in parts:
                 self.node(part, f"d/d{self.m(part.var)} [{self.m(part.expr)}]", fname)
             block = Block(Text(f"{lhs} = {self.m(step.result)}", style="bold"))
             block.add(2, f"{self.m_d(step)} = {self.m(step.result)}")
-            block.add(4, Text(self.words(f"{rule.name}: {rule.formula}"), style="cyan"))
+            block.add(4, Text(self.words(f"{rule.name}: {card_formula(step.rule_id, self.taken)}"), style="cyan"))
             block.add(4, Text(self.words("Why: " + rule.why), style="italic"))
             self.add(Question(
                 "combine", lhs, STEP_TEXT["ask_combine"].format(rule=rule.name, d=lhs), step.result,
-                self.m(step.result), block, [_rule_hint(step.rule_id), rule.why],
+                self.m(step.result), block, [_rule_hint(step.rule_id, self.taken), rule.why],
                 target=self.target_of(step, lhs, top), final=top is not None,
                 exercise=(step.expr, step.var, fname) if top is not None else None))
             return
@@ -161,7 +163,7 @@ class Builder:
             question = STEP_TEXT["ask_part"].format(d=lhs)
         self.add(Question(
             "final" if top is not None else "part", lhs, question, step.result, self.m(step.result),
-            self.rule_block(step, lhs), [_rule_hint(step.rule_id), RULES[step.rule_id].why],
+            self.rule_block(step, lhs), [_rule_hint(step.rule_id, self.taken), RULES[step.rule_id].why],
             target=self.target_of(step, lhs, top), asked=not self.trivial(step), final=top is not None,
             exercise=(step.expr, step.var, fname)))
 
@@ -210,8 +212,7 @@ class Builder:
         question = STEP_TEXT["ask_chain_product"].format(assignments=assignments, d=d, factors=factors)
         self.add(Question(
             "product", d, question, step.result, self.m(step.result), block,
-            [CHECK_TEXT["rule_hint"].format(rule=RULES["chain"].name, formula=RULES["chain"].formula),
-             ALGEBRA_MOVES["multiply"].why],
+            [_rule_hint("chain", self.taken, step), ALGEBRA_MOVES["multiply"].why],
             target=self.target_of(step, d, top), final=top is not None,
             exercise=(step.expr, x, fname if top is not None else layers[0].name)))
 
@@ -232,7 +233,8 @@ class Builder:
         self.renderer.step_lines(block, layer.step, 2, lhs=f"d/d{var} [{self.m(layer.expr)}]", top=True)
         self.add(Question(
             "factor", label, STEP_TEXT["ask_factor"].format(d=label, layer=shown_layer), layer.step.result,
-            self.m(layer.step.result), block, [_rule_hint(layer.step.rule_id), RULES[layer.step.rule_id].why],
+            self.m(layer.step.result), block,
+            [_rule_hint(layer.step.rule_id, self.taken), RULES[layer.step.rule_id].why],
             target=target_for(sub, label), extras=extras, asked=not self.trivial(layer.step),
             exercise=(layer.expr, layer.var, layer.name)))
 
@@ -342,8 +344,8 @@ class Builder:
         question = STEP_TEXT["ask_factor"].format(d=label, layer=f"{self.n(f.top)} = {self.m(d.expr)}")
         self.add(Question(
             "factor", label, question, f.general, general, bp.factor_blocks(f)[0],
-            [_rule_hint(d.root.rule_id), RULES[d.root.rule_id].why],
-            target=Target(label, d.var, forms, d, _rule_hint(d.root.rule_id)),
+            [_rule_hint(d.root.rule_id, screen_names(d)), RULES[d.root.rule_id].why],
+            target=Target(label, d.var, forms, d, _rule_hint(d.root.rule_id, screen_names(d))),
             exercise=(d.expr, d.var, f.top, d.final)))
 
     def sum_question(self, c: object, bp: object) -> None:
@@ -385,9 +387,11 @@ def _sign_only(expr: sympy.Expr) -> Callable[[], list[Slip]]:
     return lambda: [Slip("flipped_sign", -expr)] if expr != 0 else []
 
 
-def _rule_hint(rule_id: str) -> str:
+def _rule_hint(rule_id: str, taken: set[str] | frozenset[str] = frozenset(), chain: ChainRule | None = None) -> str:
+    """"This needs the sum rule: ..." with the rule's letters free on the screen (explain.card_formula)."""
     rule = RULES.get(rule_id)
-    return CHECK_TEXT["rule_hint"].format(rule=rule.name, formula=rule.formula) if rule else ""
+    return CHECK_TEXT["rule_hint"].format(rule=rule.name, formula=card_formula(rule_id, set(taken), chain)) \
+        if rule else ""
 
 
 def build_steps(built: object, detail: str = "normal", level: str = "all", unicode: bool = True) -> list[Question]:

@@ -224,3 +224,22 @@ def test_on_paper_the_steps_item_shows_the_algebra_once_and_each_move_item_its_w
     for number, name in enumerate(["split the fraction", "add and subtract 1", "divide each term by the bottom",
                                    "recognise σ"], start=1):
         assert f"## Algebra, move {number} of 4: {name}" in text
+
+
+def test_the_step_through_writes_rule_and_move_cards_in_letters_free_on_its_screen() -> None:
+    sigmoid = run_cli("sigmoid", "--step", input="")
+    assert sigmoid.returncode == 0, sigmoid.stderr
+    assert "d/du (f + g)" not in sigmoid.stdout  # the layers are called f, g and h here
+    assert "sum rule: d/du (p + q) = dp/du + dq/du" in sigmoid.stdout
+    neuron_steps = run_cli(NEURON, "--wrt", "x", "--step", input="").stdout
+    assert "(a − b)/a" not in neuron_steps and "(p − q)/p = p/p − q/p = 1 − q/p" in neuron_steps
+
+
+def test_the_step_through_hints_write_formulas_in_letters_free_on_its_screen() -> None:
+    """The hint ladder ("This needs the sum rule: ...") and the moves' hints avoid the layers f, g, h and a, b."""
+    from derivtutor.stepper import build_steps
+
+    hints = [hint for q in build_steps(neuron()) for hint in q.hints]
+    assert any("sum rule: d/du (p + q)" in hint for hint in hints)
+    assert not any("(f + g)" in hint or "(a − b)" in hint or "b/a" in hint for hint in hints), hints
+    assert any(hint.startswith("(p − q)/p = p/p − q/p = 1 − q/p") for hint in hints)
