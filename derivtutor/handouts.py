@@ -6,6 +6,7 @@ and check its items, write the files, choose the exit code) so render/ only rend
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from derivtutor import lesson_files
@@ -27,8 +28,8 @@ def prepare(lesson: Lesson) -> tuple[dict[int, object], dict[int, Answer]]:
     count = 0
     for item in lesson.items:
         try:
-            if item.kind == "derivation":
-                derivations[item.number] = derivation_for(item)
+            if item.kind == "derivation":  # on paper a `steps` item shows the algebra too; a `move N` item, its words
+                derivations[item.number] = derivation_for(item if item.move else replace(item, show=""))
             elif item.kind == "exercise":
                 count += 1
                 ex = prepare_exercise(item)

@@ -352,8 +352,12 @@ def verdict_for_text(target: Target, text: str) -> Verdict:
 
 
 def _clause(sentence: str) -> str:
-    """A sentence to put after a colon inside another one: without its final full stop."""
-    return sentence[:-1] if sentence.endswith(".") else sentence
+    """A sentence to put after a colon inside another one: no final full stop, and no capital on an ordinary
+    first word ("Check the sign" -> "check the sign"; a name such as "E" or "σ" keeps its case)."""
+    clause = sentence[:-1] if sentence.endswith(".") else sentence
+    if len(clause) > 1 and clause[0].isupper() and clause[1].islower():
+        clause = clause[0].lower() + clause[1:]
+    return clause
 
 
 # -- judging a working, line by line ------------------------------------------------------------------------------

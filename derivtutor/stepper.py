@@ -40,7 +40,7 @@ from derivtutor.document import (
     step_blocks,
     step_partial,
 )
-from derivtutor.explain import multiply_move
+from derivtutor.explain import card_formula, move_name, move_why, multiply_move, screen_names
 from derivtutor.judge import Form, Target, Verdict, _derivation_form, _equal, _factor_slips, judge_answer, target_for
 from derivtutor.mathtext import factors_text, math_text, name_text
 from derivtutor.rules import ChainRule, ConstantMultipleRule, ProductRule, QuotientRule, SumRule
@@ -118,6 +118,7 @@ class Builder:
         self.dot = "·" if unicode else "*"
         self.current: Derivation | None = None  # the derivation whose steps are being asked (its rows need it)
         self.questions: list[Question] = []
+        self.taken: set[str] = set()  # the names on screen: a rule card's letters avoid them
 
     def d(self, top: str, var: str, partial: bool) -> str:
         """d top/d var as the document writes it: ∂ when the derivative is partial (d in ASCII)."""
@@ -149,6 +150,7 @@ class Builder:
     def derivation(self, d: Derivation, heading: bool = True) -> None:
         f, x = d.function_name, d.var
         self.current = d
+        self.taken = screen_names(d)
         if heading:  # the title and f(x) = ..., with the letters held constant for a partial derivative
             self.plan(STEP_TEXT["find_label"], sections(build_document(d, self.detail).blocks)[0])
         small = sum(1 for _ in d.root.walk()) <= MAX_QUESTIONS
@@ -171,7 +173,7 @@ class Builder:
         if combining and parts and (len(parts) > 1 or isinstance(step, ConstantMultipleRule)):
             rule = RULES[step.rule_id]
             plan = [Heading(STEP_TEXT["parts_intro"].format(d=lhs, expr=self.m(step.expr), rule=rule.name)),
-                    RuleCard(rule.name, rule.formula, ""),
+                    RuleCard(rule.name, card_formula(step.rule_id, self.taken), ""),
                     Paragraph((Text(STEP_TEXT["parts_list"].format(parts=", ".join(self.m(p.expr) for p in parts))),))]
             self.questions.append(Question("plan", rule.name, "", step.result, "", plan, [], asked=False))
             for part in parts:
@@ -180,7 +182,7 @@ class Builder:
             block = [*step_blocks(self.current, step, "brief")[:1], rule_card(step.rule_id, self.current)]
             self.add(Question(
                 "combine", lhs, STEP_TEXT["ask_combine"].format(rule=rule.name, d=lhs), step.result,
-                self.m(step.result), block, [_rule_hint(step.rule_id), rule.why],
+                self.m(step.result), block, [_rule_hint(step.rule_id, self.taken), rule.why],
                 target=self.target_of(step, lhs, top), final=top is not None,
                 exercise=(step.expr, step.var, fname) if top is not None else None))
             return
@@ -192,7 +194,7 @@ class Builder:
         self.add(Question(
             "final" if top is not None else "part", lhs, question, step.result, self.m(step.result),
             self.rule_block(step, lhs, fname if top is not None else None),
-            [_rule_hint(step.rule_id), RULES[step.rule_id].why],
+            [_rule_hint(step.rule_id, self.taken), RULES[step.rule_id].why],
             target=self.target_of(step, lhs, top), asked=not self.trivial(step), final=top is not None,
             exercise=(step.expr, step.var, fname)))
 
@@ -236,8 +238,7 @@ class Builder:
         question = STEP_TEXT["ask_chain_product"].format(assignments=assignments, d=d, factors=factors)
         self.add(Question(
             "product", d, question, step.result, self.m(step.result), block,
-            [CHECK_TEXT["rule_hint"].format(rule=RULES["chain"].name, formula=RULES["chain"].formula),
-             ALGEBRA_MOVES["multiply"].why],
+            [_rule_hint("chain", self.taken, step), ALGEBRA_MOVES["multiply"].why],
             target=self.target_of(step, d, top), final=top is not None,
             exercise=(step.expr, x, fname if top is not None else layers[0].name)))
 
@@ -266,27 +267,29 @@ class Builder:
                  rule_card(layer.step.rule_id, self.current)]
         self.add(Question(
             "factor", label, STEP_TEXT["ask_factor"].format(d=label, layer=shown_layer), layer.step.result,
-            self.m(layer.step.result), block, [_rule_hint(layer.step.rule_id), RULES[layer.step.rule_id].why],
+            self.m(layer.step.result), block,
+            [_rule_hint(layer.step.rule_id, self.taken), RULES[layer.step.rule_id].why],
             target=target_for(sub, label), extras=extras, asked=not self.trivial(layer.step),
             exercise=(layer.expr, layer.var, layer.name)))
 
     def algebra(self, d: Derivation) -> None:
         before: list[sympy.Expr] = [d.result]
+        taken = screen_names(d)
         for number, move_step in enumerate(d.algebra, start=1):
-            move = ALGEBRA_MOVES[move_step.move]
+            name, why = move_name(move_step.move, taken), move_why(move_step.move, taken)
             shown = list(move_step.shown)
             after_text = factors_text(shown, self.unicode)
             block = [MathRow(Maths(move_step.after, factors=tuple(shown)), (), move_step.verified,
-                             (Text(move.name),), kind="algebra"), Note((Text(move.why),))]
+                             (Text(name),), kind="algebra"), Note((Text(why),))]
             after = move_step.after
             form = Form(after, after_text, (after,), _sign_only(after))
-            question = STEP_TEXT["ask_move"].format(number=number, count=len(d.algebra), move=move.name,
+            question = STEP_TEXT["ask_move"].format(number=number, count=len(d.algebra), move=name,
                                                     before=factors_text(before, self.unicode))
             first = factors_text(shown[:1], self.unicode)
             reorder = move_step.move in ORDER_ONLY_MOVES
-            self.add(Question("move", move.name, question, after, after_text, block,
-                              [move.why, STEP_TEXT["move_hint_2"].format(first=first)],
-                              target=Target(move.name, d.var, [form], None), asked=not reorder,
+            self.add(Question("move", name, question, after, after_text, block,
+                              [why, STEP_TEXT["move_hint_2"].format(first=first)],
+                              target=Target(name, d.var, [form], None), asked=not reorder,
                               shown_because="shown_reorder"))
             before = shown
 
@@ -298,19 +301,19 @@ class Builder:
         if e.intro and question:
             self.plan(question[0].text, question)
         self.derivation(e.derivation, heading=False)
+        taken = screen_names(e.derivation)
         for rewrite in e.rewrites:
-            move = ALGEBRA_MOVES[rewrite.move]
+            name, why = move_name(rewrite.move, taken), move_why(rewrite.move, taken)
             using = ", ".join(f"{self.m(k)} = {self.m(v)}" for k, v in rewrite.definitions.items())
             using = f" (with {using})" if using else ""
             after_text = self.m(rewrite.after)
-            block = [MathRow(Maths(rewrite.after), (), rewrite.verified, (Text(move.name),), kind="algebra"),
-                     Note((Text(move.why),))]
+            block = [MathRow(Maths(rewrite.after), (), rewrite.verified, (Text(name),), kind="algebra"),
+                     Note((Text(why),))]
             self.add(Question(
-                "move", move.name, STEP_TEXT["ask_rewrite"].format(move=move.name, using=using,
-                                                                  before=self.m(rewrite.before)),
-                rewrite.after, after_text, block, [move.why],
-                target=Target(move.name, e.derivation.var, [Form(rewrite.after, after_text, (rewrite.after,),
-                                                                 _sign_only(rewrite.after))], None)))
+                "move", name, STEP_TEXT["ask_rewrite"].format(move=name, using=using, before=self.m(rewrite.before)),
+                rewrite.after, after_text, block, [why],
+                target=Target(name, e.derivation.var, [Form(rewrite.after, after_text, (rewrite.after,),
+                                                            _sign_only(rewrite.after))], None)))
         if e.general_lhs is not None and e.general not in (e.derivation.final, e.final):
             top, var = e.general_lhs
             label = self.d(top, var, depends_on_others(e.derivation))
@@ -379,8 +382,8 @@ class Builder:
         question = STEP_TEXT["ask_factor"].format(d=label, layer=f"{self.n(f.top)} = {self.m(d.expr)}")
         self.add(Question(
             "factor", label, question, f.general, general, _factor_rows(blocks, f),
-            [_rule_hint(d.root.rule_id), RULES[d.root.rule_id].why],
-            target=Target(label, d.var, forms, d, _rule_hint(d.root.rule_id)),
+            [_rule_hint(d.root.rule_id, screen_names(d)), RULES[d.root.rule_id].why],
+            target=Target(label, d.var, forms, d, _rule_hint(d.root.rule_id, screen_names(d))),
             exercise=(d.expr, d.var, f.top, d.final)))
 
     def sum_question(self, c: object) -> None:
@@ -449,9 +452,11 @@ def _sign_only(expr: sympy.Expr) -> Callable[[], list[Slip]]:
     return lambda: [Slip("flipped_sign", -expr)] if expr != 0 else []
 
 
-def _rule_hint(rule_id: str) -> str:
+def _rule_hint(rule_id: str, taken: set[str] | frozenset[str] = frozenset(), chain: ChainRule | None = None) -> str:
+    """"This needs the sum rule: ..." with the rule's letters free on the screen (explain.card_formula)."""
     rule = RULES.get(rule_id)
-    return CHECK_TEXT["rule_hint"].format(rule=rule.name, formula=rule.formula) if rule else ""
+    return CHECK_TEXT["rule_hint"].format(rule=rule.name, formula=card_formula(rule_id, set(taken), chain)) \
+        if rule else ""
 
 
 def build_steps(built: object, detail: str = "normal", level: str = "all", unicode: bool = True) -> list[Question]:

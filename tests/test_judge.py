@@ -197,6 +197,7 @@ def test_five_line_working_stops_at_line_3_with_the_sign_named() -> None:
     verdicts = judge_working(target("sigmoid"), FIVE_LINES_SIGN_ON_3)
     assert [v.status for v in verdicts] == ["right", "right", "wrong", "not judged", "not judged"]
     assert verdicts[2].slip == "lost_sign" and "minus sign is missing" in verdicts[2].message
+    assert "is wrong: check the sign" in verdicts[2].message  # no capital after the colon
     assert verdicts[1].kind == "differentiate" and verdicts[2].kind == "differentiate"
 
 

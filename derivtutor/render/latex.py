@@ -22,7 +22,7 @@ from sympy.printing.latex import LatexPrinter
 
 from derivtutor.derivation import Derivation
 from derivtutor.detail import DETAILS, check_detail, rules_shown, shows  # noqa: F401 - DETAILS re-exported
-from derivtutor.explain import cancelled, card_formula, corner_notes, screen_names, step_notes
+from derivtutor.explain import cancelled, card_formula, corner_notes, move_formula, screen_names, step_notes
 from derivtutor.rules import ChainRule, Step
 from derivtutor.startup import is_plain_name
 from derivtutor.teaching import ALGEBRA_MOVES, NOTES, RULES
@@ -514,7 +514,9 @@ def rules_list(rule_ids: list[str], moves: list[str], taken: set[str] | None = N
         items.append(f"  \\item \\textbf{{{words(text.name)}}}: ${formula}$. {words(text.why)}")
     for move in moves:
         text = ALGEBRA_MOVES[move]
-        items.append(f"  \\item \\textbf{{{words(text.name)}}}: {words(text.why)}")
+        formula = move_formula(move, taken or set(), latex=True)
+        items.append(f"  \\item \\textbf{{{words(text.name)}}}: " + (f"${formula}$. " if formula else "")
+                     + words(text.why))
     return "\\section*{Rules used}\n\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}\n"
 
 

@@ -121,6 +121,13 @@ def _exercise_heading(answer: Answer) -> str:
     return f"Your turn {answer.number}{title}"
 
 
+def _move_heading(derivations: dict[int, object], item: Item) -> str:
+    """A `show = "move N"` item's heading on paper: Algebra, move 2 of 4: add and subtract 1."""
+    from derivtutor.document import algebra_move_blocks
+
+    return algebra_move_blocks(derivations[item.number], item.move)[0].text
+
+
 def handout_latex(lesson: Lesson, derivations: dict[int, object], answers: dict[int, Answer]) -> str:
     """The lesson as a standalone article that plain pdflatex compiles (`derivations`, `answers`: handouts.prepare)."""
     out = [PREAMBLE, "\\begin{document}\n\\sloppy\n", f"\\section*{{{sentence_latex(lesson.title)}}}\n"]
@@ -139,6 +146,9 @@ def handout_latex(lesson: Lesson, derivations: dict[int, object], answers: dict[
             if item.title:
                 out.append(f"\\subsection*{{{sentence_latex(item.title)}}}\n")
             out.append(markdown_latex(item.text) + "\n")
+        elif item.kind == "derivation" and item.move:  # one algebra move: its maths is in the derivation above
+            out.append(f"\\subsection*{{{sentence_latex(item.title or _move_heading(derivations, item))}}}\n")
+            out.append(markdown_latex(item.text) + "\n" if item.text else "")
         elif item.kind == "derivation":
             d = derivations[item.number]
             out.append(f"\\subsection*{{{sentence_latex(item.title or documents.title(d))}}}\n")
@@ -182,6 +192,9 @@ def handout_markdown(lesson: Lesson, derivations: dict[int, object], answers: di
             if item.title:
                 lines += [f"## {escape(item.title)}", ""]
             lines += [teacher_markdown(item.text.strip("\n")), ""]
+        elif item.kind == "derivation" and item.move:  # one algebra move: its maths is in the derivation above
+            lines += [f"## {escape(item.title or _move_heading(derivations, item))}", ""]
+            lines += [teacher_markdown(item.text.strip("\n")), ""] if item.text else []
         elif item.kind == "derivation":
             heading, _, rest = documents.markdown(derivations[item.number], heading_level=2).partition("\n")
             lines += [f"## {escape(item.title)}" if item.title else heading, ""]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from derivtutor.derivation import Derivation
-from derivtutor.explain import card_formula, screen_names
+from derivtutor.explain import card_formula, move_formula, screen_names
 from derivtutor.render.latex import (
     CHECK,
     Math,
@@ -110,7 +110,8 @@ def render_markdown(derivation: Derivation, detail: str = "normal", heading_leve
         lines.append(f"- **{escape(text.name)}**: {inline(formula)}. {escape(text.why)}")
     for move in derivation.algebra:
         text = ALGEBRA_MOVES[move.move]
-        lines.append(f"- **{escape(text.name)}**: {escape(text.why)}")
+        formula = move_formula(move.move, taken, latex=True)
+        lines.append(f"- **{escape(text.name)}**: " + (f"{inline(formula)}. " if formula else "") + escape(text.why))
     return "\n".join(lines) + "\n"
 
 
