@@ -114,7 +114,7 @@ def test_the_sigmoid_lesson_shows_its_four_algebra_moves_one_per_screen(tmp_path
     assert len({where[0] for where in holding}) == 4  # ... and no two on the same one
     for number, where in enumerate(holding, start=1):
         assert f"Algebra, move {number} of 4: " in screens[where[0]]
-    steps = next(screen for screen in screens if "Substitute back and multiply" in screen)
+    steps = next(screen for screen in screens if "df/dx step by step" in screen)
     assert "Algebra:" not in steps and "Answer: df/dx = e⁻ˣ/(1 + e⁻ˣ)²" in steps
 
 
