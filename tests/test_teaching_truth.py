@@ -147,7 +147,7 @@ def test_total_derivative_with_known_inner_functions():
 
     d = derive(F(T**2, sympy.sin(T)), T)
     assert d.verified and d.result == sympy.diff(F(T**2, sympy.sin(T)), T)
-    assert "Answer dg/dt = ∂₂f(t², sin(t))·cos(t) + 2t·∂₁f(t², sin(t))" in screen(d)  # which argument, said
+    assert "Answer: dg/dt = ∂₂f(t², sin(t))·cos(t) + 2t·∂₁f(t², sin(t))" in screen(d)  # which argument, said
     assert r"\partial_{1} f\left(t^{2}, \sin{\left(t \right)}\right)" in latex_expr(d.result)
 
 
@@ -186,7 +186,7 @@ def test_total_derivative_typed():
 
     out = subprocess.run([sys.executable, "-m", "derivtutor", "f(x(t), y(t))", "--wrt", "t"], capture_output=True,
                          text=True)
-    assert out.returncode == 0 and "Answer dg/dt = ∂f/∂x·x′(t) + ∂f/∂y·y′(t)" in " ".join(out.stdout.split())
+    assert out.returncode == 0 and "Answer: dg/dt = ∂f/∂x·x′(t) + ∂f/∂y·y′(t)" in " ".join(out.stdout.split())
 
 
 # -- another route, same answer (issue 15.7) --------------------------------------------------------------------
@@ -235,7 +235,7 @@ def test_sigma_stays_sigma_and_is_cited():
     d = derive(sigmoid(x) ** 2, x)
     assert not d.result.has(sympy.exp) and d.final.has(sigmoid)
     text = screen(d)
-    assert "Answer df/dx = 2·σ(x)²·(1 - σ(x))" in text
+    assert "Answer: df/dx = 2·σ(x)²·(1 - σ(x))" in text
     assert "σ′(u) = σ(u)·(1 − σ(u)) is used as a known rule" in text and "derive sigmoid shows why" in text
 
 
@@ -248,13 +248,13 @@ def test_output_layer_error_by_hand_gives_the_three_backprop_factors():
     assert [layer.step.result for layer in layers][2] == a
     assert "(σ(a·w + b) - t)·σ(a·w + b)·(1 - σ(a·w + b))·a" in screen(d)
     e = derive(sympy.Rational(1, 2) * (t - sigmoid(z)) ** 2, z)
-    assert "Answer ∂f/∂z = (σ(z) - t)·σ(z)·(1 - σ(z))" in screen(e)
+    assert "Answer: ∂f/∂z = (σ(z) - t)·σ(z)·(1 - σ(z))" in screen(e)
 
 
 def test_tanh_typed_stays_tanh():
     d = derive(sympy.tanh(x) ** 2, x)
     text = screen(d)
-    assert "Answer df/dx = 2·tanh(x)·(1 - tanh(x)²)" in text and "derive tanh shows why" in text
+    assert "Answer: df/dx = 2·tanh(x)·(1 - tanh(x)²)" in text and "derive tanh shows why" in text
 
 
 # -- every chain has its substitute-back line; logarithmic differentiation in lines (issue 15.5) ----------------
@@ -285,7 +285,7 @@ def test_ln_abs_is_not_called_a_corner():
 
     text = screen(build("ln|x|", None))
     assert "No derivative at x = 0: the function itself has no value there." in text
-    assert "by convention" not in text and "Answer df/dx = 1/x" in text
+    assert "by convention" not in text and "Answer: df/dx = 1/x" in text
 
 
 def test_json_names_periodic_families_too():
