@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import sympy
 
 from derivtutor.derivation import Derivation
+from derivtutor.detail import rules_shown, shows
 from derivtutor.explain import cancelled, card_formula, corner_notes, screen_names, step_notes
 from derivtutor.mathtext import math_text, name_text
 from derivtutor.rules import ChainRule, Step
@@ -128,6 +129,7 @@ class RuleCard:
     name: str
     formula: str  # the general formula in letters free on this page (explain.card_formula); "" for a move
     why: str
+    formula_latex: str = ""  # the same formula as teaching.RULES writes it in LaTeX (LaTeX, Markdown, MathJax)
 
 
 @dataclass(frozen=True)
@@ -205,9 +207,7 @@ class _Layout:
         return (Text(RULES[step.rule_id].name), *((Text("; "), *extra) if extra else ()))
 
     def shown(self, step: Step) -> bool:
-        if self.detail == "full":
-            return True
-        return not RULES[step.rule_id].trivial or bool(self.extra(step))
+        return shows(step, self.detail)  # detail.py: the terminal's rule (brief hides only bare trivial steps)
 
     def add(self, rhs: Maths, lhs: Runs = (), checked: bool = False, note: Runs = (), depth: int = 0,
             kind: str = "step") -> None:
@@ -220,8 +220,6 @@ class _Layout:
         partial = self.partial(step)
         lhs = Ratio(top, step.var, partial) if top else Ratio(None, step.var, partial, of=step.expr)
         self.add(Maths(step.result), (lhs,), step.verified, self.rule_note(step), depth)
-        if self.detail == "brief":
-            return
         for sub in step.substeps():
             if self.shown(sub):
                 self.step(sub, depth + 1)
@@ -313,18 +311,17 @@ def title_text(derivation: Derivation) -> str:
     return f"{kind} of {derivation.function_name} with respect to {derivation.var.name}"
 
 
-def rule_cards(derivation: Derivation) -> list[Block]:
-    """The rules and moves used, first use first, each with its formula (letters free on this page) and why."""
-    seen: list[str] = []
-    for step in derivation.root.walk():
-        if step.rule_id not in seen:
-            seen.append(step.rule_id)
+def rule_cards(derivation: Derivation, detail: str = "full") -> list[Block]:
+    """The rules of the steps shown at this detail and the moves used, first use first, each with its formula
+    (letters free on this page) and why."""
+    seen = rules_shown(derivation.root, detail)
     taken = screen_names(derivation)
     chain = derivation.root if isinstance(derivation.root, ChainRule) else None
     cards: list[Block] = [Heading(DOCUMENT_HEADINGS["rules_used"], 2)]
     for rule_id in seen:
         text = RULES[rule_id]
-        cards.append(RuleCard(text.name, card_formula(rule_id, taken, chain), text.why))
+        cards.append(RuleCard(text.name, card_formula(rule_id, taken, chain), text.why,
+                              card_formula(rule_id, taken, chain, latex=True)))
     for move in derivation.algebra:
         text = ALGEBRA_MOVES[move.move]
         cards.append(RuleCard(text.name, "", text.why))
@@ -332,7 +329,7 @@ def rule_cards(derivation: Derivation) -> list[Block]:
 
 
 def derivation_blocks(derivation: Derivation, detail: str, with_title: bool = True) -> list[Block]:
-    return _Layout(derivation, detail).build(with_title) + rule_cards(derivation)
+    return _Layout(derivation, detail).build(with_title) + rule_cards(derivation, detail)
 
 
 # -- the backprop presets ----------------------------------------------------------------------------------------
@@ -358,7 +355,7 @@ def _explained(e: Explained, detail: str) -> Document:
         doc.blocks.append(Heading(DOCUMENT_HEADINGS["in_general"], 2))
         top, var = e.general_lhs
         doc.blocks.append(MathRow(Maths(e.general), (Ratio(top, sympy.Symbol(var)),), e.verified, kind="answer"))
-    doc.blocks += rule_cards(e.derivation)
+    doc.blocks += rule_cards(e.derivation, detail)
     return doc
 
 
