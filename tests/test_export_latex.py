@@ -38,7 +38,7 @@ def test_sigmoid_layout_mirrors_the_terminal() -> None:
         r"f\left(g\right) &= \frac{1}{g} && \text{where {$g = 1 + e^{- x}$}}",
         r"g\left(h\right) &= 1 + e^{h} && \text{where {$h = - x$}}",
         r"h\left(x\right) &= - x",
-        r"{$\frac{df}{dx} = \frac{df}{dg} \cdot{} \frac{dg}{dh} \cdot{} \frac{dh}{dx}$}   chain rule",
+        "\\[\n" r"\frac{df}{dx} = \frac{df}{dg} \cdot{} \frac{dg}{dh} \cdot{} \frac{dh}{dx} \qquad\text{ chain rule}" "\n\\]",
         r"\frac{df}{dg} &= - \frac{1}{g^{2}}\ \checkmark",
         r"\frac{dg}{dh} &= e^{h}\ \checkmark && \text{sum rule}",
         r"\frac{df}{dx} &= - \frac{1}{\left(1 + e^{- x}\right)^{2}} \cdot e^{- x} \cdot \left(-1\right)",

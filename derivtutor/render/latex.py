@@ -221,10 +221,15 @@ def _segments(text: str) -> list[str | _Math]:
     return out
 
 
+_LIGATURES = set("-`',<>!?")  # --, ``, '', ,, and friends: T1 fonts would join them into one other glyph
+
+
 def _plain_text(text: str) -> str:
     out = []
-    for ch in text:
-        if ch in _TEX_SPECIAL:
+    for i, ch in enumerate(text):
+        if ch in _LIGATURES and i + 1 < len(text) and text[i + 1] in _LIGATURES and ch not in "<>":
+            out.append(ch + "{}")  # `--detail` stays two hyphens, not an en dash
+        elif ch in _TEX_SPECIAL:
             out.append(_TEX_SPECIAL[ch])
         elif ch in _TEXT_PUNCTUATION:
             out.append(_TEXT_PUNCTUATION[ch])
@@ -286,6 +291,8 @@ def _pieces(runs: Runs) -> list[str | _Math]:
             out[-1] = _Math((out[-1].latex + " " + piece.strip()).rstrip())
         elif isinstance(piece, _Math) and out and isinstance(out[-1], _Math):
             out[-1] = _Math(out[-1].latex + " " + piece.latex)
+        elif isinstance(piece, str) and out and isinstance(out[-1], str):
+            out[-1] += piece
         else:
             out.append(piece)
     return out
@@ -343,6 +350,20 @@ def rows_latex(rows: Sequence[MathRow], previous: Runs = (), wrap: bool = True, 
     return f"\\begin{{{environment}}}\n" + " \\\\\n".join(lines) + f"\n\\end{{{environment}}}"
 
 
+def _display_words(words: str) -> str:
+    gap = r"\qquad" if words.startswith("  ") else ""  # "df/dx = ...   chain rule": the words stand apart
+    return gap + r"\text{" + _plain_text(words if not gap else " " + words.lstrip()) + "}"
+
+
+def _paragraph(runs: Runs) -> str:
+    """Words with maths inline; a paragraph that opens with a formula (dE/dw = ... · ...) is displayed."""
+    if not runs or not isinstance(runs[0], (Ratio, Maths)):
+        return runs_latex(runs)
+    pieces = _pieces(runs)
+    body = " ".join(p.latex if isinstance(p, _Math) else _display_words(p) for p in pieces)
+    return "\\[\n" + body + "\n\\]"
+
+
 def _heading(block: Heading, shift: int) -> str:
     level = min(max(block.level + shift, 1), len(_SECTIONS))
     return f"\\{_SECTIONS[level - 1]}*{{{escape(block.text)}}}"
@@ -393,7 +414,7 @@ def blocks_latex(blocks: Sequence[Block], shift: int = 0) -> str:
             if block.level == 1:
                 previous = ()
         elif isinstance(block, Paragraph):
-            parts.append(runs_latex(block.runs))
+            parts.append(_paragraph(block.runs))
         elif isinstance(block, Note):
             parts.append(r"\emph{" + runs_latex(block.runs) + "}")
         elif isinstance(block, Table):
