@@ -11,7 +11,7 @@ import pytest
 import sympy
 from test_export_cases import CASES, derivation
 
-from derivtutor.render.latex import latex_expr, name_latex, render_latex
+from derivtutor.render.latex import escape, latex_expr, name_latex, render_latex
 
 PDFLATEX = shutil.which("pdflatex")
 needs_pdflatex = pytest.mark.skipif(PDFLATEX is None,
@@ -38,7 +38,8 @@ def test_sigmoid_layout_mirrors_the_terminal() -> None:
         r"f\left(g\right) &= \frac{1}{g} && \text{where {$g = 1 + e^{- x}$}}",
         r"g\left(h\right) &= 1 + e^{h} && \text{where {$h = - x$}}",
         r"h\left(x\right) &= - x",
-        "\\[\n" r"\frac{df}{dx} = \frac{df}{dg} \cdot{} \frac{dg}{dh} \cdot{} \frac{dh}{dx} \qquad\text{ chain rule}" "\n\\]",
+        "\\[\n" r"\frac{df}{dx} = \frac{df}{dg} \cdot{} \frac{dg}{dh} \cdot{} \frac{dh}{dx}"
+        r" \qquad\text{ chain rule}" "\n\\]",
         r"\frac{df}{dg} &= - \frac{1}{g^{2}}\ \checkmark",
         r"\frac{dg}{dh} &= e^{h}\ \checkmark && \text{sum rule}",
         r"\frac{df}{dx} &= - \frac{1}{\left(1 + e^{- x}\right)^{2}} \cdot e^{- x} \cdot \left(-1\right)",
@@ -138,3 +139,29 @@ def test_sigmoid_page_renders_to_png(tmp_path: Path) -> None:
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
     assert elapsed < 30
+
+
+def test_escape_is_the_one_way_words_reach_tex() -> None:
+    assert escape(r"\input{/etc/passwd} 50% $x$ & # _ ~ ^") == (
+        r"\textbackslash{}input\{/etc/passwd\} 50\% \$x\$ \& \# \_ \textasciitilde{} \textasciicircum{}")
+    assert escape("a\x1bb\u202ec\x07") == "a[U+001B]b[U+202E]c[U+0007]"  # never a raw control byte for TeX
+    assert escape("run with --detail full") == "run with -{}-detail full"  # not an en dash
+    assert escape("√u = u^(1/2), (1 + x)^2, 2^(n*k)") == (
+        r"{$\surd{}$}u = {$u^{1/2}$}, (1 + x){$^{2}$}, {$2^{n\cdot{}k}$}")
+
+
+@needs_pdflatex
+def test_hostile_words_in_every_block_compile_as_text(tmp_path: Path) -> None:
+    from derivtutor.document import Document, Heading, MathRow, Maths, Note, Paragraph, RuleCard, Text
+    from derivtutor.render.latex import document_latex
+
+    hostile = r"\input{/etc/passwd}\immediate\openout9=pwned.tex $x$ & # % _ ^ ~ {} <b> \x1b ] " + "\u202e\x07"
+    x = sympy.Symbol("x")
+    words = (Text(hostile),)
+    doc = Document(hostile, [Heading(hostile, 1), Paragraph(words), Note(words), Heading(hostile, 2),
+                             MathRow(Maths(x), words, True, words), RuleCard(hostile, hostile, hostile)])
+    tex = document_latex(doc)
+    assert r"\input{" not in tex and r"\openout" not in tex and all(ord(ch) < 128 for ch in tex)
+    compile_tex(tex, tmp_path, "hostile")
+    assert not (tmp_path / "pwned.tex").exists()
+    assert "(/etc/passwd" not in (tmp_path / "hostile.log").read_text(encoding="latin-1")  # never opened

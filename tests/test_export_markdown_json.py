@@ -26,8 +26,8 @@ def test_sigmoid_markdown() -> None:
     assert "✓ — same as sympy.diff" in md
     assert ("- $\\frac{df}{dx} = \\frac{1}{1 + e^{- x}} \\cdot \\frac{e^{- x}}{1 + e^{- x}}$ ✓ — split the fraction"
             in md)
-    assert ("## Answer\n\n- $\\frac{df}{dx} = \\sigma\\left(x\\right) \\cdot \\left(1 - \\sigma\\left(x\\right)\\right)$"
-            " ✓\n" in md)
+    assert ("## Answer\n\n- $\\frac{df}{dx} = \\sigma\\left(x\\right) \\cdot "
+            "\\left(1 - \\sigma\\left(x\\right)\\right)$ ✓\n" in md)
     assert "- **chain rule**: $\\frac{df}{dx} = \\frac{df}{dg}\\cdot\\frac{dg}{dx}$. When one function" in md
     # GitHub shows `$ x$` literally: no inline maths may start or end with a space; `$$` never opens by accident
     for line in md.splitlines():

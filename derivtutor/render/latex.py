@@ -174,7 +174,7 @@ _CARET = re.compile(r"([A-Za-z0-9)])\^(\([A-Za-z0-9+\-*/. ]{1,12}\)|-?[A-Za-z0-9
 
 def _caret_exponent(power: str) -> str:
     inner = power[1:-1] if power.startswith("(") else power
-    return inner.replace("*", r"\cdot ").replace(" ", "")
+    return inner.replace(" ", "").replace("*", r"\cdot{}")
 
 
 def _segments(text: str) -> list[str | _Math]:
@@ -193,9 +193,10 @@ def _segments(text: str) -> list[str | _Math]:
         ch = text[i]
         caret = _CARET.match(text, i - 1) if ch == "^" and i and buffer and buffer[-1] == text[i - 1] else None
         if caret:
-            base, buffer = buffer[-1], buffer[:-1]
+            base = ""
+            if buffer[-1] != ")":  # (1 + x)^2: the bracket stays text, the power is raised after it
+                base, buffer = buffer[-1], buffer[:-1]
             flush()
-            base = r"\left(\cdots\right)" if base == ")" else base
             out.append(_Math(f"{base}^{{{_caret_exponent(caret.group(2))}}}"))
             i = caret.end()
             continue
