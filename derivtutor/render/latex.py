@@ -214,7 +214,8 @@ def _segments(text: str) -> list[str | _Math]:
             continue
         if ch in _SYMBOLS:
             flush()
-            out.append(_Math(_SYMBOLS[ch] + ("{}" if _SYMBOLS[ch][-1].isalpha() else "")))
+            symbol = _SYMBOLS[ch]  # \sigma{}: a control word ends before the next letter; Σₖ keeps k below it
+            out.append(_Math(symbol + ("{}" if symbol[-1].isalpha() and symbol != r"\sum" else "")))
         else:
             buffer += ch
         i += 1
@@ -246,7 +247,7 @@ def _plain_text(text: str) -> str:
 def escape(text: str) -> str:
     """Words (from teaching.py, a lesson file or the command line) as LaTeX text-mode material: TeX specials as
     text, Unicode maths as {$...$} (the braces keep two formulas side by side from reading as $$)."""
-    return "".join(f"{{${seg.latex}$}}" if isinstance(seg, _Math) else _plain_text(seg) for seg in _segments(text))
+    return runs_latex((Text(text),))
 
 
 # -- runs --------------------------------------------------------------------------------------------------------
