@@ -206,8 +206,12 @@ def _segments(text: str) -> list[str | _Math]:
             while i < len(text) and text[i] in table:
                 run += table[text[i]]
                 i += 1
+            word = re.search(r"[A-Za-z]+$", buffer)  # e⁻ˣ, netₖ: the base goes into the maths, a name upright
             base = ""
-            if buffer and buffer[-1].isalnum():  # e⁻ˣ: the base letter goes into the maths
+            if word:
+                base, buffer = word.group(), buffer[:word.start()]
+                base = base if len(base) == 1 else r"\mathrm{" + base + "}"
+            elif buffer and buffer[-1].isdigit():
                 base, buffer = buffer[-1], buffer[:-1]
             flush()
             out.append(_Math(f"{base}{mark}{{{run}}}"))

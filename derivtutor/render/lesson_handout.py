@@ -23,8 +23,7 @@ from dataclasses import dataclass
 
 from derivtutor.document import Block, Document
 from derivtutor.lesson_files import Item, Lesson
-from derivtutor.render.latex import PREAMBLE, blocks_latex, legend
-from derivtutor.render.latex import escape as sentence_latex
+from derivtutor.render import latex
 from derivtutor.render.markdown import blocks_markdown, code, escape, inline, teacher_markdown
 from derivtutor.teaching import DOCUMENT_HEADINGS
 
@@ -87,19 +86,19 @@ def markdown_blocks(text: str) -> list[_Block]:
 
 
 def inline_latex(text: str) -> str:
-    """One line of light Markdown as LaTeX text: **bold**, *italic*, `code`, the rest through sentence_latex."""
+    """One line of light Markdown as LaTeX text: **bold**, *italic*, `code`, the rest through latex.escape."""
     out = []
     for part in _INLINE.split(text):
         if not part:
             continue
         if part.startswith("`") and part.endswith("`") and len(part) > 1:
-            out.append(r"\texttt{" + sentence_latex(part[1:-1]) + "}")
+            out.append(r"\texttt{" + latex.escape(part[1:-1]) + "}")
         elif part.startswith("**") and part.endswith("**") and len(part) > 4:
-            out.append(r"\textbf{" + sentence_latex(part[2:-2]) + "}")
+            out.append(r"\textbf{" + latex.escape(part[2:-2]) + "}")
         elif part.startswith("*") and part.endswith("*") and len(part) > 2:
-            out.append(r"\emph{" + sentence_latex(part[1:-1]) + "}")
+            out.append(r"\emph{" + latex.escape(part[1:-1]) + "}")
         else:
-            out.append(sentence_latex(part))
+            out.append(latex.escape(part))
     return "".join(out)
 
 
@@ -121,7 +120,7 @@ def markdown_latex(text: str) -> str:
 
 # -- LaTeX ------------------------------------------------------------------------------------------------------
 def _exercise_heading(answer: Answer) -> str:
-    title = f": {sentence_latex(answer.item.title)}" if answer.item.title else ""
+    title = f": {latex.escape(answer.item.title)}" if answer.item.title else ""
     return f"Your turn {answer.number}{title}"
 
 
@@ -132,28 +131,28 @@ def _derivation_blocks(document: Document) -> list[Block]:
 
 def handout_latex(lesson: Lesson, derivations: dict[int, Document], answers: dict[int, Answer]) -> str:
     """The lesson as a standalone article that plain pdflatex compiles (`derivations`, `answers`: handouts.prepare)."""
-    out = [PREAMBLE, "\\begin{document}\n\\sloppy\n", f"\\section*{{{sentence_latex(lesson.title)}}}\n"]
+    out = [latex.PREAMBLE, "\\begin{document}\n\\sloppy\n", f"\\section*{{{latex.escape(lesson.title)}}}\n"]
     intro = []
     if lesson.summary:
-        intro.append(r"\emph{" + sentence_latex(lesson.summary) + ".}")
-    intro.append(f"A handout of the lesson \\texttt{{{sentence_latex(lesson.name)}}} "
-                 f"(play it with \\texttt{{derive lesson {sentence_latex(lesson.name)}}}).")
+        intro.append(r"\emph{" + latex.escape(lesson.summary) + ".}")
+    intro.append(f"A handout of the lesson \\texttt{{{latex.escape(lesson.name)}}} "
+                 f"(play it with \\texttt{{derive lesson {latex.escape(lesson.name)}}}).")
     if derivations:
-        intro.append(legend())
+        intro.append(latex.legend())
     if answers:
         intro.append("Try each exercise on paper first: take one hint at a time; the answers are at the end.")
     out.append(" ".join(intro) + "\n\n")
     for item in lesson.items:
         if item.kind == "text":
             if item.title:
-                out.append(f"\\subsection*{{{sentence_latex(item.title)}}}\n")
+                out.append(f"\\subsection*{{{latex.escape(item.title)}}}\n")
             out.append(markdown_latex(item.text) + "\n")
         elif item.kind == "derivation":
             document = derivations[item.number]
-            out.append(f"\\subsection*{{{sentence_latex(item.title or document.title)}}}\n")
+            out.append(f"\\subsection*{{{latex.escape(item.title or document.title)}}}\n")
             if item.text:
                 out.append(markdown_latex(item.text) + "\n")
-            out.append(blocks_latex(_derivation_blocks(document), shift=1) + "\n")
+            out.append(latex.blocks_latex(_derivation_blocks(document), shift=1) + "\n")
         else:
             answer = answers[item.number]
             out.append(f"\\subsection*{{{_exercise_heading(answer)}}}\n")
@@ -166,7 +165,7 @@ def handout_latex(lesson: Lesson, derivations: dict[int, Document], answers: dic
         for answer in answers.values():
             out.append(f"\\subsection*{{{_exercise_heading(answer)}}}\n")
             at = f"At ${answer.at}$: " if answer.at else ""
-            typed = sentence_latex(answer.item.answer)
+            typed = latex.escape(answer.item.answer)
             out.append(f"{at}$\\displaystyle {answer.lhs} = {answer.usual}$ "
                        f"\\quad (typed: \\texttt{{{typed}}})\n\n")
             if answer.mistakes:
