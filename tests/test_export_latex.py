@@ -152,14 +152,15 @@ def test_escape_is_the_one_way_words_reach_tex() -> None:
 
 @needs_pdflatex
 def test_hostile_words_in_every_block_compile_as_text(tmp_path: Path) -> None:
-    from derivtutor.document import Document, Heading, MathRow, Maths, Note, Paragraph, RuleCard, Text
+    from derivtutor.document import Document, Heading, MathRow, Maths, Note, Paragraph, RuleCard, Table, Text
     from derivtutor.render.latex import document_latex
 
     hostile = r"\input{/etc/passwd}\immediate\openout9=pwned.tex $x$ & # % _ ^ ~ {} <b> \x1b ] " + "\u202e\x07"
     x = sympy.Symbol("x")
     words = (Text(hostile),)
     doc = Document(hostile, [Heading(hostile, 1), Paragraph(words), Note(words), Heading(hostile, 2),
-                             MathRow(Maths(x), words, True, words), RuleCard(hostile, hostile, hostile)])
+                             MathRow(Maths(x), words, True, words), RuleCard(hostile, hostile, hostile),
+                             Table((hostile, "x"), ((words, (Maths(x),)),))])
     tex = document_latex(doc)
     assert r"\input{" not in tex and r"\openout" not in tex and all(ord(ch) < 128 for ch in tex)
     compile_tex(tex, tmp_path, "hostile")

@@ -58,6 +58,15 @@ def test_markdown_escapes_every_word() -> None:
     assert "<script" not in md.replace("\\<script", "")
 
 
+def test_markdown_table_cells_cannot_break_the_table() -> None:
+    from derivtutor.document import Document, Maths, Table, Text
+    from derivtutor.render.markdown import document_markdown
+
+    x = sympy.Symbol("x")
+    doc = Document("t", [Table(("a|b", "x"), (((Text("1 | 2\n<i>"),), (Maths(x**2),)),))])
+    assert document_markdown(doc).splitlines()[-3:] == ["| a\\|b | x |", "|---|---|", "| 1 \\| 2 \\<i\\> | $x^{2}$ |"]
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_json_validates_against_the_schema(name: str) -> None:
     data = json.loads(render_json(derivation(name)))
