@@ -310,21 +310,13 @@ def runs_latex(runs: Runs) -> str:
 
 
 def runs_math_mode(runs: Runs) -> str:
-    """Runs inside maths (the left side of a row): maths as maths, words in \\text{...}."""
-    out = []
-    for run in runs:
-        if isinstance(run, Text):
-            words = run.text.strip()
-            segments = _segments(words)
-            out.append(" ".join(seg.latex if isinstance(seg, _Math) else r"\text{" + _plain_text(seg) + "}"
-                                for seg in segments))
-        elif isinstance(run, Check):
-            out.append(r"\checkmark")
-        elif isinstance(run, Ratio):
-            out.append(ratio_latex(run))
-        else:
-            out.append(maths_latex(run))
-    return " ".join(out)
+    """Runs inside maths (a row's left side, a displayed formula): maths as maths, words in \\text{...}."""
+    return " ".join(p.latex if isinstance(p, _Math) else _display_words(p) for p in _pieces(runs))
+
+
+def _display_words(words: str) -> str:
+    gap = r"\qquad" if words.startswith("  ") else ""  # "df/dx = ...   chain rule": the words stand apart
+    return gap + r"\text{" + _plain_text(words if not gap else " " + words.lstrip()) + "}"
 
 
 # -- blocks ------------------------------------------------------------------------------------------------------
@@ -356,18 +348,11 @@ def rows_latex(rows: Sequence[MathRow], previous: Runs = (), wrap: bool = True, 
     return f"\\begin{{{environment}}}\n" + " \\\\\n".join(lines) + f"\n\\end{{{environment}}}"
 
 
-def _display_words(words: str) -> str:
-    gap = r"\qquad" if words.startswith("  ") else ""  # "df/dx = ...   chain rule": the words stand apart
-    return gap + r"\text{" + _plain_text(words if not gap else " " + words.lstrip()) + "}"
-
-
 def _paragraph(runs: Runs) -> str:
     """Words with maths inline; a paragraph that opens with a formula (dE/dw = ... · ...) is displayed."""
     if not runs or not isinstance(runs[0], (Ratio, Maths)):
         return runs_latex(runs)
-    pieces = _pieces(runs)
-    body = " ".join(p.latex if isinstance(p, _Math) else _display_words(p) for p in pieces)
-    return "\\[\n" + body + "\n\\]"
+    return "\\[\n" + runs_math_mode(runs) + "\n\\]"
 
 
 def _heading(block: Heading, shift: int) -> str:
