@@ -18,7 +18,6 @@ from derivtutor.document import (
     Document,
     Heading,
     MathRow,
-    Maths,
     Note,
     Paragraph,
     Ratio,
@@ -28,7 +27,7 @@ from derivtutor.document import (
     Text,
     build_document,
 )
-from derivtutor.render.latex import maths_latex, ratio_latex
+from derivtutor.render.latex import maths_latex, ratio_latex, runs_math_mode
 from derivtutor.teaching import DOCUMENT_HEADINGS
 
 _MD_SPECIAL = set("\\`*_[]<>#|$&~!")
@@ -107,24 +106,11 @@ def runs_markdown(runs: Runs) -> str:
 
 def math_row(row: MathRow, lhs: Runs) -> str:
     """One step: `- $lhs = rhs$ ✓ — note`."""
-    left = " ".join(maths_of(run) for run in lhs)
+    left = runs_math_mode(lhs)
     maths = inline(f"{left} = {maths_latex(row.rhs)}" if left else f"= {maths_latex(row.rhs)}")
     check = " ✓" if row.checked else ""
     note = runs_markdown(row.note).strip()
     return f"- {maths}{check}" + (f" — {note}" if note else "")
-
-
-def maths_of(run: object) -> str:
-    """A left-hand-side run as LaTeX maths (words in \\text{...})."""
-    if isinstance(run, Ratio):
-        return ratio_latex(run)
-    if isinstance(run, Maths):
-        return maths_latex(run)
-    if isinstance(run, Check):
-        return r"\checkmark"
-    from derivtutor.render.latex import runs_math_mode
-
-    return runs_math_mode((run,))
 
 
 def _card(card: RuleCard) -> str:
