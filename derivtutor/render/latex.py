@@ -172,6 +172,10 @@ _TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "
 _CARET = re.compile(r"([A-Za-z0-9)])\^(\([A-Za-z0-9+\-*/. ]{1,12}\)|-?[A-Za-z0-9]{1,3})")
 
 
+# the base of a raised or lowered run: a multi-letter name of the notation (netₖ, sin²), else one letter (dwⱼₖ)
+_RAISED_NAME = re.compile(r"(?:net|yhat|sinh|cosh|tanh|sin|cos|tan|ln|log|exp|[A-Za-z])$")
+
+
 def _caret_exponent(power: str) -> str:
     inner = power[1:-1] if power.startswith("(") else power
     return inner.replace(" ", "").replace("*", r"\cdot{}")
@@ -206,10 +210,10 @@ def _segments(text: str) -> list[str | _Math]:
             while i < len(text) and text[i] in table:
                 run += table[text[i]]
                 i += 1
-            word = re.search(r"[A-Za-z]+$", buffer)  # e⁻ˣ, netₖ: the base goes into the maths, a name upright
+            name = _RAISED_NAME.search(buffer)  # e⁻ˣ, netₖ, dwⱼₖ: the base goes into the maths, a name upright
             base = ""
-            if word:
-                base, buffer = word.group(), buffer[:word.start()]
+            if name:
+                base, buffer = name.group(), buffer[:name.start()]
                 base = base if len(base) == 1 else r"\mathrm{" + base + "}"
             elif buffer and buffer[-1].isdigit():
                 base, buffer = buffer[-1], buffer[:-1]
