@@ -17,7 +17,16 @@ import sympy
 
 from derivtutor.derivation import Derivation
 from derivtutor.detail import rules_shown, shows
-from derivtutor.explain import cancelled, card_formula, corner_notes, screen_names, step_notes
+from derivtutor.explain import (
+    cancelled,
+    card_formula,
+    corner_notes,
+    move_formula,
+    move_name,
+    move_why,
+    screen_names,
+    step_notes,
+)
 from derivtutor.mathtext import math_text, name_text
 from derivtutor.rules import ChainRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, DOCUMENT_HEADINGS, HEADINGS, NOTES, RULES
@@ -127,7 +136,7 @@ class Table:
 @dataclass(frozen=True)
 class RuleCard:
     name: str
-    formula: str  # the general formula in letters free on this page (explain.card_formula); "" for a move
+    formula: str  # the general formula in letters free on this page (explain.card_formula, move_formula)
     why: str
     formula_latex: str = ""  # the same formula as teaching.RULES writes it in LaTeX (LaTeX, Markdown, MathJax)
 
@@ -284,9 +293,10 @@ class _Layout:
             self.blocks.append(Note(fill(NOTES[item.key], **item.fields)))
         if d.algebra:
             self.blocks.append(Heading(HEADINGS["algebra"], 2))
+            taken = screen_names(d)
             for move in d.algebra:
-                text = ALGEBRA_MOVES[move.move]
-                note = (Text(f"{text.name}: {text.why}"),) if self.detail == "full" else (Text(text.name),)
+                name = move_name(move.move, taken)
+                note = (Text(f"{name}: {move_why(move.move, taken)}"),) if self.detail == "full" else (Text(name),)
                 self.add(Maths(move.after, factors=move.shown), checked=move.verified, note=note, kind="algebra")
         final = Maths(d.final, factors=d.algebra[-1].shown) if d.algebra else Maths(d.result)
         self.blocks.append(Heading(HEADINGS["answer"].rstrip(": "), 2))
@@ -323,9 +333,26 @@ def rule_cards(derivation: Derivation, detail: str = "full") -> list[Block]:
         cards.append(RuleCard(text.name, card_formula(rule_id, taken, chain), text.why,
                               card_formula(rule_id, taken, chain, latex=True)))
     for move in derivation.algebra:
-        text = ALGEBRA_MOVES[move.move]
-        cards.append(RuleCard(text.name, "", text.why))
+        cards.append(RuleCard(move_name(move.move, taken), move_formula(move.move, taken),
+                              ALGEBRA_MOVES[move.move].why, move_formula(move.move, taken, latex=True)))
     return cards
+
+
+def algebra_move_blocks(derivation: Derivation, number: int, taken: set[str] | frozenset[str] = frozenset()
+                        ) -> list[Block]:
+    """One algebra move on its own (a lesson's screen per move): the line before it, the line after it with its ✓
+    and the move's name, then its card (formula in letters free here: the derivation's names and `taken`)."""
+    moves = derivation.algebra
+    move = moves[number - 1]
+    names = screen_names(derivation) | set(taken)
+    name = move_name(move.move, names)
+    before = Maths(derivation.result) if number == 1 else Maths(moves[number - 2].after,
+                                                                  factors=moves[number - 2].shown)
+    return [Heading(DOCUMENT_HEADINGS["move"].format(number=number, count=len(moves), name=name), 2),
+            MathRow(before, kind="algebra"),
+            MathRow(Maths(move.after, factors=move.shown), checked=move.verified, note=(Text(name),), kind="algebra"),
+            RuleCard(name, move_formula(move.move, names), ALGEBRA_MOVES[move.move].why,
+                     move_formula(move.move, names, latex=True))]
 
 
 def derivation_blocks(derivation: Derivation, detail: str, with_title: bool = True) -> list[Block]:
@@ -344,9 +371,10 @@ def _explained(e: Explained, detail: str) -> Document:
     if e.rewrites:
         doc.blocks.append(Heading(DOCUMENT_HEADINGS["notation"], 2))
         doc.blocks.append(MathRow(Maths(e.derivation.final)))
+        taken = screen_names(e.derivation)
         for r in e.rewrites:
-            text = ALGEBRA_MOVES[r.move]
-            words = text.name if detail == "brief" and not r.assumption else f"{text.name}: {text.why}"
+            name = move_name(r.move, taken)
+            words = name if detail == "brief" and not r.assumption else f"{name}: {move_why(r.move, taken)}"
             doc.blocks.append(MathRow(Maths(r.after), (), r.verified, (Text(words),), kind="algebra"))
     if e.outro:
         doc.blocks.append(Heading(DOCUMENT_HEADINGS["meaning"], 2))

@@ -24,7 +24,7 @@ from derivtutor.rules import (
     Step,
     TotalDerivativeRule,
 )
-from derivtutor.teaching import RULES
+from derivtutor.teaching import ALGEBRA_MOVES, RULES
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,63 @@ def card_formula(rule_id: str, taken: set[str], chain: ChainRule | None = None, 
         lowered = {_RAISED[old]: _RAISED[new] for old, new in rename.items() if old in _RAISED and new in _RAISED}
         formula = _RAISED_LETTER.sub(lambda m: lowered.get(m.group(), m.group()), formula)
     return formula
+
+
+# -- algebra moves in letters that are free on this screen ------------------------------------------------------
+
+MOVE_SPARE = {"lower": "pqrsvkmyzcw", "upper": "PQRSUVWKM"}
+_MOVE_RAISED = _RAISED | {"b": "ᵇ", "c": "ᶜ", "w": "ʷ", "t": "ᵗ", "A": "ᴬ", "B": "ᴮ", "P": "ᴾ", "R": "ᴿ",
+                          "U": "ᵁ", "V": "ⱽ", "W": "ᵂ", "K": "ᴷ", "M": "ᴹ"}
+
+
+def move_letters(move_id: str, taken: set[str]) -> dict[str, str]:
+    """The move's placeholder letters that the screen uses, each with a spare letter the screen does not use."""
+    text = ALGEBRA_MOVES[move_id]
+    clashing = [old for old in text.letters if old in taken]
+    if not clashing:
+        return {}
+    raised = {old for old in text.letters if old in _MOVE_RAISED and _MOVE_RAISED[old] in text.formula + text.name}
+    used = set(taken) | set(text.letters)
+    rename: dict[str, str] = {}
+    for old in clashing:
+        pool = MOVE_SPARE["upper" if old.isupper() else "lower"]
+        new = next((c for c in pool if c not in used and (old not in raised or c in _MOVE_RAISED)), None)
+        if new is None:  # every spare is on the screen too: keep the letter rather than invent a worse one
+            continue
+        rename[old] = new
+        used.add(new)
+    return rename
+
+
+def _renamed(text: str, rename: dict[str, str], latex: bool) -> str:
+    if not rename:
+        return text
+    letter = re.compile(r"(?<![A-Za-z\\])([" + "".join(rename) + r"])(?![A-Za-z])")
+    text = letter.sub(lambda m: rename[m.group(1)], text)
+    if latex:
+        return text
+    raised = {_MOVE_RAISED[old]: _MOVE_RAISED[new] for old, new in rename.items()
+              if old in _MOVE_RAISED and new in _MOVE_RAISED}
+    return "".join(raised.get(ch, ch) for ch in text)
+
+
+def move_formula(move_id: str, taken: set[str], latex: bool = False) -> str:
+    """The identity behind an algebra move ("" if it has none), in letters free on the screen: with an input a
+    and a bias b on screen, (a − b)/a = 1 − b/a is written (p − q)/p = 1 − q/p."""
+    text = ALGEBRA_MOVES[move_id]
+    return _renamed(text.formula_latex if latex else text.formula, move_letters(move_id, taken), latex)
+
+
+def move_name(move_id: str, taken: set[str]) -> str:
+    """The move's name, its placeholder letters renamed like its formula (divide top and bottom by eᵘ)."""
+    return _renamed(ALGEBRA_MOVES[move_id].name, move_letters(move_id, taken), False)
+
+
+def move_why(move_id: str, taken: set[str]) -> str:
+    """What a screen says beside a move: its formula (letters free on the screen), then why it may be done."""
+    formula = move_formula(move_id, taken)
+    why = ALGEBRA_MOVES[move_id].why
+    return f"{formula}. {why}" if formula else why
 
 
 def cancelled(factors: list[sympy.Expr]) -> list[sympy.Expr]:

@@ -6,10 +6,11 @@ and check its items, write the files, choose the exit code) so render/ only rend
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from derivtutor import lesson_files
-from derivtutor.document import Document, Ratio, build_document
+from derivtutor.document import Document, Ratio, algebra_move_blocks, build_document
 from derivtutor.export import ExportError, write_text
 from derivtutor.lesson_files import Lesson, LessonError
 from derivtutor.render import lesson_handout
@@ -29,8 +30,12 @@ def prepare(lesson: Lesson) -> tuple[dict[int, Document], dict[int, Answer]]:
     count = 0
     for item in lesson.items:
         try:
-            if item.kind == "derivation":
-                derivations[item.number] = build_document(derivation_for(item))
+            if item.kind == "derivation" and item.move:  # one algebra move: on paper its heading and words
+                built = derivation_for(item)
+                blocks = algebra_move_blocks(built, item.move)
+                derivations[item.number] = Document(blocks[0].text, blocks)
+            elif item.kind == "derivation":  # on paper a `steps` item shows the algebra too
+                derivations[item.number] = build_document(derivation_for(replace(item, show="")))
             elif item.kind == "exercise":
                 count += 1
                 ex = prepare_exercise(item)

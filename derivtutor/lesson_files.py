@@ -9,6 +9,7 @@ the field, so a teacher can fix a lesson without reading the code: the player st
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,12 @@ class Item:
     working: bool = False  # exercise: the learner writes the working, several lines, each one judged
     tolerance: float = 0.0  # exercise with `at`: a typed decimal this close to the exact value is right
     names: tuple[tuple[str, str], ...] = ()  # exercise: letters the learner may use for parts (a_k = sigma(net_k))
+    show: str = ""  # derivation: "" (all), "steps" (no algebra moves) or "move N" (one algebra move): SHOW_PARTS
+
+    @property
+    def move(self) -> int:
+        """The algebra move a `show = "move N"` screen shows (1-based); 0 for any other screen."""
+        return int(self.show.split()[1]) if self.show.startswith("move ") else 0
 
 
 @dataclass(frozen=True)
@@ -172,7 +179,7 @@ def _unknown_keys(where: str, table: dict, allowed: set[str], problems: Problems
 LESSON_FIELDS = {"title", "order", "summary", "items"}
 ITEM_FIELDS = {
     "text": {"type", "text", "title"},
-    "derivation": {"type", "text", "title", "expression", "preset", "wrt", "name"},
+    "derivation": {"type", "text", "title", "expression", "preset", "wrt", "name", "show"},
     "exercise": {"type", "question", "title", "expression", "wrt", "answer", "at", "hints", "mistakes", "name",
                  "working", "tolerance", "names"},
 }
@@ -209,7 +216,7 @@ def _item(number: int, raw: object, problems: Problems) -> Item | None:
         if ("expression" in raw) == ("preset" in raw):
             problems.add(f"{where}give exactly one of 'expression' or 'preset'")
         item = Item("derivation", number, text=problems.text(where, raw, "text", False), title=title,
-                    expression=expression, preset=preset, wrt=wrt, name=name)
+                    expression=expression, preset=preset, wrt=wrt, name=name, show=_show(where, raw, problems))
     else:
         name = problems.name(where, raw, "name", LIMITS["name"]) or "f"
         wrt = problems.name(where, raw, "wrt", LIMITS["wrt"])
@@ -222,6 +229,18 @@ def _item(number: int, raw: object, problems: Problems) -> Item | None:
                     mistakes=_mistakes(where, raw, problems), working=_working(where, raw, at, problems),
                     tolerance=_tolerance(where, raw, at, problems), names=_names(where, raw, problems))
     return item if problems.count == before else None
+
+
+SHOW_PARTS = re.compile(r"all|steps|move [1-9][0-9]?")
+
+
+def _show(where: str, raw: dict, problems: Problems) -> str:
+    """`show = "steps"` or `show = "move 2"`: one part of a derivation per screen (one idea per screen)."""
+    show = raw.get("show", "all")
+    if not isinstance(show, str) or not SHOW_PARTS.fullmatch(show):
+        problems.add(f"{where}'show' must be \"all\", \"steps\" or \"move N\" (N = 1, 2, ...: an algebra move)")
+        return ""
+    return "" if show == "all" else show
 
 
 def _working(where: str, raw: dict, at: tuple, problems: Problems) -> bool:

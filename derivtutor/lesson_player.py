@@ -16,7 +16,7 @@ from derivtutor import lesson_files, progress
 from derivtutor.lesson_files import Item, Lesson, LessonError, clean_text
 from derivtutor.prompting import ask_typed, read_line, yes
 from derivtutor.startup import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, fail, import_sympy_without_collecting
-from derivtutor.teaching import PLAYER_TEXT
+from derivtutor.teaching import DOCUMENT_HEADINGS, PLAYER_TEXT
 
 KEYS = PLAYER_TEXT["keys_read"]
 
@@ -170,6 +170,8 @@ class Player:
             self.say(item.title, "bold magenta")
         if item.kind == "text":
             self.console.print(Markdown(item.text))
+        elif item.kind == "derivation" and item.move:
+            self.move_screen(screen)
         elif item.kind == "derivation":
             if item.text:
                 self.console.print(Markdown(item.text))
@@ -183,6 +185,35 @@ class Player:
                 for level, hint in enumerate(item.hints, start=1):
                     self.say(f"  Hint {level}: {hint}", "yellow")
                 self.say(f"  Answer: {screen.exercise.usual_text(self.unicode)}", "bold green")
+
+    def move_screen(self, screen: Screen) -> None:
+        """A `show = "move N"` screen: one algebra move (document.algebra_move_blocks), the lesson's words about it,
+        then the move in general (its formula in letters free on this screen) and why it may be done."""
+        from rich.markdown import Markdown
+        from rich.padding import Padding
+
+        from derivtutor.document import Heading, MathRow, RuleCard, algebra_move_blocks
+        from derivtutor.render.terminal import ascii_words
+
+        item = screen.item
+        words = (lambda text: text) if self.unicode else ascii_words
+        blocks = algebra_move_blocks(screen.derivation, item.move, {name for name, _ in item.names})
+        for block in blocks:
+            if isinstance(block, Heading):
+                self.say(words(item.title or block.text), "bold magenta")
+        rows = [block for block in blocks if isinstance(block, MathRow)]
+        for number, row in enumerate(rows):
+            check = f"  {'✓' if self.unicode else 'ok'}" if row.checked else ""
+            self.console.print(Padding(self._text(("= " if number else "  ") + row.rhs.spelt(self.unicode) + check,
+                                                  "bold"), (0, 0, 0, 2)))
+        if item.text:
+            self.console.print()
+            self.console.print(Markdown(item.text))
+        self.console.print()
+        for card in (block for block in blocks if isinstance(block, RuleCard)):
+            if card.formula:
+                self.say(words(f"{DOCUMENT_HEADINGS['in_general']}: {card.formula}"), "cyan")
+            self.say(words(card.why), "italic")
 
     def show(self, index: int, piped: bool = False) -> None:
         self.screens[index]._build() if self.screens[index].item.kind != "text" else None

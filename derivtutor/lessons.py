@@ -10,6 +10,7 @@ writing it. An exercise with `working = true` asks for several lines, judged lik
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -61,16 +62,39 @@ def _symbol(expr: sympy.Expr, wrt: str) -> sympy.Symbol:
     raise LessonError(f"several variables ({', '.join(s.name for s in symbols)}): add wrt = \"...\"")
 
 
+_PRESETS_BUILT: dict[str, Built] = {}  # a preset shown on several screens (steps, then move by move) is built once
+
+
 def derivation_for(item: Item) -> Built:
     """What a derivation item steps through: a preset (any kind: a Derivation, an explained derivation or a
-    chain of derivations) or its expression. Raises LessonError."""
+    chain of derivations) or its expression; with `show`, only that part of it (screen_part). Raises LessonError."""
     if item.preset:
         from derivtutor.presets import PRESETS
 
         if item.preset not in PRESETS:
             raise LessonError(f"item {item.number}: no named derivation '{item.preset}' (see derive --list)")
-        return PRESETS[item.preset].build()
-    return expression_derivation(item)
+        if item.preset not in _PRESETS_BUILT:
+            _PRESETS_BUILT[item.preset] = PRESETS[item.preset].build()
+        built = _PRESETS_BUILT[item.preset]
+    else:
+        built = expression_derivation(item)
+    return screen_part(item, built)
+
+
+def screen_part(item: Item, built: Built) -> Built:
+    """The part of `built` the item's screen shows: all of it, its steps without the algebra moves (`show =
+    "steps"`), or the whole derivation for a `show = "move N"` screen, whose move is checked to exist here."""
+    if not item.show:
+        return built
+    if not isinstance(built, Derivation) or not built.algebra:
+        raise LessonError(f"item {item.number}: 'show': this derivation has no algebra moves to show apart; "
+                          "leave 'show' out")
+    if item.show == "steps":
+        return dataclasses.replace(built, algebra=[])
+    if item.move > len(built.algebra):
+        raise LessonError(f"item {item.number}: 'show': there is no move {item.move}; this derivation has "
+                          f"{len(built.algebra)} algebra moves")
+    return built
 
 
 def expression_derivation(item: Item) -> Derivation:

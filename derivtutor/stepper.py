@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import sympy
 
 from derivtutor.derivation import Derivation
+from derivtutor.explain import card_formula, move_name, move_why, screen_names
 from derivtutor.judge import Form, Target, Verdict, _derivation_form, _equal, _factor_slips, judge_answer, target_for
 from derivtutor.mathtext import factors_text, math_text, name_text
 from derivtutor.render.styled import Block, Text
@@ -88,6 +89,7 @@ class Builder:
         self.renderer = TerminalRenderer(detail, unicode)
         self.s = self.renderer.style
         self.questions: list[Question] = []
+        self.taken: set[str] = set()  # the names on screen: a rule card's letters avoid them
 
     def words(self, text: str) -> str:
         return text if self.unicode else ascii_words(text)
@@ -113,6 +115,7 @@ class Builder:
 
     def derivation(self, d: Derivation, heading: bool = True) -> None:
         f, x = d.function_name, d.var
+        self.taken = screen_names(d)
         if heading:  # Find df/dx for f(x) = ..., with the letters held constant for a partial derivative
             self.plan(STEP_TEXT["find_label"], self.renderer.blocks(d)[0])
         small = sum(1 for _ in d.root.walk()) <= MAX_QUESTIONS
@@ -138,18 +141,18 @@ class Builder:
             rule = RULES[step.rule_id]
             plan = Block(Text(self.words(STEP_TEXT["parts_intro"].format(d=lhs, expr=self.m(step.expr),
                                                                          rule=rule.name)), style="bold"))
-            plan.add(2, Text(self.words(f"{rule.name}: {rule.formula}"), style="cyan"))
+            plan.add(2, Text(self.words(f"{rule.name}: {card_formula(step.rule_id, self.taken)}"), style="cyan"))
             plan.add(2, self.words(STEP_TEXT["parts_list"].format(parts=", ".join(self.m(p.expr) for p in parts))))
             self.questions.append(Question("plan", rule.name, "", step.result, "", plan, [], asked=False))
             for part in parts:
                 self.node(part, f"d/d{self.m(part.var)} [{self.m(part.expr)}]", fname)
             block = Block(Text(f"{lhs} = {self.m(step.result)}", style="bold"))
             block.add(2, f"{self.m_d(step)} = {self.m(step.result)}")
-            block.add(4, Text(self.words(f"{rule.name}: {rule.formula}"), style="cyan"))
+            block.add(4, Text(self.words(f"{rule.name}: {card_formula(step.rule_id, self.taken)}"), style="cyan"))
             block.add(4, Text(self.words("Why: " + rule.why), style="italic"))
             self.add(Question(
                 "combine", lhs, STEP_TEXT["ask_combine"].format(rule=rule.name, d=lhs), step.result,
-                self.m(step.result), block, [_rule_hint(step.rule_id), rule.why],
+                self.m(step.result), block, [_rule_hint(step.rule_id, self.taken), rule.why],
                 target=self.target_of(step, lhs, top), final=top is not None,
                 exercise=(step.expr, step.var, fname) if top is not None else None))
             return
@@ -160,7 +163,7 @@ class Builder:
             question = STEP_TEXT["ask_part"].format(d=lhs)
         self.add(Question(
             "final" if top is not None else "part", lhs, question, step.result, self.m(step.result),
-            self.rule_block(step, lhs), [_rule_hint(step.rule_id), RULES[step.rule_id].why],
+            self.rule_block(step, lhs), [_rule_hint(step.rule_id, self.taken), RULES[step.rule_id].why],
             target=self.target_of(step, lhs, top), asked=not self.trivial(step), final=top is not None,
             exercise=(step.expr, step.var, fname)))
 
@@ -209,8 +212,7 @@ class Builder:
         question = STEP_TEXT["ask_chain_product"].format(assignments=assignments, d=d, factors=factors)
         self.add(Question(
             "product", d, question, step.result, self.m(step.result), block,
-            [CHECK_TEXT["rule_hint"].format(rule=RULES["chain"].name, formula=RULES["chain"].formula),
-             ALGEBRA_MOVES["multiply"].why],
+            [_rule_hint("chain", self.taken, step), ALGEBRA_MOVES["multiply"].why],
             target=self.target_of(step, d, top), final=top is not None,
             exercise=(step.expr, x, fname if top is not None else layers[0].name)))
 
@@ -231,28 +233,30 @@ class Builder:
         self.renderer.step_lines(block, layer.step, 2, lhs=f"d/d{var} [{self.m(layer.expr)}]", top=True)
         self.add(Question(
             "factor", label, STEP_TEXT["ask_factor"].format(d=label, layer=shown_layer), layer.step.result,
-            self.m(layer.step.result), block, [_rule_hint(layer.step.rule_id), RULES[layer.step.rule_id].why],
+            self.m(layer.step.result), block,
+            [_rule_hint(layer.step.rule_id, self.taken), RULES[layer.step.rule_id].why],
             target=target_for(sub, label), extras=extras, asked=not self.trivial(layer.step),
             exercise=(layer.expr, layer.var, layer.name)))
 
     def algebra(self, d: Derivation) -> None:
         before: list[sympy.Expr] = [d.result]
+        taken = screen_names(d)
         for number, move_step in enumerate(d.algebra, start=1):
-            move = ALGEBRA_MOVES[move_step.move]
+            name, why = move_name(move_step.move, taken), move_why(move_step.move, taken)
             shown = list(move_step.shown)
             after_text = factors_text(shown, self.unicode)
             block = Block(Text(f"= {after_text}", style="bold"))
-            block.add(4, Text(self.words(move.name) + f" {self.s.check}", style="cyan"))
-            block.add(4, Text(self.words(move.why), style="italic"))
+            block.add(4, Text(self.words(name) + f" {self.s.check}", style="cyan"))
+            block.add(4, Text(self.words(why), style="italic"))
             after = move_step.after
             form = Form(after, after_text, (after,), _sign_only(after))
-            question = STEP_TEXT["ask_move"].format(number=number, count=len(d.algebra), move=move.name,
+            question = STEP_TEXT["ask_move"].format(number=number, count=len(d.algebra), move=name,
                                                     before=factors_text(before, self.unicode))
             first = factors_text(shown[:1], self.unicode)
             reorder = move_step.move in ORDER_ONLY_MOVES
-            self.add(Question("move", move.name, question, after, after_text, block,
-                              [move.why, STEP_TEXT["move_hint_2"].format(first=first)],
-                              target=Target(move.name, d.var, [form], None), asked=not reorder,
+            self.add(Question("move", name, question, after, after_text, block,
+                              [why, STEP_TEXT["move_hint_2"].format(first=first)],
+                              target=Target(name, d.var, [form], None), asked=not reorder,
                               shown_because="shown_reorder"))
             before = shown
 
@@ -265,20 +269,20 @@ class Builder:
         if e.intro:
             self.plan(shown[1].title.plain, shown[1])
         self.derivation(e.derivation, heading=False)
+        taken = screen_names(e.derivation)
         for rewrite in e.rewrites:
-            move = ALGEBRA_MOVES[rewrite.move]
+            name, why = move_name(rewrite.move, taken), move_why(rewrite.move, taken)
             using = ", ".join(f"{self.m(k)} = {self.m(v)}" for k, v in rewrite.definitions.items())
             using = f" (with {using})" if using else ""
             after_text = self.m(rewrite.after)
             block = Block(Text(f"= {after_text}", style="bold"))
-            block.add(4, Text(self.words(move.name) + f" {self.s.check}", style="cyan"))
-            block.add(4, Text(self.words(move.why), style="italic"))
+            block.add(4, Text(self.words(name) + f" {self.s.check}", style="cyan"))
+            block.add(4, Text(self.words(why), style="italic"))
             self.add(Question(
-                "move", move.name, STEP_TEXT["ask_rewrite"].format(move=move.name, using=using,
-                                                                  before=self.m(rewrite.before)),
-                rewrite.after, after_text, block, [move.why],
-                target=Target(move.name, e.derivation.var, [Form(rewrite.after, after_text, (rewrite.after,),
-                                                                 _sign_only(rewrite.after))], None)))
+                "move", name, STEP_TEXT["ask_rewrite"].format(move=name, using=using, before=self.m(rewrite.before)),
+                rewrite.after, after_text, block, [why],
+                target=Target(name, e.derivation.var, [Form(rewrite.after, after_text, (rewrite.after,),
+                                                            _sign_only(rewrite.after))], None)))
         if e.general_lhs is not None and e.general not in (e.derivation.final, e.final):
             top, var = e.general_lhs
             label = f"d{self.n(top)}/d{self.n(var)}"
@@ -340,8 +344,8 @@ class Builder:
         question = STEP_TEXT["ask_factor"].format(d=label, layer=f"{self.n(f.top)} = {self.m(d.expr)}")
         self.add(Question(
             "factor", label, question, f.general, general, bp.factor_blocks(f)[0],
-            [_rule_hint(d.root.rule_id), RULES[d.root.rule_id].why],
-            target=Target(label, d.var, forms, d, _rule_hint(d.root.rule_id)),
+            [_rule_hint(d.root.rule_id, screen_names(d)), RULES[d.root.rule_id].why],
+            target=Target(label, d.var, forms, d, _rule_hint(d.root.rule_id, screen_names(d))),
             exercise=(d.expr, d.var, f.top, d.final)))
 
     def sum_question(self, c: object, bp: object) -> None:
@@ -383,9 +387,11 @@ def _sign_only(expr: sympy.Expr) -> Callable[[], list[Slip]]:
     return lambda: [Slip("flipped_sign", -expr)] if expr != 0 else []
 
 
-def _rule_hint(rule_id: str) -> str:
+def _rule_hint(rule_id: str, taken: set[str] | frozenset[str] = frozenset(), chain: ChainRule | None = None) -> str:
+    """"This needs the sum rule: ..." with the rule's letters free on the screen (explain.card_formula)."""
     rule = RULES.get(rule_id)
-    return CHECK_TEXT["rule_hint"].format(rule=rule.name, formula=rule.formula) if rule else ""
+    return CHECK_TEXT["rule_hint"].format(rule=rule.name, formula=card_formula(rule_id, set(taken), chain)) \
+        if rule else ""
 
 
 def build_steps(built: object, detail: str = "normal", level: str = "all", unicode: bool = True) -> list[Question]:

@@ -159,19 +159,32 @@ RULES: dict[str, RuleText] = {
 
 @dataclass(frozen=True)
 class MoveText:
+    """An algebra move's words. `formula` is the general identity behind it, written with the placeholder
+    `letters`; explain.move_formula renames those away from the names on the screen, as rule cards do, so a
+    card never says (a − b)/a next to an input a and a bias b. `why` never uses the placeholder letters."""
+
     name: str
     why: str
+    formula: str = ""  # Unicode text; raised placeholders (eᵘ) are renamed too
+    formula_latex: str = ""
+    letters: str = ""  # the formula's placeholder letters, each renamed when the screen uses it
 
 
 ALGEBRA_MOVES: dict[str, MoveText] = {
     "multiply": MoveText("multiply the factors", "Multiply the numbers and signs together; two minus signs make "
                          "a plus."),
-    "split_fraction": MoveText("split the fraction", "(1 + e⁻ˣ)² is (1 + e⁻ˣ)·(1 + e⁻ˣ), so the fraction is a "
-                               "product of two simpler fractions."),
+    "split_fraction": MoveText("split the fraction", "A square on the bottom is the bottom times itself, so the "
+                               "fraction is a product of two simpler fractions.",
+                               "b/a² = 1/a · b/a", r"\frac{b}{a^2} = \frac{1}{a}\cdot\frac{b}{a}", "ab"),
     "add_subtract_one": MoveText("add and subtract 1", "Adding 1 and taking it away again changes nothing, but "
-                                 "it makes the top look like the bottom."),
-    "divide_out": MoveText("divide each term by the bottom", "(a − b)/a = a/a − b/a = 1 − b/a."),
-    "recognise_sigma": MoveText("recognise σ", "1/(1 + e⁻ᵘ) is exactly the sigmoid σ(u), so write it that way."),
+                                 "it makes the top look like the bottom.",
+                                 "b = 1 + b − 1", r"b = 1 + b - 1", "b"),
+    "divide_out": MoveText("divide each term by the bottom", "A fraction whose top is a sum or a difference is "
+                           "the sum or difference of each term over the bottom, and the bottom over itself is 1.",
+                           "(a − b)/a = a/a − b/a = 1 − b/a",
+                           r"\frac{a-b}{a} = \frac{a}{a} - \frac{b}{a} = 1 - \frac{b}{a}", "ab"),
+    "recognise_sigma": MoveText("recognise σ", "That fraction is exactly the sigmoid, so write it that way.",
+                                "1/(1 + e⁻ᵘ) = σ(u)", r"\frac{1}{1+e^{-u}} = \sigma(u)", "u"),
 }
 
 # Sentences filled in with the details of one step.
@@ -224,9 +237,10 @@ def rule_text(rule_id: str) -> RuleText:
 # -- backpropagation presets (error, net, output-weight, hidden-weight, activations, losses) ---------------------
 
 ALGEBRA_MOVES.update({
-    "divide_top_bottom": MoveText("divide top and bottom by eᵘ", "Dividing the top and the bottom of a fraction "
-                                  "by the same thing leaves its value unchanged: eᵘ/eᵘ = 1 and "
-                                  "(1 + eᵘ)/eᵘ = e⁻ᵘ + 1."),
+    "divide_top_bottom": MoveText("divide top and bottom by eᵘ", "Dividing the top and the bottom of a "
+                                  "fraction by the same thing leaves its value unchanged.",
+                                  "eᵘ/eᵘ = 1 and (1 + eᵘ)/eᵘ = e⁻ᵘ + 1",
+                                  r"\frac{e^u}{e^u} = 1,\ \frac{1+e^u}{e^u} = e^{-u} + 1", "u"),
     "minus_outside": MoveText("take the minus sign outside", "a − t = −(t − a): the error is written as target "
                               "minus output, so the minus sign goes in front."),
     "multiply_out": MoveText("multiply out the brackets", "Multiply each bracket out term by term, keeping the "
@@ -236,12 +250,17 @@ ALGEBRA_MOVES.update({
     "name_output": MoveText("write a for σ(z)", "The unit's output is a = σ(z), so σ(z) can be written a."),
     "name_softmax": MoveText("write ŷ for the softmax", "Each e^(zᵢ)/(e^(z₁) + e^(z₂) + e^(z₃)) is the "
                              "softmax output ŷᵢ, so write it that way."),
-    "split_difference": MoveText("split the fraction in two", "(A² − B²)/A² = A²/A² − B²/A²: a fraction "
-                                 "whose top is a difference is a difference of two fractions."),
-    "one_minus_square": MoveText("A²/A² = 1 and B²/A² = (B/A)²", "Anything divided by itself is 1, and a "
-                                 "quotient of squares is the square of the quotient."),
-    "recognise_tanh": MoveText("recognise tanh", "(eᵘ − e⁻ᵘ)/(eᵘ + e⁻ᵘ) is exactly tanh(u), so write it "
-                               "that way."),
+    "split_difference": MoveText("split the fraction in two", "A fraction whose top is a difference is a "
+                                 "difference of two fractions.",
+                                 "(A² − B²)/A² = A²/A² − B²/A²",
+                                 r"\frac{A^2-B^2}{A^2} = \frac{A^2}{A^2} - \frac{B^2}{A^2}", "AB"),
+    "one_minus_square": MoveText("simplify both fractions", "Anything divided by itself is 1, and a quotient of "
+                                 "squares is the square of the quotient.",
+                                 "A²/A² = 1 and B²/A² = (B/A)²",
+                                 r"\frac{A^2}{A^2} = 1,\ \frac{B^2}{A^2} = \left(\frac{B}{A}\right)^2", "AB"),
+    "recognise_tanh": MoveText("recognise tanh", "That fraction is exactly tanh, so write it that way.",
+                               "(eᵘ − e⁻ᵘ)/(eᵘ + e⁻ᵘ) = tanh(u)",
+                               r"\frac{e^u-e^{-u}}{e^u+e^{-u}} = \tanh(u)", "u"),
     "collect": MoveText("multiply out and collect", "Multiply out the brackets and gather the terms that contain "
                         "the same factor."),
     "use_sum_one": MoveText("use y₁ + y₂ + y₃ = 1", "The targets are one-hot (or probabilities): they add up "
@@ -273,7 +292,8 @@ NOTES.update({
                     "multiply.",
     "bp_factor_see": "every step: derive {preset}",
     "bp_factors_below": "Each factor is its own checked derivation, shown in full below.",
-    "bp_factor_brief": "Each factor is its own checked derivation; run with --detail full to see them all here.",
+    "bp_factor_brief": "Each factor is its own checked derivation; the full detail (--detail full, or s in a "
+                       "lesson) shows them all here.",
     "bp_a_is_sigma": "{a} = σ({net}), so σ({net}) · (1 − σ({net})) is {a} · (1 − {a}).",
     "bp_net_factor": "The terms for the other inputs and the bias do not contain {w}, so they give 0 (see "
                      "derive net); the bias term stands for them here.",
@@ -542,7 +562,8 @@ ALGEBRA_MOVES.update({
                                 "form the tables print."),
     "pythagorean_csc": MoveText("1 + cot²u = csc²u", "Divide sin²u + cos²u = 1 by sin²u: 1 + cot²u = csc²u, so "
                                 "−1 − cot²u = −csc²u."),
-    "combine_powers": MoveText("combine powers of the same base", "aᵐ·aⁿ = aᵐ⁺ⁿ: add the exponents."),
+    "combine_powers": MoveText("combine powers of the same base", "Multiplying powers of the same base adds "
+                               "the exponents.", "aᵐ·aⁿ = aᵐ⁺ⁿ", r"a^m\,a^n = a^{m+n}", "amn"),
     "teacher_order": MoveText("write it in the usual order", "Highest power of the variable first, a positive "
                               "term in front, a minus sign taken into the bracket it belongs to."),
     "relu_times_step": MoveText("u·(0 or 1) = max(0, u)", "The step {0 if u < 0; 1 if u > 0} keeps u where u > 0 "
@@ -569,6 +590,7 @@ DOCUMENT_HEADINGS: dict[str, str] = {
     "multiplied_out": "multiplied out",
     "not_checked": "not checked",
     "check_legend": "✓ means the step was checked against sympy.diff.",
+    "move": "Algebra, move {number} of {count}: {name}",
 }
 
 # -- `derive TARGET --step` (stepper.py): the questions, the step-through's own slips, and the score ----------------

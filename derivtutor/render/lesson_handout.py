@@ -147,6 +147,9 @@ def handout_latex(lesson: Lesson, derivations: dict[int, Document], answers: dic
             if item.title:
                 out.append(f"\\subsection*{{{latex.escape(item.title)}}}\n")
             out.append(markdown_latex(item.text) + "\n")
+        elif item.kind == "derivation" and item.move:  # one algebra move: its maths is in the derivation above
+            out.append(f"\\subsection*{{{latex.escape(item.title or derivations[item.number].title)}}}\n")
+            out.append(markdown_latex(item.text) + "\n" if item.text else "")
         elif item.kind == "derivation":
             document = derivations[item.number]
             out.append(f"\\subsection*{{{latex.escape(item.title or document.title)}}}\n")
@@ -192,6 +195,9 @@ def handout_markdown(lesson: Lesson, derivations: dict[int, Document], answers: 
             if item.title:
                 lines += [f"## {escape(item.title)}", ""]
             lines += [teacher_markdown(item.text.strip("\n")), ""]
+        elif item.kind == "derivation" and item.move:  # one algebra move: its maths is in the derivation above
+            lines += [f"## {escape(item.title or derivations[item.number].title)}", ""]
+            lines += [teacher_markdown(item.text.strip("\n")), ""] if item.text else []
         elif item.kind == "derivation":
             document = derivations[item.number]
             lines += [f"## {escape(item.title or document.title)}", ""]

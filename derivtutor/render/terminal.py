@@ -20,6 +20,8 @@ from derivtutor.explain import (
     Note,
     card_formula,
     corner_notes,
+    move_name,
+    move_why,
     multiply_move,
     screen_names,
     step_notes,
@@ -335,15 +337,14 @@ class TerminalRenderer:
         block = Block(Text(HEADINGS["algebra"], style="bold"))
         block.add(4, f"{s.m(d.result)}")
         for step in d.algebra:
-            move = ALGEBRA_MOVES[step.move]
             line = Text("= " + factors_text(list(step.shown), s.unicode), style="bold")
             block.add(2, line)
-            label = Text(s.words(move.name), style="cyan")
+            label = Text(s.words(move_name(step.move, s.taken)), style="cyan")
             if step.verified:
                 label.append(f" {s.check}", style="green")
             block.add(6, label)
             if self.detail != "brief":
-                block.add(6, Text(s.words(move.why), style="italic"))
+                block.add(6, Text(s.words(move_why(step.move, s.taken)), style="italic"))
         return block
 
     def _answer(self, d: Derivation, fname: str, var: str) -> Block:
