@@ -732,7 +732,6 @@ PLAYER_TEXT: dict[str, str] = {
     "right_next": "Press Enter for the next screen (:h still shows the hints).",
     "fresh_intro": "A fresh exercise of the same kind ({skill}):",
     "fresh_solved_counts": "Solved unaided: exercise {number} now counts as solved.",
-    "fresh_none": "There is no generated exercise of this kind yet.",
     "unknown_key": "Unknown key '{text}'. {keys}.",
     "unknown_command": "Unknown command '{text}'. {keys}",
     "first_screen": "This is the first screen.",
@@ -761,6 +760,11 @@ PLAYER_TEXT: dict[str, str] = {
     "practice_shown": "Answer: {answer}",
     "practice_no_hint": "No hint for this one; :s shows the answer.",
     "practice_mastery": "Mastery of {skill}: {percent}% ({right} of {tries} right first time).",
+    "practice_mastery_recent": "Mastery of {skill}: {percent}% ({recent_right} of your last {recent} right first "
+                               "time; {right} of {tries} in all).",
+    "practice_mastery_count": "Mastery of {skill}: {right} of {tries} right first time (a percentage after "
+                              "{need} answers).",
+    "practice_skipped": "Skipped: it counts as not right first time.",
     "practice_unknown_skill": "no practice called '{skill}'; the skills are: {skills}",
     "practice_stopped": "Practice saved. derive practice shows your mastery per skill.",
     "practice_list_head": "Practice skills (derive practice SKILL runs one):",
