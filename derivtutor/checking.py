@@ -141,13 +141,13 @@ def _write_json(path: str, data: dict, code: int) -> int | None:
 
 # -- one answer -----------------------------------------------------------------------------------------------------
 def check_answer(target: object, text: str, json_path: str | None) -> int:
-    from derivtutor.judge import judge_answer
-    from derivtutor.parsing import ParseError, parse_expression
+    from derivtutor.judge import judge_answer, read_answer
+    from derivtutor.parsing import ParseError
 
     if len(text) > MAX_ANSWER_CHARS:
         return fail(f"the answer is longer than {MAX_ANSWER_CHARS} characters")
     try:
-        answer = parse_expression(text)
+        answer = read_answer(target, text)
     except ParseError as exc:
         return fail(f"the answer: {exc.one_line()}")
     verdict = judge_answer(target, answer)
