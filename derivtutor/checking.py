@@ -230,10 +230,10 @@ def check_working(target: object, path: str, json_path: str | None) -> int:
     for v in verdicts:
         printer.working_line(v)
     if code == EXIT_OK:
-        from derivtutor.judge import Working
+        from derivtutor.judge import working_for
         from derivtutor.teaching import CHECK_TEXT
 
-        done = _replay(Working(target), lines).finished
+        done = _replay(working_for(target), lines).finished
         printer.line(CHECK_TEXT["working_done" if done else "working_unfinished"], "bold green" if done else "")
     return code
 
@@ -287,7 +287,7 @@ def check_answers(target: object, path: str, json_path: str | None) -> int:
 # -- interactive ----------------------------------------------------------------------------------------------------
 def interactive(target: object, ask: Callable[[str], str] | None = None) -> int:
     """One line at a time; commands start with ':' so no answer can be taken for one."""
-    from derivtutor.judge import LineError, Working
+    from derivtutor.judge import LineError, working_for
     from derivtutor.teaching import CHECK_TEXT
 
     if ask is None:
@@ -298,7 +298,7 @@ def interactive(target: object, ask: Callable[[str], str] | None = None) -> int:
         ask = input
     printer = Printer()
     try:
-        working = Working(target)
+        working = working_for(target)
     except LineError as exc:
         return fail(str(exc))
     what = f"d/d{target.var.name} [{printer.math(working.function)}]"

@@ -95,6 +95,7 @@ class Target:
     rule_hint: str = ""
     names: frozenset[str] = frozenset()  # the question's letters and function names (E, σ): a2 reads as a_2
     aliases: dict[str, sympy.Symbol] = field(default_factory=dict)  # general name -> the worked one: a_k -> a_2
+    chain: object = None  # a chain of derivations (output-weight): its working is one line per factor
 
     def form_for(self, answer: sympy.Expr) -> Form:
         """The form written in the answer's symbols (a_k, t_k: the general one), else the first."""
@@ -147,6 +148,8 @@ def _with_names(target: Target, built: Built) -> Target:
         names |= {s.name for s in d.expr.free_symbols} | {d.function_name}
         if _is_sigmoid_of(d.expr, d.var):
             names |= {"σ", "sigma"}
+    for factor in getattr(built, "factors", ()):  # a chain of derivations: each factor's names (net_k)
+        names |= {factor.top, factor.var}
     lhs = getattr(built, "general_lhs", None)
     if lhs is not None:
         names |= {lhs[0]}
@@ -249,7 +252,7 @@ def _chain_target(chain: object, label: str) -> Target:
     formula = _chain_formula(name_text(chain.factors[0].top), [name_text(f.var) for f in chain.factors[:-1]],
                              name_text(chain.factors[-1].var))
     hint = CHECK_TEXT["rule_hint"].format(rule=RULES["chain"].name, formula=formula)
-    return Target(label, var, forms, None, hint)
+    return Target(label, var, forms, None, hint, chain=chain)
 
 
 # -- judging one answer ------------------------------------------------------------------------------------------
@@ -912,7 +915,7 @@ def judge_working(target: Target | object, lines: list[str]) -> list[LineVerdict
         target = target_for(target)
     if len(lines) > MAX_LINES:
         raise LineError(f"a working may have at most {MAX_LINES} lines")
-    working = Working(target)
+    working = working_for(target)
     verdicts: list[LineVerdict] = []
     stopped = False
     for number, text in enumerate(lines, start=1):
@@ -924,3 +927,123 @@ def judge_working(target: Target | object, lines: list[str]) -> list[LineVerdict
         verdicts.append(verdict)
         stopped = verdict.status != "right"
     return verdicts
+
+
+def working_for(target: Target) -> Working | ChainWorking:
+    """The working a target is checked with: line by line on its derivation, or factor by factor on a chain."""
+    return ChainWorking(target) if target.chain is not None else Working(target)
+
+
+class ChainWorking:
+    """A working for a chain of derivations (derive check output-weight), in the learner's notation: a line per
+    factor (dE/da_k = -(t_k - a_k), dak/dnetk = ak(1 - ak)), each judged against that factor's checked
+    derivation with its slips, and the whole (dE/dw_jk = ..., or the product written as dE/da_k · ...), judged
+    like an answer. Each factor's own steps are checked with `derive check error`, `sigmoid`, `net`."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self.chain = target.chain
+        self.var = target.var
+        self.top = self.chain.factors[0].top
+        self.function = sympy.Symbol(self.top, real=True)  # what is differentiated, by its name: d/dw_jk [E]
+        self.factors = {(f.top, f.var): f for f in self.chain.factors}
+        self.given: set[tuple[str, str]] = set()
+        self.count = 0
+        self.finished = False
+
+    def _name(self, name: str) -> str:
+        if name not in self.target.names and "_" not in name:
+            glued = [n for n in self.target.names if n.replace("_", "") == name]
+            if len(glued) == 1:
+                return glued[0]
+        return name
+
+    def _value(self, text: str) -> sympy.Expr:
+        """The line read with the question's names; dE/da_k, da_k/dnet_k... stand for the factors' values."""
+        from derivtutor.parsing import ParseError
+
+        values: dict[sympy.Symbol, sympy.Expr] = {}
+
+        def swap(match: re.Match) -> str:
+            factor = self.factors.get((self._name(match.group(1)), self._name(match.group(2))))
+            if factor is None:
+                raise LineError(CHECK_TEXT["line_unknown_name"].format(name=match.group(0)))
+            holder = sympy.Symbol(f"dfactor_{len(values)}", real=True)
+            values[holder] = factor.general
+            return f" ({holder.name}) "
+
+        try:
+            return read_answer(self.target, _NAMED_DERIVATIVE.sub(swap, text)).xreplace(values)
+        except ParseError as exc:
+            raise LineError(exc.one_line()) from None
+
+    def judge_line(self, text: str) -> LineVerdict:
+        self.count += 1
+        try:
+            with time_limit(VERDICT_SECONDS):
+                verdict = self._judge_line(self.count, text)
+        except LineError as exc:
+            verdict = LineVerdict(self.count, text, "unreadable",
+                                  message=CHECK_TEXT["unreadable"].format(problem=str(exc)))
+        except (TimeLimitExceeded, RecursionError):
+            verdict = LineVerdict(self.count, text, "unsure", message=CHECK_TEXT["unsure"])
+        if verdict.status != "right":
+            self.count -= 1
+        return verdict
+
+    def _judge_line(self, number: int, text: str) -> LineVerdict:
+        sides = _split_top_level(text.strip(), "=")
+        if len(sides) > 2:
+            raise LineError("one '=' per line, please (write the next step on the next line)")
+        lhs, rhs = (sides[0].strip(), sides[1].strip()) if len(sides) == 2 else ("", sides[0].strip())
+        pair = None
+        if lhs:
+            m = _DERIVATIVE_LHS.match(lhs)
+            if m is None:
+                raise LineError(f"write dA/dB = ... on the left (one of {self._pairs()}) or the answer alone")
+            pair = (self._name(m.group(1)), self._name(m.group(2)))
+        if pair is not None and pair != (self.top, self.var.name):
+            if pair not in self.factors:
+                raise LineError(f"{lhs} is not a factor here; the factors are {self._pairs()}")
+            return self._factor_line(number, text, self.factors[pair], self._value(rhs))
+        verdict = judge_answer(self.target, self._value(rhs))
+        status = verdict.status
+        if status == "right":
+            self.finished = True
+            return LineVerdict(number, text, "right", "differentiate", rule=RULES["chain"].name,
+                               message=CHECK_TEXT["line_ok_diff"].format(rule=RULES["chain"].name))
+        message = verdict.message if status != "wrong" else CHECK_TEXT["line_wrong_start"] + (
+            f" {verdict.message.split('. ', 1)[1]}" if verdict.slip and ". " in verdict.message else "")
+        return LineVerdict(number, text, status, "differentiate", rule=RULES["chain"].name, slip=verdict.slip,
+                           message=message, hint=verdict.hint or self.target.rule_hint)
+
+    def _factor_line(self, number: int, text: str, factor: object, value: sympy.Expr) -> LineVerdict:
+        d = factor.derivation
+        rule = RULES[d.root.rule_id].name
+        if _equal(value, factor.general) is True or _equal(value, d.final) is True:
+            self.given.add((factor.top, factor.var))
+            return LineVerdict(number, text, "right", "layer derivative", rule=rule,
+                               message=CHECK_TEXT["line_ok_layer_derivative"])
+        slip = find_slip(_factor_slips(factor), value) or find_slip(tree_slips(d), value)
+        what = _clause(slip.message()) if slip else CHECK_TEXT["layer_not_equal"]
+        return LineVerdict(number, text, "wrong", "layer derivative", rule=rule, slip=slip.id if slip else None,
+                           message=CHECK_TEXT["line_wrong_layer_derivative"].format(what=what),
+                           hint=slip.hint() if slip else _root_hint(d))
+
+    def _pairs(self) -> str:
+        return ", ".join(f"d{top}/d{var}" for top, var in self.factors)
+
+    def next_line(self) -> str:
+        """The next factor not yet written, else the whole product (ASCII, so it can be typed back)."""
+        for (top, var), factor in self.factors.items():
+            if (top, var) not in self.given:
+                return f"d{top}/d{var} = {math_text(factor.general, unicode=False)}"
+        if not self.finished:
+            return f"d{self.top}/d{self.var.name} = {math_text(self.target.forms[0].answer, unicode=False)}"
+        return CHECK_TEXT["no_next_line"]
+
+    def hint(self) -> str:
+        for (top, var), factor in self.factors.items():
+            if (top, var) not in self.given:
+                return _root_hint(factor.derivation)
+        return self.target.rule_hint

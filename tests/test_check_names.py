@@ -91,3 +91,21 @@ def test_a_chain_of_derivations_hints_with_its_own_factors() -> None:
     result = check("output-weight", "a_j + a_k")  # no slip in the library: the rule's hint
     assert result.returncode == 3
     assert "Hint: This needs the chain rule: dE/dwⱼₖ = dE/daₖ · daₖ/dnetₖ · dnetₖ/dwⱼₖ." in result.stdout
+
+
+def test_a_working_for_output_weight_goes_factor_by_factor() -> None:
+    working = "\n".join(["dE/dak = -(tk - ak)", "dak/dnetk = ak(1 - ak)", "dnet_k/dw_jk = a_j",
+                         "dE/dw_jk = dE/da_k * da_k/dnet_k * dnet_k/dw_jk"]) + "\n"
+    result = check("output-weight", stdin=working)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("✓") == 4 and "Every line is right, and the last one is the derivative." in result.stdout
+
+
+@pytest.mark.parametrize(("line", "words"), [
+    ("dE/da_k = t_k - a_k", "check the sign"),
+    ("da_k/dnet_k = a_k", "you wrote the sigmoid itself"),
+    ("dE/dw_jk = dE/da_k * da_k/dnet_k", "dnetₖ/dwⱼₖ is missing"),
+])
+def test_a_wrong_factor_line_names_its_slip(line: str, words: str) -> None:
+    result = check("output-weight", stdin=line + "\n")
+    assert result.returncode == 3 and result.stdout.startswith(f"✗ 1. {line}") and words in result.stdout
