@@ -302,7 +302,12 @@ def interactive(target: object, ask: Callable[[str], str] | None = None) -> int:
     except LineError as exc:
         return fail(str(exc))
     what = f"d/d{target.var.name} [{printer.math(working.function)}]"
-    printer.line(CHECK_TEXT["interactive_intro"].format(what=what, var=target.var.name), "bold")
+    if target.chain is not None:
+        intro = CHECK_TEXT["interactive_intro_chain"].format(what=what, factors=working.factor_names(),
+                                                             top=working.top, var=target.var.name)
+    else:
+        intro = CHECK_TEXT["interactive_intro"].format(what=what, var=target.var.name)
+    printer.line(intro, "bold")
     last = None
     while True:
         try:

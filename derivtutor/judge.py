@@ -1000,11 +1000,11 @@ class ChainWorking:
         if lhs:
             m = _DERIVATIVE_LHS.match(lhs)
             if m is None:
-                raise LineError(f"write dA/dB = ... on the left (one of {self._pairs()}) or the answer alone")
+                raise LineError(f"write dA/dB = ... on the left (one of {self.factor_names()}) or the answer alone")
             pair = (self._name(m.group(1)), self._name(m.group(2)))
         if pair is not None and pair != (self.top, self.var.name):
             if pair not in self.factors:
-                raise LineError(f"{lhs} is not a factor here; the factors are {self._pairs()}")
+                raise LineError(f"{lhs} is not a factor here; the factors are {self.factor_names()}")
             return self._factor_line(number, text, self.factors[pair], self._value(rhs))
         verdict = judge_answer(self.target, self._value(rhs))
         status = verdict.status
@@ -1030,7 +1030,8 @@ class ChainWorking:
                            message=CHECK_TEXT["line_wrong_layer_derivative"].format(what=what),
                            hint=slip.hint() if slip else _root_hint(d))
 
-    def _pairs(self) -> str:
+    def factor_names(self) -> str:
+        """dE/da_k, da_k/dnet_k, dnet_k/dw_jk: the lines a working has, in the names the learner types."""
         return ", ".join(f"d{top}/d{var}" for top, var in self.factors)
 
     def next_line(self) -> str:

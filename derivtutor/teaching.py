@@ -495,6 +495,9 @@ CHECK_TEXT: dict[str, str] = {
     "working_unfinished": "Every line so far is right; the derivative still has to be finished.",
     "interactive_intro": "Check your working for {what}, one line at a time. Commands start with ':': :s shows a "
                          "correct next line, :h a hint, :q quits. Start with d/d{var} [...] or the expression.",
+    "interactive_intro_chain": "Check your working for {what}, one line at a time. Commands start with ':': :s shows "
+                               "a correct next line, :h a hint, :q quits. Write one factor a line ({factors}), "
+                               "then the whole d{top}/d{var} = ...",
     "interactive_ok": "Right so far. Next line (or :q):",
 }
 

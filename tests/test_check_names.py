@@ -109,3 +109,25 @@ def test_a_working_for_output_weight_goes_factor_by_factor() -> None:
 def test_a_wrong_factor_line_names_its_slip(line: str, words: str) -> None:
     result = check("output-weight", stdin=line + "\n")
     assert result.returncode == 3 and result.stdout.startswith(f"✗ 1. {line}") and words in result.stdout
+
+
+def test_output_weight_typed_factor_by_factor() -> None:
+    env = dict(os.environ, NO_COLOR="1", PYTHONPATH=str(ROOT))
+    child = pexpect.spawn(sys.executable, ["-m", "derivtutor", "check", "output-weight"], env=env, cwd=str(ROOT),
+                          encoding="utf-8", timeout=90, dimensions=(30, 140))
+    child.expect_exact("Write one factor a line (dE/da_k, da_k/dnet_k, dnet_k/dw_jk)")
+    child.expect("1> ")
+    child.sendline(":s")
+    child.expect_exact("A correct next line would be: dE/da_k = -(t_k - a_k)")
+    child.sendline("dE/dak = -(tk - ak)")
+    child.expect("2> ")
+    child.sendline("dak/dnetk = ak*(1 - ak)")
+    child.expect("3> ")
+    child.sendline("dnetk/dwjk = aj")
+    child.expect("4> ")
+    child.sendline("-(tk - ak)*ak*(1 - ak)*aj")
+    child.expect_exact("Every line is right, and the last one is the derivative.")
+    child.sendline(":q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
