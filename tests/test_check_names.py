@@ -115,7 +115,7 @@ def test_output_weight_typed_factor_by_factor() -> None:
     env = dict(os.environ, NO_COLOR="1", PYTHONPATH=str(ROOT))
     child = pexpect.spawn(sys.executable, ["-m", "derivtutor", "check", "output-weight"], env=env, cwd=str(ROOT),
                           encoding="utf-8", timeout=90, dimensions=(30, 140))
-    child.expect_exact("Write one factor a line (dE/da_k, da_k/dnet_k, dnet_k/dw_jk)")
+    child.expect_exact("one factor a line (dE/da_k, da_k/dnet_k, dnet_k/dw_jk)")
     child.expect("1> ")
     child.sendline(":s")
     child.expect_exact("A correct next line would be: dE/da_k = -(t_k - a_k)")
