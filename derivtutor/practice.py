@@ -246,6 +246,8 @@ def run_one(skill: str, host: object, store: progress.Progress, rng: random.Rand
         if typed.kind == "empty" and not _sure_to_skip(host):  # Enter alone: a slip of the finger, or a skip?
             continue
         if typed.kind in ("empty", "next"):
+            if typed.kind == "next":
+                host.say(PLAYER_TEXT["practice_skipped"], "dim")
             right = False
             break
         if typed.kind == "show":
