@@ -249,8 +249,7 @@ def _chain_target(chain: object, label: str) -> Target:
         if rest == last[1]:
             delta_slips.insert(0, Slip("chain_factors_missing", delta, {"missing": last[0], "are": "is"}))
         forms.append(Form(with_delta, math_text(with_delta), (with_delta,), lambda: delta_slips))
-    formula = _chain_formula(name_text(chain.factors[0].top), [name_text(f.var) for f in chain.factors[:-1]],
-                             name_text(chain.factors[-1].var))
+    formula = _chain_formula(chain.factors[0].top, [f.var for f in chain.factors[:-1]], chain.factors[-1].var)
     hint = CHECK_TEXT["rule_hint"].format(rule=RULES["chain"].name, formula=formula)
     return Target(label, var, forms, None, hint, chain=chain)
 
