@@ -122,7 +122,7 @@ class Result:
         return bool(self.built.verified)
 
     def latex(self, fragment: bool = False, detail: str = "normal") -> str:
-        """A LaTeX document (or, with `fragment`, only the align* block), as `derive TARGET --latex`."""
+        """A LaTeX document (or, with `fragment`, its body without the preamble), as `derive TARGET --latex`."""
         return _deep(lambda: render_document(self.built, "latex", fragment=fragment, detail=detail))
 
     def markdown(self, detail: str = "normal") -> str:

@@ -141,13 +141,13 @@ def _write_json(path: str, data: dict, code: int) -> int | None:
 
 # -- one answer -----------------------------------------------------------------------------------------------------
 def check_answer(target: object, text: str, json_path: str | None) -> int:
-    from derivtutor.judge import judge_answer
-    from derivtutor.parsing import ParseError, parse_expression
+    from derivtutor.judge import judge_answer, read_answer
+    from derivtutor.parsing import ParseError
 
     if len(text) > MAX_ANSWER_CHARS:
         return fail(f"the answer is longer than {MAX_ANSWER_CHARS} characters")
     try:
-        answer = parse_expression(text)
+        answer = read_answer(target, text)
     except ParseError as exc:
         return fail(f"the answer: {exc.one_line()}")
     verdict = judge_answer(target, answer)
@@ -230,10 +230,10 @@ def check_working(target: object, path: str, json_path: str | None) -> int:
     for v in verdicts:
         printer.working_line(v)
     if code == EXIT_OK:
-        from derivtutor.judge import Working
+        from derivtutor.judge import working_for
         from derivtutor.teaching import CHECK_TEXT
 
-        done = _replay(Working(target), lines).finished
+        done = _replay(working_for(target), lines).finished
         printer.line(CHECK_TEXT["working_done" if done else "working_unfinished"], "bold green" if done else "")
     return code
 
@@ -287,7 +287,7 @@ def check_answers(target: object, path: str, json_path: str | None) -> int:
 # -- interactive ----------------------------------------------------------------------------------------------------
 def interactive(target: object, ask: Callable[[str], str] | None = None) -> int:
     """One line at a time; commands start with ':' so no answer can be taken for one."""
-    from derivtutor.judge import LineError, Working
+    from derivtutor.judge import LineError, working_for
     from derivtutor.teaching import CHECK_TEXT
 
     if ask is None:
@@ -298,11 +298,16 @@ def interactive(target: object, ask: Callable[[str], str] | None = None) -> int:
         ask = input
     printer = Printer()
     try:
-        working = Working(target)
+        working = working_for(target)
     except LineError as exc:
         return fail(str(exc))
     what = f"d/d{target.var.name} [{printer.math(working.function)}]"
-    printer.line(CHECK_TEXT["interactive_intro"].format(what=what, var=target.var.name), "bold")
+    if target.chain is not None:
+        intro = CHECK_TEXT["interactive_intro_chain"].format(what=what, factors=working.factor_names(),
+                                                             top=working.top, var=target.var.name)
+    else:
+        intro = CHECK_TEXT["interactive_intro"].format(what=what, var=target.var.name)
+    printer.line(intro, "bold")
     last = None
     while True:
         try:

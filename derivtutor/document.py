@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import sympy
 
 from derivtutor.derivation import Derivation
+from derivtutor.detail import rules_shown, shows
 from derivtutor.explain import (
     cancelled,
     card_formula,
@@ -138,6 +139,7 @@ class RuleCard:
     name: str
     formula: str  # the general formula in letters free on this page (explain.card_formula, move_formula)
     why: str
+    formula_latex: str = ""  # the same formula as teaching.RULES writes it in LaTeX (LaTeX, Markdown, MathJax)
 
 
 @dataclass(frozen=True)
@@ -215,9 +217,7 @@ class _Layout:
         return (Text(RULES[step.rule_id].name), *((Text("; "), *extra) if extra else ()))
 
     def shown(self, step: Step) -> bool:
-        if self.detail == "full":
-            return True
-        return not RULES[step.rule_id].trivial or bool(self.extra(step))
+        return shows(step, self.detail)  # detail.py: the terminal's rule (brief hides only bare trivial steps)
 
     def add(self, rhs: Maths, lhs: Runs = (), checked: bool = False, note: Runs = (), depth: int = 0,
             kind: str = "step") -> None:
@@ -230,8 +230,6 @@ class _Layout:
         partial = self.partial(step)
         lhs = Ratio(top, step.var, partial) if top else Ratio(None, step.var, partial, of=step.expr)
         self.add(Maths(step.result), (lhs,), step.verified, self.rule_note(step), depth)
-        if self.detail == "brief":
-            return
         for sub in step.substeps():
             if self.shown(sub):
                 self.step(sub, depth + 1)
@@ -326,26 +324,20 @@ def title_text(derivation: Derivation) -> str:
     return f"{kind} of {derivation.function_name} with respect to {derivation.var.name}"
 
 
-def rule_cards(derivation: Derivation, detail: str | None = None) -> list[Block]:
-    """The rules and moves used, first use first, each with its formula (letters free on this page) and why;
-    with `detail`, only the rules of the steps that detail shows (as LaTeX and Markdown list them)."""
-    seen: list[str] = []
-    for step in derivation.root.walk():
-        if step.rule_id not in seen:
-            seen.append(step.rule_id)
-    if detail is not None:
-        from derivtutor.detail import rules_shown
-
-        seen = rules_shown(derivation.root, detail)
+def rule_cards(derivation: Derivation, detail: str = "full") -> list[Block]:
+    """The rules of the steps shown at this detail and the moves used, first use first, each with its formula
+    (letters free on this page) and why."""
+    seen = rules_shown(derivation.root, detail)
     taken = screen_names(derivation)
     chain = derivation.root if isinstance(derivation.root, ChainRule) else None
     cards: list[Block] = [Heading(DOCUMENT_HEADINGS["rules_used"], 2)]
     for rule_id in seen:
         text = RULES[rule_id]
-        cards.append(RuleCard(text.name, card_formula(rule_id, taken, chain), text.why))
+        cards.append(RuleCard(text.name, card_formula(rule_id, taken, chain), text.why,
+                              card_formula(rule_id, taken, chain, latex=True)))
     for move in derivation.algebra:
         cards.append(RuleCard(move_name(move.move, taken), move_formula(move.move, taken),
-                              ALGEBRA_MOVES[move.move].why))
+                              ALGEBRA_MOVES[move.move].why, move_formula(move.move, taken, latex=True)))
     return cards
 
 
@@ -392,7 +384,8 @@ def algebra_move_blocks(derivation: Derivation, number: int, taken: set[str] | f
     return [Heading(DOCUMENT_HEADINGS["move"].format(number=number, count=len(moves), name=name), 2),
             MathRow(before, kind="algebra"),
             MathRow(Maths(move.after, factors=move.shown), checked=move.verified, note=(Text(name),), kind="algebra"),
-            RuleCard(name, move_formula(move.move, names), ALGEBRA_MOVES[move.move].why)]
+            RuleCard(name, move_formula(move.move, names), ALGEBRA_MOVES[move.move].why,
+                     move_formula(move.move, names, latex=True))]
 
 
 def derivation_blocks(derivation: Derivation, detail: str, with_title: bool = True) -> list[Block]:
@@ -446,7 +439,7 @@ def _explained(e: Explained, detail: str) -> Document:
         top, var = e.general_lhs
         general = Ratio(top, sympy.Symbol(var), depends_on_others(e.derivation))
         doc.blocks.append(MathRow(Maths(e.general), (general,), e.verified, kind="answer"))
-    doc.blocks += rule_cards(e.derivation)
+    doc.blocks += rule_cards(e.derivation, detail)
     return doc
 
 

@@ -10,26 +10,32 @@ from dataclasses import replace
 from pathlib import Path
 
 from derivtutor import lesson_files
+from derivtutor.document import Document, Ratio, algebra_move_blocks, build_document
 from derivtutor.export import ExportError, write_text
 from derivtutor.lesson_files import Lesson, LessonError
 from derivtutor.render import lesson_handout
-from derivtutor.render.latex import derivative_lhs, latex_expr, latex_factors, name_latex
+from derivtutor.render.latex import latex_expr, latex_factors, name_latex, ratio_latex
 from derivtutor.render.lesson_handout import Answer
 from derivtutor.startup import EXIT_OK, fail
 
 
-def prepare(lesson: Lesson) -> tuple[dict[int, object], dict[int, Answer]]:
-    """Derivations for derivation items and answers for exercises, keyed by item number. Raises LessonError."""
+def prepare(lesson: Lesson) -> tuple[dict[int, Document], dict[int, Answer]]:
+    """The document of each derivation item and the answer of each exercise, keyed by item number. Raises
+    LessonError."""
     from derivtutor.lessons import derivation_for, prepare_exercise
     from derivtutor.parsing import ParseError, parse_expression
 
-    derivations: dict[int, object] = {}
+    derivations: dict[int, Document] = {}
     answers: dict[int, Answer] = {}
     count = 0
     for item in lesson.items:
         try:
-            if item.kind == "derivation":  # on paper a `steps` item shows the algebra too; a `move N` item, its words
-                derivations[item.number] = derivation_for(item if item.move else replace(item, show=""))
+            if item.kind == "derivation" and item.move:  # one algebra move: on paper its heading and words
+                built = derivation_for(item)
+                blocks = algebra_move_blocks(built, item.move)
+                derivations[item.number] = Document(blocks[0].text, blocks)
+            elif item.kind == "derivation":  # on paper a `steps` item shows the algebra too
+                derivations[item.number] = build_document(derivation_for(replace(item, show="")))
             elif item.kind == "exercise":
                 count += 1
                 ex = prepare_exercise(item)
@@ -47,7 +53,8 @@ def prepare(lesson: Lesson) -> tuple[dict[int, object], dict[int, Answer]]:
                         raise LessonError(f"item {item.number}: mistake {m_number}: 'answer': "
                                           f"{exc.one_line()}") from None
                     mistakes.append((wrong, mistake.message))
-                answers[item.number] = Answer(count, item, derivative_lhs(d), usual, at, mistakes)
+                lhs = ratio_latex(Ratio(d.function_name, d.var, bool(d.held_constant)))
+                answers[item.number] = Answer(count, item, lhs, usual, at, mistakes)
         except LessonError as exc:
             raise LessonError(f"{lesson.path}: {exc}") from None
     return derivations, answers

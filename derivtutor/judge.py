@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 import sympy
 
 from derivtutor.derivation import Built, Derivation
+from derivtutor.explain import card_formula, screen_names
 from derivtutor.functions import as_exponentials
 from derivtutor.limits import TimeLimitExceeded, time_limit
 from derivtutor.mathtext import factors_text, math_text, name_text
+from derivtutor.rules import ChainRule
 from derivtutor.slips import Slip, product_slips, renamed, tree_slips
 from derivtutor.teaching import ALGEBRA_MOVES, CHECK_TEXT, RULES
 from derivtutor.verify import equal
@@ -91,6 +93,9 @@ class Target:
     forms: list[Form]
     derivation: Derivation | None  # the tree a working follows (None: a chain of derivations)
     rule_hint: str = ""
+    names: frozenset[str] = frozenset()  # the question's letters and function names (E, σ): a2 reads as a_2
+    aliases: dict[str, sympy.Symbol] = field(default_factory=dict)  # general name -> the worked one: a_k -> a_2
+    chain: object = None  # a chain of derivations (output-weight): its working is one line per factor
 
     def form_for(self, answer: sympy.Expr) -> Form:
         """The form written in the answer's symbols (a_k, t_k: the general one), else the first."""
@@ -113,11 +118,53 @@ def _derivation_form(d: Derivation) -> Form:
     return Form(d.final, usual, exprs, lambda: tree_slips(d), d)
 
 
-def _rule_hint(rule_id: str) -> str:
+def _rule_hint(rule_id: str, taken: set[str] | frozenset[str] = frozenset(), chain: ChainRule | None = None) -> str:
+    """"This needs the sum rule: ..." with the rule's letters free of the names the learner sees and writes
+    (explain.card_formula): d/du (p + q) beside layers f, g, u; a chain in the chain's own names."""
     rule = RULES.get(rule_id)
     if rule is None:
         return ""
-    return CHECK_TEXT["rule_hint"].format(rule=rule.name, formula=rule.formula)
+    return CHECK_TEXT["rule_hint"].format(rule=rule.name, formula=card_formula(rule_id, set(taken), chain))
+
+
+def _root_hint(d: Derivation, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """The hint for a whole derivation: its root rule, in letters free on its screen."""
+    root = d.root
+    return _rule_hint(root.rule_id, screen_names(d) | set(taken), root if isinstance(root, ChainRule) else None)
+
+
+def _chain_formula(top: str, layers: list[str], var: str) -> str:
+    """dE/dw = dE/da · da/dnet · dnet/dw: the chain rule written with the names of a chain of derivations."""
+    names = [top, *layers, var]
+    return f"d{top}/d{var} = " + " · ".join(f"d{a}/d{b}" for a, b in zip(names, names[1:], strict=False))
+
+
+def _with_names(target: Target, built: Built) -> Target:
+    """The question's letters for the reader (so `ak` is a_k, `E` and `σ` are the function) and the general
+    names a working may use for the worked ones (a_k for a_2): what the learner writes in his own notation."""
+    names = {target.var.name} | {s.name for form in target.forms for s in form.symbols}
+    d = target.derivation
+    if d is not None:
+        names |= {s.name for s in d.expr.free_symbols} | {d.function_name}
+        if _is_sigmoid_of(d.expr, d.var):
+            names |= {"σ", "sigma"}
+    for factor in getattr(built, "factors", ()):  # a chain of derivations: each factor's names (net_k)
+        names |= {factor.top, factor.var}
+    lhs = getattr(built, "general_lhs", None)
+    if lhs is not None:
+        names |= {lhs[0]}
+        if built.general is not None:
+            target.aliases = {general.name: concrete
+                              for concrete, general in _general_names(built.general, built.names).items()}
+            lhs_var = sympy.Symbol(lhs[1], real=True)
+            if lhs_var.name not in target.aliases and lhs_var.name != target.var.name:
+                target.aliases[lhs_var.name] = target.var  # dE/da_k: the k taken is the one worked
+    target.names = frozenset(names | set(target.aliases))
+    return target
+
+
+def _is_sigmoid_of(expr: sympy.Expr, var: sympy.Symbol) -> bool:
+    return expr == 1 / (1 + sympy.exp(-var))
 
 
 def _general_names(general: sympy.Expr, names: dict[str, str]) -> dict:
@@ -133,7 +180,7 @@ def _general_names(general: sympy.Expr, names: dict[str, str]) -> dict:
 def target_for(built: Built, label: str = "") -> Target:
     """The Target for what targets.build returns (derivation.Built): a Derivation, an Explained or a chain."""
     if built.kind == "derivation":
-        return Target(label, built.var, [_derivation_form(built)], built, _rule_hint(built.root.rule_id))
+        return _with_names(Target(label, built.var, [_derivation_form(built)], built, _root_hint(built)), built)
     if built.kind == "explained":
         d = built.derivation
         forms = [_derivation_form(d)]
@@ -145,9 +192,10 @@ def target_for(built: Built, label: str = "") -> Target:
             general = built.general
             forms.append(Form(general, math_text(general), (general,),
                               lambda: _with_sign(renamed(tree_slips(d), mapping), general), d))
-        return Target(label, d.var, forms, d, _rule_hint(d.root.rule_id))
+        return _with_names(Target(label, d.var, forms, d, _root_hint(d, {s.name for f in forms for s in f.symbols})),
+                           built)
     if built.kind == "chain":
-        return _chain_target(built, label)
+        return _with_names(_chain_target(built, label), built)
     raise TypeError(f"cannot judge against {type(built).__name__}")
 
 
@@ -201,7 +249,9 @@ def _chain_target(chain: object, label: str) -> Target:
         if rest == last[1]:
             delta_slips.insert(0, Slip("chain_factors_missing", delta, {"missing": last[0], "are": "is"}))
         forms.append(Form(with_delta, math_text(with_delta), (with_delta,), lambda: delta_slips))
-    return Target(label, var, forms, None, _rule_hint("chain"))
+    formula = _chain_formula(chain.factors[0].top, [f.var for f in chain.factors[:-1]], chain.factors[-1].var)
+    hint = CHECK_TEXT["rule_hint"].format(rule=RULES["chain"].name, formula=formula)
+    return Target(label, var, forms, None, hint, chain=chain)
 
 
 # -- judging one answer ------------------------------------------------------------------------------------------
@@ -340,12 +390,25 @@ def find_slip(slips: list[Slip], answer: sympy.Expr, prints: dict | None = None)
     return None
 
 
-def verdict_for_text(target: Target, text: str) -> Verdict:
-    """Read the answer with the one reader, then judge it; an unreadable answer is a Verdict too."""
+def read_answer(target: Target, text: str) -> sympy.Expr:
+    """The learner's maths read with the question's letters known (`ak` is a_k, `tk` is t_k, as in a lesson);
+    a line with a letter the question does not have is read as it stands. Raises ParseError."""
     from derivtutor.parsing import ParseError, parse_expression
 
+    if target.names:
+        try:
+            return parse_expression(text, known_names=target.names)
+        except ParseError:
+            pass
+    return parse_expression(text)
+
+
+def verdict_for_text(target: Target, text: str) -> Verdict:
+    """Read the answer with the one reader, then judge it; an unreadable answer is a Verdict too."""
+    from derivtutor.parsing import ParseError
+
     try:
-        answer = parse_expression(text)
+        answer = read_answer(target, text)
     except ParseError as exc:
         return Verdict(None, CHECK_TEXT["unreadable"].format(problem=exc.one_line()), unreadable=True)
     return judge_answer(target, answer)
@@ -384,11 +447,12 @@ class LineError(ValueError):
     """A line that cannot be read; the message says why in one line."""
 
 
+_NAME = "[A-Za-zα-ωΑ-Ω][A-Za-z0-9_]*"  # a name in a working: a_k, net_k, g, σ (the learner's sigmoid)
 _OPERATOR = re.compile(r"[d∂]\s*/\s*[d∂]\s*([A-Za-z][A-Za-z0-9_]*)")
-_DERIVATIVE_LHS = re.compile(r"^[d∂]\s*([A-Za-z][A-Za-z0-9_]*)\s*/\s*[d∂]\s*([A-Za-z][A-Za-z0-9_]*)$")
+_DERIVATIVE_LHS = re.compile(rf"^[d∂]\s*({_NAME})\s*/\s*[d∂]\s*({_NAME})$")
 _NAME_LHS = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)\s*(?:\(\s*([A-Za-z][A-Za-z0-9_]*)\s*\))?$")
 _PRIME_LHS = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)\s*['′]\s*(?:\(\s*([A-Za-z][A-Za-z0-9_]*)\s*\))?$")
-_NAMED_DERIVATIVE = re.compile(r"(?<![A-Za-z0-9_])[d∂]([A-Za-z][A-Za-z0-9_]*)\s*/\s*[d∂]([A-Za-z][A-Za-z0-9_]*)")
+_NAMED_DERIVATIVE = re.compile(rf"(?<![A-Za-z0-9_])[d∂]({_NAME})\s*/\s*[d∂]({_NAME})")
 _OPEN, _CLOSE = "([{", ")]}"
 PLACEHOLDER = "dpending_{}"
 MAX_LINES = 60
@@ -499,12 +563,41 @@ class Working:
 
     # -- reading -----------------------------------------------------------------------------------------------
     def _parse(self, text: str) -> sympy.Expr:
-        from derivtutor.parsing import ParseError, parse_expression
+        from derivtutor.parsing import ParseError
 
         try:
-            return parse_expression(text)
+            expr = read_answer(self.target, text)
         except ParseError as exc:
             raise LineError(exc.one_line()) from None
+        swap = {s: self.target.aliases[s.name] for s in expr.free_symbols if s.name in self.target.aliases}
+        return expr.xreplace(swap) if swap else expr
+
+    def _canonical(self, name: str) -> str:
+        """A name as the derivation writes it: a_k (or ak) -> a_2 where a_k is the general name of a_2."""
+        if name in self.target.aliases:
+            return self.target.aliases[name].name
+        if "_" not in name and name not in self.target.names and name not in self.definitions:
+            glued = [n for n in self.target.names if n.replace("_", "") == name]
+            if len(glued) == 1:
+                return self._canonical(glued[0])
+        return name
+
+    def _hint(self, rule_id: str, chain: ChainRule | None = None) -> str:
+        """A rule's hint in letters free of the question's names and the learner's own layer names; the chain
+        rule in the learner's layers once he has named them (df/dx = df/dg · dg/dx for his f(g), g(x))."""
+        taken = screen_names(self.d) | set(self.target.names) | set(self.definitions) | set(self.arguments.values())
+        if rule_id == "chain" and self.top is not None and self.top in self.definitions:
+            inner = self.arguments.get(self.top) or next(
+                (s.name for s in self.definitions[self.top].free_symbols if s.name in self.definitions), None)
+            if inner is not None and inner != self.var.name:
+                return CHECK_TEXT["rule_hint"].format(rule=RULES["chain"].name,
+                                                      formula=_chain_formula(self.top, [inner], self.var.name))
+        if chain is None and rule_id == self.d.root.rule_id and isinstance(self.d.root, ChainRule):
+            chain = self.d.root
+        return _rule_hint(rule_id, taken, chain)
+
+    def _target_hint(self) -> str:
+        return self._hint(self.d.root.rule_id)
 
     def _symbol(self, name: str) -> sympy.Symbol:
         for s in self.function.free_symbols:
@@ -518,7 +611,7 @@ class Working:
         values: dict[sympy.Symbol, sympy.Expr] = {}
 
         def swap(match: re.Match) -> str:
-            top, by = match.group(1), match.group(2)
+            top, by = self._canonical(match.group(1)), self._canonical(match.group(2))
             value = self._layer_slope(top, by)
             if value is None:
                 return match.group(0)
@@ -635,11 +728,12 @@ class Working:
         del self.definitions[name]
         return LineVerdict(number, text, "wrong", "layer", rule="chain",
                            message=CHECK_TEXT["line_wrong_layer"].format(expr=math_text(expr)),
-                           hint=_rule_hint("chain"))
+                           hint=self._hint("chain"))
 
     def _layer_derivative(self, number: int, text: str, top: str, by: str, rhs: str) -> LineVerdict:
         from derivtutor.engine import derive
 
+        top, by = self._canonical(top), self._canonical(by)
         value = self._parse(rhs)
         if _OPERATOR.search(rhs):
             raise LineError("write the derivative of the layer itself on the right of dA/dB = ...")
@@ -668,7 +762,7 @@ class Working:
         what = _clause(slip.message()) if slip else CHECK_TEXT["layer_not_equal"]
         return LineVerdict(number, text, "wrong", "layer derivative", rule=rule, slip=slip.id if slip else None,
                            message=CHECK_TEXT["line_wrong_layer_derivative"].format(what=what),
-                           hint=slip.hint() if slip else _rule_hint(sub.root.rule_id))
+                           hint=slip.hint() if slip else self._hint(sub.root.rule_id))
 
     def _fold(self, expr: sympy.Expr) -> sympy.Expr:
         return self.expand(expr)
@@ -717,7 +811,7 @@ class Working:
 
         if kind == "start":
             return LineVerdict(number, text, "wrong", kind, message=CHECK_TEXT["line_wrong_start"],
-                               hint=self.target.rule_hint)
+                               hint=self._target_hint())
         # A slip of the whole derivative first (its words use the layer names of `derive`'s own derivation),
         # then a slip in the part differentiated on this line, then the whole answer's sign.
         whole = find_slip(self.target.forms[0].slips, value, self.target.forms[0].prints)
@@ -735,11 +829,11 @@ class Working:
                         continue
                     if _equal(value, candidate) is True:
                         return self._slip_verdict(number, text, kind, rule, slip)
-                hint = hint or _rule_hint(sub.root.rule_id)
+                hint = hint or self._hint(sub.root.rule_id)
         if whole is not None:
             return self._slip_verdict(number, text, kind, rule, whole)
         return LineVerdict(number, text, "wrong", kind, rule=rule, message=CHECK_TEXT["line_wrong_equal"],
-                           hint=hint or self.target.rule_hint)
+                           hint=hint or self._target_hint())
 
     @staticmethod
     def _slip_verdict(number: int, text: str, kind: str, rule: str | None, slip: Slip) -> LineVerdict:
@@ -806,8 +900,8 @@ class Working:
         from derivtutor.engine import derive
 
         for p in self.pending:
-            return _rule_hint(derive(p.inner, self._symbol(p.var_name)).root.rule_id) or self.target.rule_hint
-        return self.target.rule_hint
+            return self._hint(derive(p.inner, self._symbol(p.var_name)).root.rule_id) or self._target_hint()
+        return self._target_hint()
 
     @property
     def finished(self) -> bool:
@@ -820,7 +914,7 @@ def judge_working(target: Target | object, lines: list[str]) -> list[LineVerdict
         target = target_for(target)
     if len(lines) > MAX_LINES:
         raise LineError(f"a working may have at most {MAX_LINES} lines")
-    working = Working(target)
+    working = working_for(target)
     verdicts: list[LineVerdict] = []
     stopped = False
     for number, text in enumerate(lines, start=1):
@@ -832,3 +926,124 @@ def judge_working(target: Target | object, lines: list[str]) -> list[LineVerdict
         verdicts.append(verdict)
         stopped = verdict.status != "right"
     return verdicts
+
+
+def working_for(target: Target) -> Working | ChainWorking:
+    """The working a target is checked with: line by line on its derivation, or factor by factor on a chain."""
+    return ChainWorking(target) if target.chain is not None else Working(target)
+
+
+class ChainWorking:
+    """A working for a chain of derivations (derive check output-weight), in the learner's notation: a line per
+    factor (dE/da_k = -(t_k - a_k), dak/dnetk = ak(1 - ak)), each judged against that factor's checked
+    derivation with its slips, and the whole (dE/dw_jk = ..., or the product written as dE/da_k · ...), judged
+    like an answer. Each factor's own steps are checked with `derive check error`, `sigmoid`, `net`."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self.chain = target.chain
+        self.var = target.var
+        self.top = self.chain.factors[0].top
+        self.function = sympy.Symbol(self.top, real=True)  # what is differentiated, by its name: d/dw_jk [E]
+        self.factors = {(f.top, f.var): f for f in self.chain.factors}
+        self.given: set[tuple[str, str]] = set()
+        self.count = 0
+        self.finished = False
+
+    def _name(self, name: str) -> str:
+        if name not in self.target.names and "_" not in name:
+            glued = [n for n in self.target.names if n.replace("_", "") == name]
+            if len(glued) == 1:
+                return glued[0]
+        return name
+
+    def _value(self, text: str) -> sympy.Expr:
+        """The line read with the question's names; dE/da_k, da_k/dnet_k... stand for the factors' values."""
+        from derivtutor.parsing import ParseError
+
+        values: dict[sympy.Symbol, sympy.Expr] = {}
+
+        def swap(match: re.Match) -> str:
+            factor = self.factors.get((self._name(match.group(1)), self._name(match.group(2))))
+            if factor is None:
+                raise LineError(CHECK_TEXT["line_unknown_name"].format(name=match.group(0)))
+            holder = sympy.Symbol(f"dfactor_{len(values)}", real=True)
+            values[holder] = factor.general
+            return f" ({holder.name}) "
+
+        try:
+            return read_answer(self.target, _NAMED_DERIVATIVE.sub(swap, text)).xreplace(values)
+        except ParseError as exc:
+            raise LineError(exc.one_line()) from None
+
+    def judge_line(self, text: str) -> LineVerdict:
+        self.count += 1
+        try:
+            with time_limit(VERDICT_SECONDS):
+                verdict = self._judge_line(self.count, text)
+        except LineError as exc:
+            verdict = LineVerdict(self.count, text, "unreadable",
+                                  message=CHECK_TEXT["unreadable"].format(problem=str(exc)))
+        except (TimeLimitExceeded, RecursionError):
+            verdict = LineVerdict(self.count, text, "unsure", message=CHECK_TEXT["unsure"])
+        if verdict.status != "right":
+            self.count -= 1
+        return verdict
+
+    def _judge_line(self, number: int, text: str) -> LineVerdict:
+        sides = _split_top_level(text.strip(), "=")
+        if len(sides) > 2:
+            raise LineError("one '=' per line, please (write the next step on the next line)")
+        lhs, rhs = (sides[0].strip(), sides[1].strip()) if len(sides) == 2 else ("", sides[0].strip())
+        pair = None
+        if lhs:
+            m = _DERIVATIVE_LHS.match(lhs)
+            if m is None:
+                raise LineError(f"write dA/dB = ... on the left (one of {self.factor_names()}) or the answer alone")
+            pair = (self._name(m.group(1)), self._name(m.group(2)))
+        if pair is not None and pair != (self.top, self.var.name):
+            if pair not in self.factors:
+                raise LineError(f"{lhs} is not a factor here; the factors are {self.factor_names()}")
+            return self._factor_line(number, text, self.factors[pair], self._value(rhs))
+        verdict = judge_answer(self.target, self._value(rhs))
+        status = verdict.status
+        if status == "right":
+            self.finished = True
+            return LineVerdict(number, text, "right", "differentiate", rule=RULES["chain"].name,
+                               message=CHECK_TEXT["line_ok_diff"].format(rule=RULES["chain"].name))
+        message = verdict.message if status != "wrong" else CHECK_TEXT["line_wrong_start"] + (
+            f" {verdict.message.split('. ', 1)[1]}" if verdict.slip and ". " in verdict.message else "")
+        return LineVerdict(number, text, status, "differentiate", rule=RULES["chain"].name, slip=verdict.slip,
+                           message=message, hint=verdict.hint or self.target.rule_hint)
+
+    def _factor_line(self, number: int, text: str, factor: object, value: sympy.Expr) -> LineVerdict:
+        d = factor.derivation
+        rule = RULES[d.root.rule_id].name
+        if _equal(value, factor.general) is True or _equal(value, d.final) is True:
+            self.given.add((factor.top, factor.var))
+            return LineVerdict(number, text, "right", "layer derivative", rule=rule,
+                               message=CHECK_TEXT["line_ok_layer_derivative"])
+        slip = find_slip(_factor_slips(factor), value) or find_slip(tree_slips(d), value)
+        what = _clause(slip.message()) if slip else CHECK_TEXT["layer_not_equal"]
+        return LineVerdict(number, text, "wrong", "layer derivative", rule=rule, slip=slip.id if slip else None,
+                           message=CHECK_TEXT["line_wrong_layer_derivative"].format(what=what),
+                           hint=slip.hint() if slip else _root_hint(d))
+
+    def factor_names(self) -> str:
+        """dE/da_k, da_k/dnet_k, dnet_k/dw_jk: the lines a working has, in the names the learner types."""
+        return ", ".join(f"d{top}/d{var}" for top, var in self.factors)
+
+    def next_line(self) -> str:
+        """The next factor not yet written, else the whole product (ASCII, so it can be typed back)."""
+        for (top, var), factor in self.factors.items():
+            if (top, var) not in self.given:
+                return f"d{top}/d{var} = {math_text(factor.general, unicode=False)}"
+        if not self.finished:
+            return f"d{self.top}/d{self.var.name} = {math_text(self.target.forms[0].answer, unicode=False)}"
+        return CHECK_TEXT["no_next_line"]
+
+    def hint(self) -> str:
+        for (top, var), factor in self.factors.items():
+            if (top, var) not in self.given:
+                return _root_hint(factor.derivation)
+        return self.target.rule_hint

@@ -417,14 +417,12 @@ class Player:
 
     def fresh(self, screen: Screen, store: progress.Progress, state: progress.LessonProgress) -> None:
         """A fresh generated exercise of the same kind; solving it unaided counts the lesson's exercise as solved."""
-        from derivtutor.practice import run_one, skill_of
+        from derivtutor.practice import focus_of, run_one, skill_of
 
-        skill = skill_of(screen.exercise.derivation)
-        if skill is None:
-            self.say(PLAYER_TEXT["fresh_none"])
-            return
+        needs = screen.exercise.derivation
+        skill = skill_of(needs)
         self.say(PLAYER_TEXT["fresh_intro"].format(skill=skill), "bold")
-        if run_one(skill, self, store) and screen.item.number not in state.solved:
+        if run_one(skill, self, store, focus=focus_of(needs)) and screen.item.number not in state.solved:
             state.solved.append(screen.item.number)
             self.say(PLAYER_TEXT["fresh_solved_counts"].format(number=screen.item.number), "bold green")
 

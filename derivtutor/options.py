@@ -29,7 +29,7 @@ DERIVE_OPTIONS: dict[str, Option] = {o.name: o for o in (
     Option("--wrt", "The variable to differentiate with respect to."),
     Option("--detail", "brief skips the trivial steps; full shows every one."),
     Option("--latex", "Write a LaTeX document ('-': standard output).", metavar="FILE"),
-    Option("--fragment", "With --latex: only the align* block, to paste into a document.", takes_value=False),
+    Option("--fragment", "With --latex: the body without the preamble, to \\input into a document.", takes_value=False),
     Option("--markdown", "Write Markdown with $...$ maths ('-': stdout).", metavar="FILE"),
     Option("--json", "Write the derivation as JSON data ('-': stdout).", metavar="FILE"),
     Option("--plot", "Plot f and f': FILE.svg, FILE.png (needs matplotlib), or '-' / 'text' for a text plot here.",

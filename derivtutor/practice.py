@@ -4,8 +4,9 @@ Exercises are data (rustlings-style): a Generator is a template such as "({a}x +
 letters it may take. Each exercise made from it is read by the one reader, derived by the engine and checked
 against sympy.diff before it is served; one that does not verify is never shown. Answers go through the one
 judge (judge.py) with its slip library. `derive practice SKILL` runs them on their own; a lesson offers one (:p)
-after a wrong or shown answer. Mastery per skill is a running average of "right first time", saved in the
-progress file.
+after a wrong or shown answer, of the skill its exercise needs (skill_of). Mastery per skill is counted, not
+guessed: "right first time" in all, and the share of the last RECENT answers once there are ESTIMATE_AFTER of
+them (the saved estimate is that share, so the number and the words beside it always agree).
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from derivtutor import progress
-from derivtutor.prompting import ask_typed
+from derivtutor.prompting import ask_typed, yes
 from derivtutor.teaching import PLAYER_TEXT
 
 SMALL = (2, 3, 4, 5)
 COEFF = (2, 3, 4, 5, 6, 7)
 POWER = (2, 3, 4, 5)
 SHIFT = (1, 2, 3, 4, 5)
-MASTERY_WEIGHT = 0.3  # how much the newest answer moves the estimate
+RECENT = 10  # the mastery estimate is the share right first time among this many latest answers
+ESTIMATE_AFTER = 5  # fewer answers than this: the count only, no percentage
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Generator:
     wrt: str = "x"
     numbers: dict = field(default_factory=dict)
     letters: tuple[dict, ...] = ({},)
+    drills: frozenset[str] = frozenset()  # what it drills beyond its skill (FOCUS keys): a miss there picks it
 
 
 NUMBERS = {"a": COEFF, "b": SHIFT, "c": SHIFT, "k": SMALL, "n": POWER, "m": POWER}
@@ -43,11 +46,15 @@ LETTERS_ERROR = ({"t": "t", "y": "y"}, {"t": "t_k", "y": "a_k"}, {"t": "t_1", "y
 
 SKILLS: dict[str, tuple[Generator, ...]] = {
     "power": (Generator("{a}x^{n}", numbers=NUMBERS), Generator("{a}x^{n} + {b}x", numbers=NUMBERS),
-              Generator("{a}/x^{m}", numbers=NUMBERS), Generator("{a} sqrt(x) + x^{n}", numbers=NUMBERS)),
+              Generator("{a}/x^{m}", numbers=NUMBERS), Generator("{a} sqrt(x) + x^{n}", numbers=NUMBERS),
+              Generator("-{a}x^{n}", numbers=NUMBERS, drills=frozenset({"minus_sign"})),
+              Generator("{b} - {a}x", numbers=NUMBERS, drills=frozenset({"minus_sign"})),
+              Generator("-x^{n} + {b}", numbers=NUMBERS, drills=frozenset({"minus_sign"}))),
     "chain": (Generator("({a}x + {b})^{n}", numbers=NUMBERS), Generator("e^({k}x^2)", numbers=NUMBERS),
               Generator("sin({a}x + {b})", numbers=NUMBERS), Generator("({a}x^2 + {b})^{n}", numbers=NUMBERS),
               Generator("ln({a}x^2 + {b})", numbers=NUMBERS), Generator("cos({k}x^{m})", numbers=NUMBERS),
-              Generator("e^(-{k}x + {b})", numbers=NUMBERS), Generator("sqrt({a}x + {b})", numbers=NUMBERS)),
+              Generator("e^(-{k}x + {b})", numbers=NUMBERS, drills=frozenset({"minus_sign"})),
+              Generator("sqrt({a}x + {b})", numbers=NUMBERS)),
     "product": (Generator("x^{n} e^({k}x)", numbers=NUMBERS), Generator("x^{n} sin({a}x)", numbers=NUMBERS),
                 Generator("({a}x + {b})(x^2 + {c})", numbers=NUMBERS), Generator("x^{n} ln(x)", numbers=NUMBERS)),
     "quotient": (Generator("({a}x + {b})/(x^2 + {c})", numbers=NUMBERS), Generator("e^({k}x)/x^{n}", numbers=NUMBERS),
@@ -96,8 +103,10 @@ def _fill(generator: Generator, rng: random.Random) -> tuple[str, str]:
     return generator.template.format(**fields), generator.wrt.format(**fields)
 
 
-def generate(skill: str, rng: random.Random, seen: set[str] | None = None, tries: int = 40) -> Generated:
-    """A fresh exercise of `skill` (not in `seen`), derived by the engine and checked against sympy.diff."""
+def generate(skill: str, rng: random.Random, seen: set[str] | None = None, tries: int = 40,
+             focus: frozenset[str] = frozenset()) -> Generated:
+    """A fresh exercise of `skill` (not in `seen`), derived by the engine and checked against sympy.diff; of a
+    kind that drills `focus` (a minus sign) when the skill has one."""
     import sympy
 
     from derivtutor.engine import derive
@@ -106,8 +115,9 @@ def generate(skill: str, rng: random.Random, seen: set[str] | None = None, tries
     from derivtutor.verify import equal
 
     seen = seen if seen is not None else set()
+    kinds = [g for g in SKILLS[skill] if g.drills & focus] or list(SKILLS[skill])
     for _ in range(tries):
-        text, wrt = _fill(rng.choice(SKILLS[skill]), rng)
+        text, wrt = _fill(rng.choice(kinds), rng)
         if text in seen:
             continue
         expr = parse_expression(text)
@@ -125,34 +135,85 @@ def generate(skill: str, rng: random.Random, seen: set[str] | None = None, tries
     raise RuntimeError(f"no fresh exercise for {skill}")
 
 
-def skill_of(derivation: object) -> str | None:
-    """The practice skill closest to a lesson exercise's derivation (by its top rule)."""
-    from derivtutor.rules import ChainRule
+SKILL_OF_RULE = {"sigmoid": "sigmoid", "quotient": "quotient", "product": "product", "chain": "chain",
+                 "exp": "exp/log", "exp_base": "exp/log", "log": "exp/log", "log_diff": "exp/log"}
+"""The rule a missed exercise needs -> the skill whose exercises drill it (the first such rule met from the root)."""
+BASIC_RULES = frozenset({"sum", "constant", "constant_multiple", "variable", "power"})
+"""Rules every skill uses: an exercise that needs only these is drilled by "power" (the basic rules)."""
 
-    root = derivation.root
-    rule = getattr(root, "rule_id", "")
-    names = {s.name for s in derivation.expr.free_symbols}
-    if len(names) > 1:
+
+def skill_of(derivation: object) -> str:
+    """The practice skill a lesson exercise needs, from the rules of its verified derivation: the first rule met
+    from the root down that is more than the basic rules (e^h needs the exponential rule, (2x+1)^3 the chain
+    rule); several names make it a partial derivative; only basic rules, the basic rules (power)."""
+    if len({s.name for s in derivation.expr.free_symbols}) > 1:
         return "partial"
-    text = str(derivation.expr)
-    if isinstance(root, ChainRule):
-        return "sigmoid" if "exp(-" in text and "/(" in text or text.startswith("1/(") else "chain"
-    return {"product": "product", "quotient": "quotient", "power": "power", "exp": "exp/log",
-            "log": "exp/log", "sum": "power", "constant_multiple": "power"}.get(rule, "chain")
+    if _is_sigmoid(derivation.expr):
+        return "sigmoid"
+    for step in derivation.root.walk():
+        if step.rule_id in SKILL_OF_RULE:
+            return SKILL_OF_RULE[step.rule_id]
+        if step.rule_id not in BASIC_RULES:  # sin, cos, tanh...: practised inside a chain
+            return "chain"
+    return "power"
+
+
+def focus_of(derivation: object) -> frozenset[str]:
+    """What inside the skill the exercise drills: a minus sign (-x needs the constant multiple -1)."""
+    for step in derivation.root.walk():
+        if step.rule_id == "constant_multiple" and getattr(step, "constant", None) == -1:
+            return frozenset({"minus_sign"})
+    return frozenset()
+
+
+def _is_sigmoid(expr: object) -> bool:
+    """1/(1 + e^(-u)): the sigmoid written out."""
+    import sympy
+
+    if not (expr.is_Pow and expr.exp == -1 and expr.base.is_Add):
+        return False
+    one, *rest = sorted(expr.base.args, key=lambda a: not a.is_number)
+    return one == 1 and len(rest) == 1 and rest[0].func is sympy.exp and rest[0].args[0].could_extract_minus_sign()
 
 
 def record(store: progress.Progress, skill: str, right_first_time: bool) -> dict:
-    """Move the skill's mastery estimate towards 1 (right first time) or 0, and count the try."""
+    """Count the try (and whether it was right first time); the estimate is the share of the latest RECENT."""
     entry = store.skills.setdefault(skill, {"mastery": 0.0, "tries": 0, "right": 0})
-    entry["mastery"] = round(entry["mastery"] + MASTERY_WEIGHT * (float(right_first_time) - entry["mastery"]), 4)
     entry["tries"] += 1
     entry["right"] += int(right_first_time)
+    entry["recent"] = [*_recent(entry), int(right_first_time)][-RECENT:]
+    entry["mastery"] = round(sum(entry["recent"]) / len(entry["recent"]), 4)
     return entry
 
 
+def _recent(entry: dict) -> list[int]:
+    recent = entry.get("recent")
+    if isinstance(recent, list) and all(v in (0, 1) for v in recent):
+        return [int(v) for v in recent][-RECENT:]
+    return []  # an entry saved before "recent" was kept: its answers are in the count only
+
+
 def mastery_line(skill: str, entry: dict) -> str:
-    return PLAYER_TEXT["practice_mastery"].format(skill=skill, percent=round(100 * entry["mastery"]),
-                                                  right=entry["right"], tries=entry["tries"])
+    """The count, and a percentage only when it is the share of answers the line names."""
+    tries, right, recent = entry["tries"], entry["right"], _recent(entry)
+    if tries < ESTIMATE_AFTER or len(recent) < ESTIMATE_AFTER:
+        return PLAYER_TEXT["practice_mastery_count"].format(skill=skill, right=right, tries=tries,
+                                                            need=ESTIMATE_AFTER)
+    percent = round(100 * sum(recent) / len(recent))
+    if len(recent) == tries:
+        return PLAYER_TEXT["practice_mastery"].format(skill=skill, percent=percent, right=right, tries=tries)
+    return PLAYER_TEXT["practice_mastery_recent"].format(skill=skill, percent=percent, recent_right=sum(recent),
+                                                         recent=len(recent), right=right, tries=tries)
+
+
+def _sure_to_skip(host: object) -> bool:
+    """Ask before skipping on an empty Enter, as the lesson player does; the answer is not shown."""
+    try:
+        sure = yes(host.ask(PLAYER_TEXT["skip_question"]))
+    except EOFError:
+        sure = True
+    host.say(PLAYER_TEXT["practice_skipped" if sure else "not_skipped"], "dim")
+    return sure
 
 
 class _Host:
@@ -168,13 +229,13 @@ class _Host:
 
 
 def run_one(skill: str, host: object, store: progress.Progress, rng: random.Random | None = None,
-            seen: set[str] | None = None) -> bool | None:
-    """Serve one generated exercise until it is right or shown; True if right without :s, None on :q."""
+            seen: set[str] | None = None, focus: frozenset[str] = frozenset()) -> bool | None:
+    """Serve one generated exercise until it is right, shown or skipped; True if right without :s, None on :q."""
     from derivtutor.judge import verdict_for_text
     from derivtutor.mathtext import math_text
 
     rng = rng or random.Random()
-    exercise = generate(skill, rng, seen)
+    exercise = generate(skill, rng, seen, focus=focus)
     var = math_text(exercise.var, host.unicode)
     host.say(PLAYER_TEXT["practice_question"].format(var=var, expr=math_text(exercise.expr, host.unicode)), "bold")
     first = True  # no hint taken and no miss yet
@@ -182,7 +243,14 @@ def run_one(skill: str, host: object, store: progress.Progress, rng: random.Rand
         typed = ask_typed(host.ask, PLAYER_TEXT["practice_prompt"], answering=True)
         if typed.kind == "quit":
             return None
-        if typed.kind in ("show", "empty", "next"):
+        if typed.kind == "empty" and not _sure_to_skip(host):  # Enter alone: a slip of the finger, or a skip?
+            continue
+        if typed.kind in ("empty", "next"):
+            if typed.kind == "next":
+                host.say(PLAYER_TEXT["practice_skipped"], "dim")
+            right = False
+            break
+        if typed.kind == "show":
             host.say(PLAYER_TEXT["practice_shown"].format(answer=exercise.answer_text(host.unicode)), "bold green")
             right = False
             break

@@ -41,7 +41,17 @@ from derivtutor.document import (
     step_partial,
 )
 from derivtutor.explain import card_formula, move_name, move_why, multiply_move, screen_names
-from derivtutor.judge import Form, Target, Verdict, _derivation_form, _equal, _factor_slips, judge_answer, target_for
+from derivtutor.judge import (
+    Form,
+    Target,
+    Verdict,
+    _derivation_form,
+    _equal,
+    _factor_slips,
+    _rule_hint,
+    judge_answer,
+    target_for,
+)
 from derivtutor.mathtext import factors_text, math_text, name_text
 from derivtutor.rules import ChainRule, ConstantMultipleRule, ProductRule, QuotientRule, SumRule
 from derivtutor.rules import Step as RuleStep
@@ -450,13 +460,6 @@ def _index(name: str, index: str, value: int) -> str:
 
 def _sign_only(expr: sympy.Expr) -> Callable[[], list[Slip]]:
     return lambda: [Slip("flipped_sign", -expr)] if expr != 0 else []
-
-
-def _rule_hint(rule_id: str, taken: set[str] | frozenset[str] = frozenset(), chain: ChainRule | None = None) -> str:
-    """"This needs the sum rule: ..." with the rule's letters free on the screen (explain.card_formula)."""
-    rule = RULES.get(rule_id)
-    return CHECK_TEXT["rule_hint"].format(rule=rule.name, formula=card_formula(rule_id, set(taken), chain)) \
-        if rule else ""
 
 
 def build_steps(built: object, detail: str = "normal", level: str = "all", unicode: bool = True) -> list[Question]:

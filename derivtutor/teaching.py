@@ -495,6 +495,9 @@ CHECK_TEXT: dict[str, str] = {
     "working_unfinished": "Every line so far is right; the derivative still has to be finished.",
     "interactive_intro": "Check your working for {what}, one line at a time. Commands start with ':': :s shows a "
                          "correct next line, :h a hint, :q quits. Start with d/d{var} [...] or the expression.",
+    "interactive_intro_chain": "Check your working for {what}, one line at a time. Commands start with ':': :s shows "
+                               "a correct next line, :h a hint, :q quits. Write one factor a line ({factors}), "
+                               "then the whole d{top}/d{var} = ...",
     "interactive_ok": "Right so far. Next line (or :q):",
 }
 
@@ -736,7 +739,6 @@ PLAYER_TEXT: dict[str, str] = {
     "right_next": "Press Enter for the next screen (:h still shows the hints).",
     "fresh_intro": "A fresh exercise of the same kind ({skill}):",
     "fresh_solved_counts": "Solved unaided: exercise {number} now counts as solved.",
-    "fresh_none": "There is no generated exercise of this kind yet.",
     "unknown_key": "Unknown key '{text}'. {keys}.",
     "unknown_command": "Unknown command '{text}'. {keys}",
     "first_screen": "This is the first screen.",
@@ -765,6 +767,11 @@ PLAYER_TEXT: dict[str, str] = {
     "practice_shown": "Answer: {answer}",
     "practice_no_hint": "No hint for this one; :s shows the answer.",
     "practice_mastery": "Mastery of {skill}: {percent}% ({right} of {tries} right first time).",
+    "practice_mastery_recent": "Mastery of {skill}: {percent}% ({recent_right} of your last {recent} right first "
+                               "time; {right} of {tries} in all).",
+    "practice_mastery_count": "Mastery of {skill}: {right} of {tries} right first time (a percentage after "
+                              "{need} answers).",
+    "practice_skipped": "Skipped: it counts as not right first time.",
     "practice_unknown_skill": "no practice called '{skill}'; the skills are: {skills}",
     "practice_stopped": "Practice saved. derive practice shows your mastery per skill.",
     "practice_list_head": "Practice skills (derive practice SKILL runs one):",

@@ -42,8 +42,8 @@ def test_jupyter_display_and_formats() -> None:
     latex = d._repr_latex_()
     assert latex.startswith("$$\\begin{aligned}") and latex.endswith("\\end{aligned}$$")
     assert "\\parbox" not in latex  # MathJax has no \parbox
-    assert d._repr_markdown_() == d.markdown() and d.markdown().startswith("## The sigmoid σ(x) = 1/(1 + e⁻ˣ)")
-    assert d.latex(fragment=True).startswith("\\begin{align*}")
+    assert d._repr_markdown_() == d.markdown() and d.markdown().startswith("# The sigmoid σ(x) = 1/(1 + e⁻ˣ)")
+    assert d.latex(fragment=True).startswith("\\section*{The sigmoid")
     assert json.loads(d.json())["schema_version"] == 1
     assert "largest slope: f′(x) = 0.25 at x = 0" in d.text_plot(width=70)
     assert d.svg().startswith("<svg")
@@ -63,7 +63,7 @@ def test_write_all_files_and_stdout(tmp_path: Path) -> None:
     write_all(d, latex=str(tmp_path / "s.tex"), markdown=str(tmp_path / "s.md"), json="-",
               plot=str(tmp_path / "s.svg"), stdout=out)
     assert (tmp_path / "s.tex").read_text(encoding="utf-8").startswith("\\documentclass")
-    assert (tmp_path / "s.md").read_text(encoding="utf-8").startswith("## ")
+    assert (tmp_path / "s.md").read_text(encoding="utf-8").startswith("# ")
     assert json.loads(out.getvalue())["root"]["rule_id"] == "chain"
     assert (tmp_path / "s.svg").read_text(encoding="utf-8").startswith("<svg")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.md", "s.svg", "s.tex"]  # no temp files left

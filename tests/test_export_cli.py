@@ -44,7 +44,7 @@ def test_every_format_from_the_cli(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert json.loads((tmp_path / "s.json").read_text())["schema_version"] == 1
     assert (tmp_path / "s.tex").read_text().startswith("\\documentclass")
-    assert (tmp_path / "s.md").read_text().startswith("## ")
+    assert (tmp_path / "s.md").read_text().startswith("# ")
     assert (tmp_path / "s.svg").read_text().startswith("<svg")
     if shutil.which("pdflatex"):
         tex = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "s.tex"], cwd=tmp_path,
@@ -55,7 +55,8 @@ def test_every_format_from_the_cli(tmp_path: Path) -> None:
 @needs_run
 def test_stdout_exports() -> None:
     run = derive("sigmoid", "--latex", "-", "--fragment")
-    assert run.returncode == 0 and run.stdout.startswith("\\begin{align*}")
+    assert run.returncode == 0 and run.stdout.startswith("\\section*{") and "\\begin{align*}" in run.stdout
+    assert "documentclass" not in run.stdout
     run = derive("sigmoid", "--plot", "-")
     assert "largest slope: f′(x) = 0.25 at x = 0" in run.stdout
 

@@ -18,25 +18,53 @@ VALIDATOR = jsonschema.Draft202012Validator(load_schema())
 
 def test_sigmoid_markdown() -> None:
     md = render_markdown(derivation("sigmoid"))
-    assert "$$f\\left(x\\right) = \\frac{1}{1 + e^{- x}}$$" in md
+    assert md.startswith("# Derivative of f with respect to x\n\n✓ means the step was checked against sympy.diff.\n")
+    assert "- $f\\left(x\\right) = \\frac{1}{1 + e^{- x}}$\n" in md
     assert "- $f\\left(g\\right) = \\frac{1}{g}$ — where $g = 1 + e^{- x}$" in md
-    assert "- $\\frac{dg}{dh} = e^{h}$ — sum rule ✓" in md
-    assert "— ✓ same as sympy.diff" in md
-    assert ("- $\\frac{df}{dx} = \\frac{1}{1 + e^{- x}} \\cdot \\frac{e^{- x}}{1 + e^{- x}}$ — split the fraction ✓"
+    assert "$\\frac{df}{dx} = \\frac{df}{dg} \\cdot \\frac{dg}{dh} \\cdot \\frac{dh}{dx}$   chain rule" in md
+    assert "- $\\frac{dg}{dh} = e^{h}$ ✓ — sum rule" in md
+    assert "✓ — same as sympy.diff" in md
+    assert ("- $\\frac{df}{dx} = \\frac{1}{1 + e^{- x}} \\cdot \\frac{e^{- x}}{1 + e^{- x}}$ ✓ — split the fraction"
             in md)
-    assert "$$\\frac{df}{dx} = \\sigma\\left(x\\right) \\cdot \\left(1 - \\sigma\\left(x\\right)\\right)$$" in md
+    assert ("## Answer\n\n- $\\frac{df}{dx} = \\sigma\\left(x\\right) \\cdot "
+            "\\left(1 - \\sigma\\left(x\\right)\\right)$ ✓\n" in md)
     assert "- **chain rule**: $\\frac{df}{dx} = \\frac{df}{dg}\\cdot\\frac{dg}{dx}$. When one function" in md
-    # GitHub shows `$ x$` literally: no inline maths may start or end with a space
+    # GitHub shows `$ x$` literally: no inline maths may start or end with a space; `$$` never opens by accident
     for line in md.splitlines():
+        assert "$$" not in line, line
         for piece in line.split("$")[1::2]:
             assert piece == piece.strip(), line
 
 
 def test_markdown_partial_and_kink() -> None:
     md = render_markdown(derivation("partial"))
-    assert "$a, b$ are other variables, so they are constants here." in md
+    assert "> $a$, $b$ are other variables, so they are constants here." in md
     md = render_markdown(derivation("relu"))
-    assert "- No derivative at $x = 0$: the slope from the left is $0$ and from the right is $1$ (a corner)." in md
+    assert "> No derivative at $x = 0$: the slope from the left is $0$ and from the right is $1$ (a corner)." in md
+
+
+def test_markdown_escapes_every_word() -> None:
+    """Words reach Markdown through markdown.escape only: no HTML, no maths, no heading break, no terminal escape."""
+    from derivtutor.engine import derive
+    from derivtutor.render.markdown import escape
+
+    assert escape("<script>$x$ *a* [l](u) # h\n# two\x1b]52;c;\x07 \u202e") == (
+        "\\<script\\>\\$x\\$ \\*a\\* \\[l\\](u) \\# h \\# twoU+001B\\]52;c;U+0007 U+202E")
+    x = sympy.Symbol("x", real=True)
+    d = derive(x**2, x, name="f")
+    d.title = "<script>alert(1)</script> $\\input{x}$\n# injected"
+    md = render_markdown(d)
+    assert md.startswith("# \\<script\\>alert(1)\\</script\\> \\$\\\\input{x}\\$ \\# injected\n")
+    assert "<script" not in md.replace("\\<script", "")
+
+
+def test_markdown_table_cells_cannot_break_the_table() -> None:
+    from derivtutor.document import Document, Maths, Table, Text
+    from derivtutor.render.markdown import document_markdown
+
+    x = sympy.Symbol("x")
+    doc = Document("t", [Table(("a|b", "x"), (((Text("1 | 2\n<i>"),), (Maths(x**2),)),))])
+    assert document_markdown(doc).splitlines()[-3:] == ["| a\\|b | x |", "|---|---|", "| 1 \\| 2 \\<i\\> | $x^{2}$ |"]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

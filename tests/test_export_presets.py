@@ -24,13 +24,13 @@ KEY_FORMULA = {
     "sigmoid": r"\frac{1}{1 + e^{- x}}",
     "error": r"\frac{dE}{da_{k}} = - (t_{k} - a_{k})",
     "net": r"\frac{d\mathrm{net}_{k}}{dw_{jk}} = a_{j}",
-    "output-weight": r"\Delta w_{jk} = -\eta \cdot \frac{dE}{dw_{jk}}",
-    "hidden-weight": r"\delta_{j} = \sum_{k}",
+    "output-weight": r"\Delta{} w_{jk} = - \eta \delta_{k} a_{j}",
+    "hidden-weight": r"\delta_{j} = \left(\sum_{k=1}^{K} \delta_{k} w_{jk}\right)",
     "tanh": r"\frac{df}{dx} = \left(1 - \tanh^{2}{\left(x \right)}\right)",
     "relu": r"\frac{df}{dx} = \begin{cases} 0 & x < 0 \\ 1 & x > 0 \end{cases}",
     "softplus": r"\frac{df}{dx} = \sigma\left(x\right)",
     "bce": r"\frac{dL}{dz} = a - t",
-    "softmax-xent": r"\frac{dL}{dz_{i}} = \hat{y}_{i} - y_{i}",
+    "softmax-xent": r"\frac{dL}{dz_{i}} = \mathrm{yhat}_{i} - y_{i}",  # yhat as the terminal and HTML write it
     "total-derivative": r"\frac{\partial f}{\partial x} x'\left(t\right)",
 }
 # Sentences from teaching.NOTES that must reach the document (the notes are the point of these presets).

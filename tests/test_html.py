@@ -125,7 +125,7 @@ def test_every_preset_renders(name: str) -> None:
 
 
 def test_detail_is_decided_in_the_document() -> None:
-    built = derive("x^2 sin x").built
+    built = derive("3x + sin(x)").built
     counts = {}
     for detail in DETAILS:
         document = build_document(built, detail)
@@ -133,8 +133,11 @@ def test_detail_is_decided_in_the_document() -> None:
         counts[detail] = len(document.rows())
         assert page.count("<tr") == counts[detail]
     assert counts["brief"] < counts["normal"] <= counts["full"]
-    brief_steps = [r for r in build_document(built, "brief").rows() if r.depth > 0]
-    assert brief_steps == []  # brief: the root's own line only, in every format built on the document
+    # brief hides only a trivial step without a note (d/dx x = 1), as detail.py decides for every format
+    brief_steps = [r.rhs.text for r in build_document(built, "brief").rows() if r.depth > 0]
+    assert brief_steps == ["3", "cos(x)"]
+    steps = [r for r in build_document(derive("x^2 sin x").built, "brief").rows() if r.depth > 0]
+    assert [r.rhs.text for r in steps] == ["2x", "cos(x)"]  # the terminal's three steps, not the root alone
 
 
 def test_sigmoid_document_reads_the_derivation() -> None:

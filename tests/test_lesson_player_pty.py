@@ -253,13 +253,13 @@ def test_a_fresh_exercise_after_a_reveal_counts_when_solved(tmp_path: Path, cour
     symbol = next(s for s in expr.free_symbols if s.name == var)
     child.sendline(str(sympy.diff(expr, symbol)).replace("**", "^"))
     child.expect("Right")
-    child.expect("Mastery of chain: 30%")
+    child.expect_exact("Mastery of chain: 1 of 1 right first time (a percentage after 5 answers).")
     said(child, "Solved unaided: exercise 4 now counts as solved.")
     child.sendline(":q")
     finish(child)
     data = json.loads((tmp_path / "progress.json").read_text(encoding="utf-8"))
     assert data["lessons"][str((course / "tiny.toml").resolve())]["solved"] == [4]
-    assert data["skills"]["chain"] == {"mastery": 0.3, "tries": 1, "right": 1}
+    assert data["skills"]["chain"] == {"mastery": 1.0, "tries": 1, "right": 1, "recent": [1]}
 
 
 def test_long_screens_are_paged_to_the_terminal_height(tmp_path: Path, course: Path) -> None:

@@ -220,7 +220,7 @@ def test_on_paper_the_steps_item_shows_the_algebra_once_and_each_move_item_its_w
     result = run_cli("lesson", "sigmoid", "--markdown", str(out))
     assert result.returncode == 0, result.stderr
     text = out.read_text(encoding="utf-8")
-    assert text.count("— divide each term by the bottom ✓") == 1  # the algebra, once, in the derivation
+    assert text.count("✓ — divide each term by the bottom") == 1  # the algebra, once, in the derivation
     for number, name in enumerate(["split the fraction", "add and subtract 1", "divide each term by the bottom",
                                    "recognise σ"], start=1):
         assert f"## Algebra, move {number} of 4: {name}" in text

@@ -1,7 +1,7 @@
 """Any `Built` (derivation.Built) as a document in each format: the one place that picks a renderer by its kind.
 
-A single Derivation has its own renderers (latex.py, markdown.py, json.py); the backprop presets' larger shapes
-(an explained derivation, a chain of derivations) are written by backprop_export.py, which reuses them inside.
+LaTeX and Markdown walk document.build_document(built, detail) whatever the kind (latex.py, markdown.py);
+JSON still has a renderer per kind (json.py for a Derivation, backprop_export.py for the presets' shapes).
 The export command, the Python API and lesson handouts all come through here.
 """
 
@@ -14,25 +14,17 @@ if TYPE_CHECKING:
 
 
 def latex(built: Built, fragment: bool = False, detail: str = "normal") -> str:
-    if built.kind == "derivation":
-        from derivtutor.render.latex import render_latex
+    """A standalone LaTeX article, or with `fragment` its body (no preamble) to \\input into another document."""
+    from derivtutor.render.latex import render_latex
 
-        return render_latex(built, fragment=fragment, detail=detail)
-    from derivtutor.render import backprop_export
-
-    return backprop_export.latex(built, fragment=fragment, detail=detail)
+    return render_latex(built, fragment=fragment, detail=detail)
 
 
-def markdown(built: Built, detail: str = "normal", heading_level: int | None = None) -> str:
-    """Markdown with $...$ maths; the title is a heading of `heading_level` (by default: as `--markdown` writes)."""
-    levels = {} if heading_level is None else {"heading_level": heading_level}
-    if built.kind == "derivation":
-        from derivtutor.render.markdown import render_markdown
+def markdown(built: Built, detail: str = "normal", heading_level: int = 1) -> str:
+    """Markdown with $...$ maths; the title is a heading of `heading_level`."""
+    from derivtutor.render.markdown import render_markdown
 
-        return render_markdown(built, detail=detail, **levels)
-    from derivtutor.render import backprop_export
-
-    return backprop_export.markdown(built, detail=detail, **levels)
+    return render_markdown(built, detail=detail, heading_level=heading_level)
 
 
 def data(built: Built) -> dict[str, Any]:
@@ -59,7 +51,7 @@ def json_text(built: Built, indent: int | None = 2) -> str:
 def title(built: Built) -> str:
     """The heading a learner sees for it."""
     if built.kind == "derivation":
-        from derivtutor.render.latex import title_text
+        from derivtutor.document import title_text
 
         return title_text(built)
     from derivtutor.render.backprop_export import title_of

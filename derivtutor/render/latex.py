@@ -1,31 +1,43 @@
-"""LaTeX for a Derivation: a standalone document that pdflatex compiles as it is, or only the align* block.
+"""LaTeX for a Document (document.py): a standalone article that plain pdflatex compiles, or its body alone.
 
-The layout mirrors the terminal: the function, the layers of a chain (a "where g = ..." list), each layer's
-derivative with its rule named in \\text{...}, the substitution back, the result with a \\checkmark when it equals
-sympy.diff, then the named algebra moves to the teacher's form. Nothing here differentiates or simplifies: it
-walks the tree the engine built. Every word comes from `teaching.py`; Unicode in those words (σ, e⁻ˣ, ·) is
-turned into LaTeX maths so that plain pdflatex (texlive-latex-base, no Unicode engine) accepts it.
-
-`layout()` is shared with the Markdown renderer: it returns rows of (left side, right side, note), where the
-note is a small list of text and maths segments that each format writes in its own way.
+It walks document blocks and nothing else: which steps are shown, their order and their words are decided in
+document.py. Maths is printed by SymPy's LaTeX printer in the learner's notation (`latex_expr`, `latex_factors`,
+also used by the JSON, graph and handout code); every word goes through `escape`, the one way text reaches TeX:
+TeX's special characters become text, Unicode in teaching sentences (σ, e⁻ˣ, ·, u^(1/2)) becomes maths, and
+anything else plain pdflatex (texlive-latex-base, no Unicode engine) cannot typeset is spelt out as [U+XXXX].
+Consecutive maths rows share one align*; a long note beside a row wraps in a \\parbox.
 """
 
 from __future__ import annotations
 
 import re
-import string
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sympy
 from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
 from derivtutor.derivation import Derivation
-from derivtutor.detail import DETAILS, check_detail, rules_shown, shows  # noqa: F401 - DETAILS re-exported
-from derivtutor.explain import cancelled, card_formula, corner_notes, move_formula, screen_names, step_notes
-from derivtutor.rules import ChainRule, Step
+from derivtutor.document import (
+    Block,
+    Check,
+    Document,
+    Heading,
+    MathRow,
+    Maths,
+    Note,
+    Paragraph,
+    Ratio,
+    RuleCard,
+    Runs,
+    Table,
+    Text,
+    build_document,
+    plain,
+)
 from derivtutor.startup import is_plain_name
-from derivtutor.teaching import ALGEBRA_MOVES, NOTES, RULES
+from derivtutor.teaching import DOCUMENT_HEADINGS
 
 
 # -- expressions ------------------------------------------------------------------------------------------------
@@ -102,7 +114,7 @@ def name_latex(name: str) -> str:
     never as TeX: the reader and the lesson loader refuse such names, this is the last line of defence.
     """
     if not is_plain_name(name):
-        return r"\text{" + _escape_text(name) + "}"
+        return r"\text{" + escape(name) + "}"
     stem, _, sub = name.partition("_")
     text = _stem_latex(stem)
     if sub:
@@ -127,17 +139,19 @@ def latex_factors(factors: tuple[sympy.Expr, ...] | list[sympy.Expr]) -> str:
     return r" \cdot ".join(parts)
 
 
-# -- notes: text with maths in it ------------------------------------------------------------------------------
+
+def root_kinks(derivation: Derivation) -> list[sympy.Expr]:
+    """Points of the derivation's own variable where no derivative exists (|x| and max(0, x) at 0)."""
+    return list(derivation.no_derivative_at)
+
+
+# -- words: the one escaping function ---------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Math:
-    """A piece of LaTeX maths inside a sentence."""
+class _Math:
+    """A piece of LaTeX maths found inside a sentence (σ, x², u^(1/2))."""
 
     latex: str
 
-
-Segment = str | Math
-CHECK = r"\checkmark"  # the ✓: kept a segment of its own so each format can write it its own way
-Note = tuple[Segment, ...]
 
 _SUPER = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", "0123456789+-=()abcdefghijklmnoprstuvwxyz",
                   strict=True))
@@ -151,334 +165,259 @@ _SYMBOLS = {
     "Σ": r"\sum", "ŷ": r"\hat{y}",  # the backpropagation notes: Σₖ, ŷᵢ
 }
 _TEXT_PUNCTUATION = {"–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\ldots{}"}
+_TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+                "%": r"\%", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+                "<": r"\textless{}", ">": r"\textgreater{}"}
+# u^(1/2), e^(-x), uⁿ written with a caret in a sentence: maths, not a caret and a bracket
+_CARET = re.compile(r"([A-Za-z0-9)])\^(\([A-Za-z0-9+\-*/. ]{1,12}\)|-?[A-Za-z0-9]{1,3})")
 
 
-def text_segments(text: str) -> Note:
-    """Split a teaching sentence into plain text and maths (σ, e⁻ˣ, x², ·), so any format can write it."""
-    out: list[Segment] = []
+# the base of a raised or lowered run: a multi-letter name of the notation (netₖ, sin²), else one letter (dwⱼₖ)
+_RAISED_NAME = re.compile(r"(?:net|yhat|sinh|cosh|tanh|sin|cos|tan|ln|log|exp|[A-Za-z])$")
+
+
+def _caret_exponent(power: str) -> str:
+    inner = power[1:-1] if power.startswith("(") else power
+    return inner.replace(" ", "").replace("*", r"\cdot{}")
+
+
+def _segments(text: str) -> list[str | _Math]:
+    """A sentence split into plain text and maths (σ, e⁻ˣ, x², ·, u^(1/2))."""
+    out: list[str | _Math] = []
     buffer = ""
+
+    def flush() -> None:
+        nonlocal buffer
+        if buffer:
+            out.append(buffer)
+            buffer = ""
+
     i = 0
     while i < len(text):
         ch = text[i]
+        caret = _CARET.match(text, i - 1) if ch == "^" and i and buffer and buffer[-1] == text[i - 1] else None
+        if caret:
+            base = ""
+            if buffer[-1] != ")":  # (1 + x)^2: the bracket stays text, the power is raised after it
+                base, buffer = buffer[-1], buffer[:-1]
+            flush()
+            out.append(_Math(f"{base}^{{{_caret_exponent(caret.group(2))}}}"))
+            i = caret.end()
+            continue
         if ch in _SUPER or ch in _SUB:
             table, mark = (_SUPER, "^") if ch in _SUPER else (_SUB, "_")
             run = ""
             while i < len(text) and text[i] in table:
                 run += table[text[i]]
                 i += 1
+            name = _RAISED_NAME.search(buffer)  # e⁻ˣ, netₖ, dwⱼₖ: the base goes into the maths, a name upright
             base = ""
-            if buffer and buffer[-1].isalnum():  # e⁻ˣ: the base letter goes into the maths
+            if name:
+                base, buffer = name.group(), buffer[:name.start()]
+                base = base if len(base) == 1 else r"\mathrm{" + base + "}"
+            elif buffer and buffer[-1].isdigit():
                 base, buffer = buffer[-1], buffer[:-1]
-            if buffer:
-                out.append(buffer)
-                buffer = ""
-            out.append(Math(f"{base}{mark}{{{run}}}"))
+            flush()
+            out.append(_Math(f"{base}{mark}{{{run}}}"))
             continue
         if ch in _SYMBOLS:
-            if buffer:
-                out.append(buffer)
-                buffer = ""
-            out.append(Math(_SYMBOLS[ch] + ("{}" if _SYMBOLS[ch][-1].isalpha() else "")))
+            flush()
+            symbol = _SYMBOLS[ch]  # \sigma{}: a control word ends before the next letter; Σₖ keeps k below it
+            out.append(_Math(symbol + ("{}" if symbol[-1].isalpha() and symbol != r"\sum" else "")))
         else:
             buffer += ch
         i += 1
-    if buffer:
-        out.append(buffer)
-    return tuple(out)
-
-
-def _math(value: object) -> Math:
-    values = value if isinstance(value, tuple) else (value,)
-    return Math(", ".join(latex_expr(v) for v in values))
-
-
-def fill(template: str, **values: Math | str) -> Note:
-    """A NOTES template with its {fields} filled by maths (or plain words), kept as segments."""
-    out: list[Segment] = []
-    for literal, field_name, _, _ in string.Formatter().parse(template):
-        out.extend(text_segments(literal))
-        if field_name is not None:
-            value = values[field_name]
-            out.extend(text_segments(value) if isinstance(value, str) else (value,))
-    return tuple(out)
-
-
-def merged(note: Note) -> list[Segment]:
-    """Adjacent maths segments joined into one (two $...$ in a row would confuse TeX and Markdown)."""
-    out: list[Segment] = []
-    for seg in note:
-        if not seg:
-            continue
-        if (isinstance(seg, Math) and out and isinstance(out[-1], Math)
-                and CHECK not in seg.latex and CHECK not in out[-1].latex):
-            out[-1] = Math(out[-1].latex + " " + seg.latex)
-        else:
-            out.append(seg)
+    flush()
     return out
 
 
-_TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
-                "%": r"\%", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-                "<": r"\textless{}", ">": r"\textgreater{}"}
+_LIGATURES = set("-`',<>!?")  # --, ``, '', ,, and friends: T1 fonts would join them into one other glyph
 
 
-def _escape_text(text: str) -> str:
+def _plain_text(text: str) -> str:
     out = []
-    for ch in text:
-        if ch in _TEX_SPECIAL:
+    for i, ch in enumerate(text):
+        if ch in _LIGATURES and i + 1 < len(text) and text[i + 1] in _LIGATURES and ch not in "<>":
+            out.append(ch + "{}")  # `--detail` stays two hyphens, not an en dash
+        elif ch in _TEX_SPECIAL:
             out.append(_TEX_SPECIAL[ch])
         elif ch in _TEXT_PUNCTUATION:
             out.append(_TEXT_PUNCTUATION[ch])
-        elif ord(ch) < 128:
+        elif ch in "\n\t\r":
+            out.append(" ")
+        elif " " <= ch < "\x7f":
             out.append(ch)
-        else:  # anything else a plain pdflatex cannot typeset: spell it out rather than fail
+        else:  # a control character, or what a plain pdflatex cannot typeset: spelt out, never passed to TeX
             out.append(f"[U+{ord(ch):04X}]")
     return "".join(out)
 
 
-def note_text_mode(note: Note) -> str:
-    """A note as LaTeX text-mode material (maths in $...$)."""
-    # Braces around each $...$: two formulas side by side must never read as $$ (display maths) to TeX.
-    return "".join(f"{{${seg.latex}$}}" if isinstance(seg, Math) else _escape_text(seg) for seg in merged(note))
+def escape(text: str) -> str:
+    """Words (from teaching.py, a lesson file or the command line) as LaTeX text-mode material: TeX specials as
+    text, Unicode maths as {$...$} (the braces keep two formulas side by side from reading as $$)."""
+    return runs_latex((Text(text),))
 
 
-def note_math_mode(note: Note) -> str:
-    """A note for the right-hand column of align*: \\text{...} around text, maths left as maths."""
-    parts = []
-    for seg in merged(note):
-        parts.append(seg.latex if isinstance(seg, Math) else r"\text{" + _escape_text(seg) + "}")
-    return r"\ ".join(parts) if parts else ""
-
-
-def sentence_latex(text: str) -> str:
-    """A teaching sentence (Unicode) as LaTeX text-mode material."""
-    return note_text_mode(text_segments(text))
-
-
-# -- the layout shared by LaTeX and Markdown ---------------------------------------------------------------------
-@dataclass
-class Row:
-    """lhs = rhs, with a note. An empty lhs continues the chain of equalities above."""
-
-    lhs: str
-    rhs: str
-    note: Note = ()
-    kind: str = "step"  # function | layer | step | substitute | result | reference | algebra | remark
-    depth: int = 0
-
-
-@dataclass
-class _Walker:
-    derivation: Derivation
-    detail: str = "normal"
-    rows: list[Row] = field(default_factory=list)
-
-    def d(self, top: str, var: sympy.Symbol, partial: bool) -> str:
-        op = r"\partial " if partial else "d"
-        return rf"\frac{{{op}{top}}}{{{op}{latex_expr(var)}}}"
-
-    def d_of(self, expr: sympy.Expr, var: sympy.Symbol, partial: bool) -> str:
-        op = r"\partial" if partial else "d"
-        body = latex_expr(expr)
-        if not (expr.is_Atom or expr.is_Function or expr.is_Pow):
+# -- runs --------------------------------------------------------------------------------------------------------
+def ratio_latex(run: Ratio) -> str:
+    """df/dx, ∂E/∂w, or d/dx (expression)."""
+    if run.of is not None:
+        op = r"\partial" if run.partial else "d"
+        body = latex_expr(run.of)
+        if not (run.of.is_Atom or run.of.is_Function or run.of.is_Pow):
             body = r"\left(" + body + r"\right)"
-        return rf"\frac{{{op}}}{{{op} {latex_expr(var)}}}\,{body}"
-
-    def partial(self, step: Step) -> bool:
-        """∂ when other variables are held constant: in this step, or anywhere in a partial derivative."""
-        if step.var == self.derivation.var and self.derivation.held_constant:
-            return True
-        return bool(step.expr.free_symbols - {step.var})
-
-    def rule_note(self, step: Step) -> Note:
-        note: list[Segment] = [RULES[step.rule_id].name]
-        extra = self.extra_note(step)
-        if extra:
-            note.append("; ")
-            note.extend(extra)
-        if step.verified:
-            note.append(Math(r"\ \checkmark"))
-        return tuple(note)
-
-    def extra_note(self, step: Step) -> Note:
-        note: list[Segment] = []
-        for item in step_notes(step, kinks_in_own_line=self.derivation.var):
-            if note:
-                note.append(" ")  # two sentences, not one run-on
-            note.extend(fill(NOTES[item.key], **{k: _math(v) for k, v in item.fields.items()}))
-        return tuple(note)
-
-    # -- walking --------------------------------------------------------------------------------------------
-    def step(self, step: Step, depth: int, top: str | None = None) -> None:
-        """One node: its own line, then the parts this level of detail shows; a chain shows its layers."""
-        if isinstance(step, ChainRule):
-            self.chain(step, depth, top)
-            return
-        lhs = self.d(top, step.var, self.partial(step)) if top else self.d_of(step.expr, step.var, self.partial(step))
-        self.rows.append(Row(lhs, latex_expr(step.result), self.rule_note(step), "step", depth))
-        for sub in step.substeps():
-            if shows(sub, self.detail):
-                self.step(sub, depth + 1)
-
-    def chain(self, step: ChainRule, depth: int, top: str | None) -> None:
-        layers = step.layers
-        name = layers[0].name
-        if top is None:  # a chain inside a bigger tree: say which expression it is first
-            self.rows.append(Row(name_latex(name) + r"\left(" + latex_expr(step.var) + r"\right)",
-                                 latex_expr(step.expr), (), "function", depth))
-        for layer in layers:
-            lhs = f"{name_latex(layer.name)}\\left({latex_expr(layer.var)}\\right)"
-            note: Note = ()
-            if layer.value is not None:
-                note = ("where ", Math(f"{latex_expr(layer.var)} = {latex_expr(layer.value)}"))
-            self.rows.append(Row(lhs, latex_expr(layer.expr), note, "layer", depth))
-        partial = self.partial(step)
-        whole = self.d(name_latex(name), step.var, partial)
-        product = r" \cdot ".join(
-            self.d(name_latex(layer.name), layer.var, self.partial(layer.step)) for layer in layers)
-        chain_note: Note = (RULES["chain"].name,)
-        if self.detail == "full":
-            chain_note = (RULES["chain"].name, ": ", *text_segments(NOTES["chain_layers"]))
-        self.rows.append(Row(whole, product, chain_note, "step", depth))
-        for layer in layers:
-            self.step(layer.step, depth + 1, top=name_latex(layer.name))
-        assignments = Math(r",\ ".join(f"{latex_expr(layer.var)} = {latex_expr(layer.value)}"
-                                       for layer in layers if layer.value is not None))
-        backs = [layer.back for layer in layers]
-        note_back = fill(NOTES["substitute_back"], assignments=assignments)
-        gone = cancelled(backs)
-        if gone:  # the σ(z) of σ' = σ(1 - σ) against the 1/σ(z) of ln: said, not silently dropped
-            note_back += (" ", *fill(NOTES["cancel_common"], factors=_math(tuple(gone))))
-        self.rows.append(Row(whole, latex_factors(backs), note_back, "substitute", depth))
-        if len(backs) > 1 or latex_factors(backs) != latex_expr(step.result):
-            note: Note = (Math(r"\checkmark"), " ", "multiplied out") if step.verified else ("multiplied out",)
-            self.rows.append(Row("", latex_expr(step.result), note, "step", depth))
+        return rf"\frac{{{op}}}{{{op} {latex_expr(run.var)}}}\,{body}"
+    op = r"\partial " if run.partial else "d"
+    return rf"\frac{{{op}{name_latex(run.top or '')}}}{{{op}{latex_expr(run.var)}}}"
 
 
-def function_lhs(derivation: Derivation) -> str:
-    """f(x), or f(w) for a partial derivative."""
-    return f"{name_latex(derivation.function_name)}\\left({latex_expr(derivation.var)}\\right)"
+def maths_latex(maths: Maths) -> str:
+    expr = maths.expr
+    if isinstance(expr, AppliedUndef) and not maths.factors:  # f(x), g(h): a layer's name, as a teacher writes it
+        args = ", ".join(latex_expr(arg) for arg in expr.args)
+        return f"{name_latex(expr.func.__name__)}\\left({args}\\right)"
+    return latex_factors(maths.factors) if maths.factors else latex_expr(expr)
 
 
-def derivative_lhs(derivation: Derivation) -> str:
-    partial = bool(derivation.held_constant)
-    op = r"\partial " if partial else "d"
-    return rf"\frac{{{op}{name_latex(derivation.function_name)}}}{{{op}{latex_expr(derivation.var)}}}"
+_JOINER = re.compile(r"\s*=?\s*")  # words between two formulas that are maths themselves: " = "
 
 
-def held_constant_note(derivation: Derivation) -> Note:
-    held = derivation.held_constant
-    if not held:
-        return ()
-    key = "held_constant_one" if len(held) == 1 else "held_constant_many"
-    return fill(NOTES[key], names=Math(", ".join(latex_expr(s) for s in held)))
+def _pieces(runs: Runs) -> list[str | _Math]:
+    """Runs as text and maths pieces, a formula written across runs (df/dx = df/dg · dg/dx) joined into one."""
+    pieces: list[str | _Math] = []
+    for run in runs:
+        if isinstance(run, Text):
+            pieces += _segments(run.text)
+        elif isinstance(run, Check):
+            pieces.append(_Math(r"\checkmark"))
+        elif isinstance(run, Ratio):
+            pieces.append(_Math(ratio_latex(run)))
+        else:
+            pieces.append(_Math(maths_latex(run)))
+    out: list[str | _Math] = []
+    for i, piece in enumerate(pieces):
+        if (isinstance(piece, str) and _JOINER.fullmatch(piece) and out
+                and isinstance(out[-1], _Math) and i + 1 < len(pieces) and isinstance(pieces[i + 1], _Math)):
+            out[-1] = _Math((out[-1].latex + " " + piece.strip()).rstrip())
+        elif isinstance(piece, _Math) and out and isinstance(out[-1], _Math):
+            out[-1] = _Math(out[-1].latex + " " + piece.latex)
+        elif isinstance(piece, str) and out and isinstance(out[-1], str):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
 
 
-def root_kinks(derivation: Derivation) -> list[sympy.Expr]:
-    """Points of the derivation's own variable where no derivative exists (|x| and max(0, x) at 0)."""
-    return list(derivation.no_derivative_at)
+def runs_latex(runs: Runs) -> str:
+    """Runs as text-mode material: words escaped, maths in {$...$}."""
+    return "".join(f"{{${p.latex}$}}" if isinstance(p, _Math) else _plain_text(p) for p in _pieces(runs))
 
 
-def layout(derivation: Derivation, detail: str = "normal") -> list[Row]:
-    """The rows every document format shows, in the terminal's order."""
-    walker = _Walker(derivation, check_detail(detail))
-    rows = walker.rows
-    rows.append(Row(function_lhs(derivation), latex_expr(derivation.expr), held_constant_note(derivation),
-                    "function"))
-    top = derivative_lhs(derivation)
-    root_row_index = len(rows)
-    walker.step(derivation.root, 0, top=name_latex(derivation.function_name)
-                if isinstance(derivation.root, ChainRule) else None)
-    if not isinstance(derivation.root, ChainRule) and rows[1].lhs.startswith(r"\frac{d") and rows[1].kind == "step":
-        rows[1].lhs = top + " = " + rows[1].lhs
-    root_row = rows[root_row_index]
-    result_note: Note = ((Math(r"\checkmark"), " ", NOTES["verified"]) if derivation.root.verified
-                         else ("not checked",))
-    result = latex_expr(derivation.result)
-    if rows[-1].rhs == result and rows[-1].depth == 0 and rows[-1] is not root_row:
-        # a chain's last line already is the result (the root's own line keeps its rule name)
-        rows[-1].note, rows[-1].kind = result_note, "result"
-    else:
-        rows.append(Row(top, result, result_note, "result"))
-    if derivation.result != derivation.reference:
-        rows.append(Row("", "", fill(NOTES["sympy_form"], expr=Math(latex_expr(derivation.reference))),
-                        "reference"))
-    if detail == "full":
-        rows.extend(route_rows(derivation))
-    for item in corner_notes(derivation):
-        rows.append(Row("", "", fill(NOTES[item.key], **{k: _math(v) for k, v in item.fields.items()}), "remark"))
-    for move in derivation.algebra:
-        note: list[Segment] = list(text_segments(ALGEBRA_MOVES[move.move].name))
-        if move.verified:
-            note.append(Math(r"\ \checkmark"))
-        rows.append(Row("", latex_factors(move.shown), tuple(note), "algebra"))
-    return rows
+def runs_math_mode(runs: Runs) -> str:
+    """Runs inside maths (a row's left side, a displayed formula): maths as maths, words in \\text{...}."""
+    return " ".join(p.latex if isinstance(p, _Math) else _display_words(p) for p in _pieces(runs))
 
 
-def route_rows(derivation: Derivation) -> list[Row]:
-    """Another rule to the same derivative (1/g by the quotient rule), one row per line, with what was done."""
-    rows: list[Row] = []
-    for route in derivation.routes:
-        heading = NOTES["route_heading"].format(expr="{expr}", rule=RULES[route.rule_id].name)
-        rows.append(Row("", "", fill(heading, expr=Math(latex_expr(route.expr))), "remark"))
-        d = rf"\frac{{d}}{{d{latex_expr(route.var)}}}\left({latex_expr(route.expr)}\right)"
-        for i, (line, key) in enumerate(route.lines):
-            note: list[Segment] = list(text_segments(NOTES[key]))
-            if i == len(route.lines) - 1 and route.verified:
-                note.append(Math(r"\ \checkmark"))
-            lhs = latex_expr(route.expr) if i == 0 else (d if i == 1 else "")
-            rows.append(Row(lhs, latex_expr(line), tuple(note), "step", 1))
-    return rows
+def _display_words(words: str) -> str:
+    gap = r"\qquad" if words.startswith("  ") else ""  # "df/dx = ...   chain rule": the words stand apart
+    return gap + r"\text{" + _plain_text(words if not gap else " " + words.lstrip()) + "}"
 
 
-def rules_used(derivation: Derivation, detail: str = "full") -> list[str]:
-    """The rule ids of the steps shown at this detail, first use first (the 'rules used' list)."""
-    return rules_shown(derivation.root, detail)
-
-
-def title_text(derivation: Derivation) -> str:
-    """The document title in Unicode text (turned into LaTeX or Markdown by each renderer)."""
-    if derivation.title:
-        return derivation.title
-    kind = "Partial derivative" if derivation.held_constant else "Derivative"
-    return f"{kind} of {derivation.function_name} with respect to {derivation.var.name}"
-
-
-# -- LaTeX output ------------------------------------------------------------------------------------------------
+# -- blocks ------------------------------------------------------------------------------------------------------
 NOTE_WIDTH = 48  # characters of a note that fit beside the maths; longer notes wrap in a \\parbox
+_SECTIONS = ("section", "subsection", "subsubsection", "paragraph")
 
 
-def _note_cell(note: Note, wrap: bool) -> str:
-    plain = "".join(seg if isinstance(seg, str) else "x" * (len(seg.latex) // 2) for seg in note)
-    if wrap and len(plain) > NOTE_WIDTH:
-        return r"\parbox[t]{0.4\linewidth}{\raggedright " + note_text_mode(note) + "}"
-    return note_math_mode(note)
+def _note_cell(note: Runs, wrap: bool) -> str:
+    if not note:
+        return ""
+    if wrap and len(plain(note)) > NOTE_WIDTH:
+        return r"\parbox[t]{0.4\linewidth}{\raggedright " + runs_latex(note) + "}"
+    return r"\text{" + runs_latex(note) + "}"
 
 
-def _align_row(row: Row, wrap: bool = True) -> str:
+def _row(row: MathRow, lhs: Runs, wrap: bool) -> str:
+    check = r"\ \checkmark" if row.checked else ""
     note = _note_cell(row.note, wrap)
     tail = f" && {note}" if note else ""
-    if row.kind in ("reference", "remark"):
-        return f"  &\\phantom{{=}}\\ {note}" if note else ""
-    if row.lhs:
-        return f"  {row.lhs} &= {row.rhs}{tail}"
-    return f"  &= {row.rhs}{tail}"
+    left = runs_math_mode(lhs) + " " if lhs else ""
+    return f"  {left}&= {maths_latex(row.rhs)}{check}{tail}"
 
 
-def align_body(derivation: Derivation, detail: str = "normal", wrap: bool = True) -> str:
-    """The rows joined for an align* (pdflatex) or aligned (MathJax, wrap=False: no \\parbox there) block."""
-    lines = [_align_row(row, wrap) for row in layout(derivation, detail)]
-    return " \\\\\n".join(line for line in lines if line)
+def rows_latex(rows: Sequence[MathRow], previous: Runs = (), wrap: bool = True, environment: str = "align*") -> str:
+    """Maths rows as one aligned environment; a first row without a left side continues `previous`."""
+    lines = []
+    for i, row in enumerate(rows):
+        lines.append(_row(row, row.lhs or (previous if i == 0 else ()), wrap))
+    return f"\\begin{{{environment}}}\n" + " \\\\\n".join(lines) + f"\n\\end{{{environment}}}"
 
 
-def align_block(derivation: Derivation, detail: str = "normal") -> str:
-    """The derivation as one align* environment: what `--fragment` writes."""
-    return "\\begin{align*}\n" + align_body(derivation, detail) + "\n\\end{align*}\n"
+def _paragraph(runs: Runs) -> str:
+    """Words with maths inline; a paragraph that opens with a formula (dE/dw = ... · ...) is displayed."""
+    if not runs or not isinstance(runs[0], (Ratio, Maths)):
+        return runs_latex(runs)
+    return "\\[\n" + runs_math_mode(runs) + "\n\\]"
 
 
-def mathjax_block(derivation: Derivation, detail: str = "normal") -> str:
-    """For Jupyter's _repr_latex_: MathJax knows aligned and \\text but not \\parbox."""
-    return "$$\\begin{aligned}\n" + align_body(derivation, detail, wrap=False) + "\n\\end{aligned}$$"
+def _heading(block: Heading, shift: int) -> str:
+    level = min(max(block.level + shift, 1), len(_SECTIONS))
+    return f"\\{_SECTIONS[level - 1]}*{{{escape(block.text)}}}"
+
+
+def _card(card: RuleCard) -> str:
+    if card.formula_latex:
+        formula = f": ${card.formula_latex}$. "
+    elif card.formula:
+        formula = f": {escape(card.formula)}. "
+    else:
+        formula = ": "
+    return f"  \\item \\textbf{{{escape(card.name)}}}{formula}{escape(card.why)}"
+
+
+def _table(table: Table) -> str:
+    columns = "l" * len(table.header)
+    head = " & ".join(r"\textbf{" + escape(h) + "}" for h in table.header)
+    body = "".join(" & ".join(runs_latex(cell) for cell in row) + r" \\" + "\n" for row in table.rows)
+    return f"\\begin{{tabular}}{{{columns}}}\n{head} \\\\\n\\hline\n{body}\\end{{tabular}}"
+
+
+def blocks_latex(blocks: Sequence[Block], shift: int = 0) -> str:
+    """Document blocks as LaTeX body material; headings `shift` levels deeper (a handout's derivation)."""
+    parts: list[str] = []
+    previous: Runs = ()  # the left side a continued chain of equalities carries
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if isinstance(block, MathRow):
+            j = i
+            while j < len(blocks) and isinstance(blocks[j], MathRow):
+                j += 1
+            rows = list(blocks[i:j])
+            parts.append(rows_latex(rows, previous))
+            previous = next((row.lhs for row in reversed(rows) if row.lhs), previous)
+            i = j
+            continue
+        if isinstance(block, RuleCard):
+            j = i
+            while j < len(blocks) and isinstance(blocks[j], RuleCard):
+                j += 1
+            parts.append("\\begin{itemize}\n" + "\n".join(_card(card) for card in blocks[i:j]) + "\n\\end{itemize}")
+            i = j
+            continue
+        if isinstance(block, Heading):
+            parts.append(_heading(block, shift))
+            if block.level == 1:
+                previous = ()
+        elif isinstance(block, Paragraph):
+            parts.append(_paragraph(block.runs))
+        elif isinstance(block, Note):
+            parts.append(r"\emph{" + runs_latex(block.runs) + "}")
+        elif isinstance(block, Table):
+            parts.append(_table(block))
+        else:
+            raise TypeError(f"no LaTeX for a {type(block).__name__}")
+        i += 1
+    return "\n\n".join(parts) + "\n"
 
 
 PREAMBLE = r"""\documentclass[11pt]{article}
@@ -493,50 +432,27 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 """
 
 
-def rules_section(derivation: Derivation, detail: str = "normal") -> str:
-    """The rules and algebra moves used, each with its general formula and one-sentence why."""
-    chain = derivation.root if isinstance(derivation.root, ChainRule) else None
-    return rules_list(rules_used(derivation, detail), [move.move for move in derivation.algebra],
-                      taken=screen_names(derivation), chain=chain)
+def legend() -> str:
+    """What a \\checkmark means, said once per document."""
+    return escape(DOCUMENT_HEADINGS["check_legend"])
 
 
-def rules_list(rule_ids: list[str], moves: list[str], taken: set[str] | None = None,
-               chain: ChainRule | None = None) -> str:
-    """A 'Rules used' section for these rule ids and algebra moves (any document: derivation or preset).
-
-    The general formulas use letters not taken by the names in the document (explain.card_formula).
-    """
-    words = sentence_latex
-    items = []
-    for rule_id in rule_ids:
-        text = RULES[rule_id]
-        formula = card_formula(rule_id, taken or set(), chain, latex=True)
-        items.append(f"  \\item \\textbf{{{words(text.name)}}}: ${formula}$. {words(text.why)}")
-    for move in moves:
-        text = ALGEBRA_MOVES[move]
-        formula = move_formula(move, taken or set(), latex=True)
-        items.append(f"  \\item \\textbf{{{words(text.name)}}}: " + (f"${formula}$. " if formula else "")
-                     + words(text.why))
-    return "\\section*{Rules used}\n\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}\n"
-
-
-def render_latex(derivation: Derivation, fragment: bool = False, detail: str = "normal") -> str:
-    """A standalone document (article, amsmath, amssymb) or, with fragment=True, only the align* block."""
-    block = align_block(derivation, detail)
+def document_latex(document: Document, fragment: bool = False) -> str:
+    """A standalone article (article, amsmath, amssymb) or, with fragment=True, its body to \\input elsewhere."""
+    blocks = document.blocks
     if fragment:
-        return block
-    intro = [f"We differentiate ${function_lhs(derivation)} = {latex_expr(derivation.expr)}$ "
-             f"with respect to ${latex_expr(derivation.var)}$."]
-    held = held_constant_note(derivation)
-    if held:
-        intro.append(note_text_mode(held))
-    intro.append(r"A \checkmark{} means the step was checked against \texttt{sympy.diff}.")
-    return (
-        PREAMBLE
-        + "\\begin{document}\n"
-        + f"\\section*{{{sentence_latex(title_text(derivation))}}}\n"
-        + " ".join(intro) + "\n\n"
-        + block + "\n"
-        + rules_section(derivation, detail)
-        + "\\end{document}\n"
-    )
+        return blocks_latex(blocks)
+    title = 1 if blocks and isinstance(blocks[0], Heading) else 0
+    return (PREAMBLE + "\\begin{document}\n" + blocks_latex(blocks[:title]) + legend() + "\n\n"
+            + blocks_latex(blocks[title:]) + "\\end{document}\n")
+
+
+def render_latex(built: object, fragment: bool = False, detail: str = "normal") -> str:
+    """Anything `derive` builds (a Derivation, an Explained preset, a chain) as LaTeX, at this detail."""
+    return document_latex(build_document(built, detail), fragment)
+
+
+def mathjax_block(built: object, detail: str = "normal") -> str:
+    """For Jupyter's _repr_latex_: the document's maths rows in one aligned block (MathJax knows no \\parbox)."""
+    document = build_document(built, detail)
+    return "$$" + rows_latex(document.rows(), wrap=False, environment="aligned") + "$$"

@@ -3,13 +3,15 @@
 derivtutor/handouts.py derives the lesson's maths and writes the files; this module only turns the lesson and
 what was derived into text.
 
-The handout follows the lesson's order: its explanations, its derivations (the same rows as `derive --latex`),
-and its exercises as "Your turn" with the hint ladder. The answers and the known slips come last, in an
-"Answers" section, so a learner can try each exercise on paper before looking. Answers shown are the engine's
-(verified) form, as the player shows them, plus the form the lesson file gives, which is what one would type.
+The handout follows the lesson's order: its explanations, its derivations (the blocks of each one's
+document.py Document, written by the same walkers as `derive --latex` / `--markdown`), and its exercises as
+"Your turn" with the hint ladder. The answers and the known slips come last, in an "Answers" section, so a
+learner can try each exercise on paper before looking. Answers shown are the engine's (verified) form, as the
+player shows them, plus the form the lesson file gives, which is what one would type.
 
-Nothing here converts Unicode to LaTeX by itself: teaching text goes through `latex.sentence_latex`, the same
-converter the derivation export uses, so a handout compiles with plain pdflatex like every other export.
+Nothing here escapes by itself: every word from the lesson file goes through `latex.escape` or
+`markdown.escape` (the teacher's Markdown text through `markdown.teacher_markdown`), the same functions every
+export uses, so a handout compiles with plain pdflatex and carries no raw HTML.
 Lesson text is light Markdown (paragraphs, - and 1. lists, **bold**, *italic*, `code`); that subset is all the
 LaTeX side understands, and the Markdown side keeps the teacher's text as written.
 """
@@ -19,10 +21,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from derivtutor.document import Block, Document
 from derivtutor.lesson_files import Item, Lesson
-from derivtutor.render import documents
-from derivtutor.render.latex import PREAMBLE, sentence_latex
-from derivtutor.render.markdown import code, escape, inline, teacher_markdown
+from derivtutor.render import latex
+from derivtutor.render.markdown import blocks_markdown, code, escape, inline, teacher_markdown
+from derivtutor.teaching import DOCUMENT_HEADINGS
 
 
 # -- the maths of each item, derived once (by handouts.prepare) -----------------------------------------------------
@@ -83,19 +86,19 @@ def markdown_blocks(text: str) -> list[_Block]:
 
 
 def inline_latex(text: str) -> str:
-    """One line of light Markdown as LaTeX text: **bold**, *italic*, `code`, the rest through sentence_latex."""
+    """One line of light Markdown as LaTeX text: **bold**, *italic*, `code`, the rest through latex.escape."""
     out = []
     for part in _INLINE.split(text):
         if not part:
             continue
         if part.startswith("`") and part.endswith("`") and len(part) > 1:
-            out.append(r"\texttt{" + sentence_latex(part[1:-1]) + "}")
+            out.append(r"\texttt{" + latex.escape(part[1:-1]) + "}")
         elif part.startswith("**") and part.endswith("**") and len(part) > 4:
-            out.append(r"\textbf{" + sentence_latex(part[2:-2]) + "}")
+            out.append(r"\textbf{" + latex.escape(part[2:-2]) + "}")
         elif part.startswith("*") and part.endswith("*") and len(part) > 2:
-            out.append(r"\emph{" + sentence_latex(part[1:-1]) + "}")
+            out.append(r"\emph{" + latex.escape(part[1:-1]) + "}")
         else:
-            out.append(sentence_latex(part))
+            out.append(latex.escape(part))
     return "".join(out)
 
 
@@ -117,44 +120,42 @@ def markdown_latex(text: str) -> str:
 
 # -- LaTeX ------------------------------------------------------------------------------------------------------
 def _exercise_heading(answer: Answer) -> str:
-    title = f": {sentence_latex(answer.item.title)}" if answer.item.title else ""
+    title = f": {latex.escape(answer.item.title)}" if answer.item.title else ""
     return f"Your turn {answer.number}{title}"
 
 
-def _move_heading(derivations: dict[int, object], item: Item) -> str:
-    """A `show = "move N"` item's heading on paper: Algebra, move 2 of 4: add and subtract 1."""
-    from derivtutor.document import algebra_move_blocks
-
-    return algebra_move_blocks(derivations[item.number], item.move)[0].text
+def _derivation_blocks(document: Document) -> list[Block]:
+    """A derivation item's blocks: its document without its own title (the item's heading stands for it)."""
+    return document.blocks[1:]
 
 
-def handout_latex(lesson: Lesson, derivations: dict[int, object], answers: dict[int, Answer]) -> str:
+def handout_latex(lesson: Lesson, derivations: dict[int, Document], answers: dict[int, Answer]) -> str:
     """The lesson as a standalone article that plain pdflatex compiles (`derivations`, `answers`: handouts.prepare)."""
-    out = [PREAMBLE, "\\begin{document}\n\\sloppy\n", f"\\section*{{{sentence_latex(lesson.title)}}}\n"]
+    out = [latex.PREAMBLE, "\\begin{document}\n\\sloppy\n", f"\\section*{{{latex.escape(lesson.title)}}}\n"]
     intro = []
     if lesson.summary:
-        intro.append(r"\emph{" + sentence_latex(lesson.summary) + ".}")
-    intro.append(f"A handout of the lesson \\texttt{{{sentence_latex(lesson.name)}}} "
-                 f"(play it with \\texttt{{derive lesson {sentence_latex(lesson.name)}}}).")
+        intro.append(r"\emph{" + latex.escape(lesson.summary) + ".}")
+    intro.append(f"A handout of the lesson \\texttt{{{latex.escape(lesson.name)}}} "
+                 f"(play it with \\texttt{{derive lesson {latex.escape(lesson.name)}}}).")
     if derivations:
-        intro.append(r"A \checkmark{} means the step was checked against \texttt{sympy.diff}.")
+        intro.append(latex.legend())
     if answers:
         intro.append("Try each exercise on paper first: take one hint at a time; the answers are at the end.")
     out.append(" ".join(intro) + "\n\n")
     for item in lesson.items:
         if item.kind == "text":
             if item.title:
-                out.append(f"\\subsection*{{{sentence_latex(item.title)}}}\n")
+                out.append(f"\\subsection*{{{latex.escape(item.title)}}}\n")
             out.append(markdown_latex(item.text) + "\n")
         elif item.kind == "derivation" and item.move:  # one algebra move: its maths is in the derivation above
-            out.append(f"\\subsection*{{{sentence_latex(item.title or _move_heading(derivations, item))}}}\n")
+            out.append(f"\\subsection*{{{latex.escape(item.title or derivations[item.number].title)}}}\n")
             out.append(markdown_latex(item.text) + "\n" if item.text else "")
         elif item.kind == "derivation":
-            d = derivations[item.number]
-            out.append(f"\\subsection*{{{sentence_latex(item.title or documents.title(d))}}}\n")
+            document = derivations[item.number]
+            out.append(f"\\subsection*{{{latex.escape(item.title or document.title)}}}\n")
             if item.text:
                 out.append(markdown_latex(item.text) + "\n")
-            out.append(documents.latex(d, fragment=True) + "\n")
+            out.append(latex.blocks_latex(_derivation_blocks(document), shift=1) + "\n")
         else:
             answer = answers[item.number]
             out.append(f"\\subsection*{{{_exercise_heading(answer)}}}\n")
@@ -167,7 +168,7 @@ def handout_latex(lesson: Lesson, derivations: dict[int, object], answers: dict[
         for answer in answers.values():
             out.append(f"\\subsection*{{{_exercise_heading(answer)}}}\n")
             at = f"At ${answer.at}$: " if answer.at else ""
-            typed = sentence_latex(answer.item.answer)
+            typed = latex.escape(answer.item.answer)
             out.append(f"{at}$\\displaystyle {answer.lhs} = {answer.usual}$ "
                        f"\\quad (typed: \\texttt{{{typed}}})\n\n")
             if answer.mistakes:
@@ -179,12 +180,14 @@ def handout_latex(lesson: Lesson, derivations: dict[int, object], answers: dict[
 
 
 # -- Markdown ---------------------------------------------------------------------------------------------------
-def handout_markdown(lesson: Lesson, derivations: dict[int, object], answers: dict[int, Answer]) -> str:
+def handout_markdown(lesson: Lesson, derivations: dict[int, Document], answers: dict[int, Answer]) -> str:
     """The lesson as Markdown with $...$ maths; the teacher's text is kept as written (it is Markdown)."""
     lines = [f"# {escape(lesson.title)}", ""]
     if lesson.summary:
         lines += [f"*{escape(lesson.summary)}.*", ""]
     lines += [f"A handout of the lesson {code(lesson.name)} (play it with {code('derive lesson ' + lesson.name)}).", ""]
+    if derivations:
+        lines += [escape(DOCUMENT_HEADINGS["check_legend"]), ""]
     if answers:
         lines += ["Try each exercise on paper first: take one hint at a time; the answers are at the end.", ""]
     for item in lesson.items:
@@ -193,14 +196,14 @@ def handout_markdown(lesson: Lesson, derivations: dict[int, object], answers: di
                 lines += [f"## {escape(item.title)}", ""]
             lines += [teacher_markdown(item.text.strip("\n")), ""]
         elif item.kind == "derivation" and item.move:  # one algebra move: its maths is in the derivation above
-            lines += [f"## {escape(item.title or _move_heading(derivations, item))}", ""]
+            lines += [f"## {escape(item.title or derivations[item.number].title)}", ""]
             lines += [teacher_markdown(item.text.strip("\n")), ""] if item.text else []
         elif item.kind == "derivation":
-            heading, _, rest = documents.markdown(derivations[item.number], heading_level=2).partition("\n")
-            lines += [f"## {escape(item.title)}" if item.title else heading, ""]
+            document = derivations[item.number]
+            lines += [f"## {escape(item.title or document.title)}", ""]
             if item.text:
                 lines += [teacher_markdown(item.text.strip("\n")), ""]
-            lines += [rest.strip("\n"), ""]
+            lines += [blocks_markdown(_derivation_blocks(document), shift=1).strip("\n"), ""]
         else:
             answer = answers[item.number]
             title = f": {escape(item.title)}" if item.title else ""
