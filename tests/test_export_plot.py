@@ -71,3 +71,19 @@ def test_ticks_are_round() -> None:
 def test_png_without_matplotlib_says_how_to_get_it(tmp_path) -> None:  # noqa: ANN001
     with pytest.raises(PlotError, match=r"pip install 'derivtutor\[plot\]'"):
         write_png(sample(derivation("sigmoid")), str(tmp_path / "p.png"))
+
+
+def test_samples_after_sympy_cache_is_cleared() -> None:
+    """f built after SymPy's cache was cleared still plots against the derivation's x: the two x are equal, not
+    the same object (a test run in one process once showed 'f is undefined everywhere')."""
+    import dataclasses
+
+    import sympy
+    from sympy.core.cache import clear_cache
+
+    d = derivation("sigmoid")
+    clear_cache()
+    fresh_x = sympy.Symbol(d.var.name, **d.var.assumptions0)
+    assert fresh_x == d.var and fresh_x is not d.var
+    samples = sample(dataclasses.replace(d, expr=d.expr.xreplace({d.var: fresh_x})))
+    assert abs(samples.f.points[100][1] - 0.5) < 1e-12

@@ -79,8 +79,10 @@ class _NoFloat(Exception):
 
 def _float(expr: sympy.Basic, var: sympy.Symbol, x: float) -> float:
     """expr at x in plain float arithmetic: microseconds per point, and an overflow is an error, not a hang."""
-    if expr is var:
-        return x
+    if expr.is_Symbol:
+        if expr == var:  # equal, not identical: SymPy's cache may hold another object for the same symbol
+            return x
+        raise _NoFloat
     if expr.is_Number or expr is sympy.pi or expr is sympy.E:
         if not expr.is_real:
             raise _NoFloat
