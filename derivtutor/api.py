@@ -137,17 +137,17 @@ class Result:
         """One <div> with a scoped style: a whole page's CSS would restyle the notebook around it."""
         return render_document(self.built, "html", fragment=True)
 
-    def json(self, indent: int | None = 2) -> str:
+    def json(self, indent: int | None = 2, detail: str = "normal") -> str:
         """The derivation as JSON text, as `derive TARGET --json` (see derivation.schema.json)."""
         from derivtutor.render import documents
 
-        return _deep(lambda: documents.json_text(self.built, indent=indent))
+        return _deep(lambda: documents.json_text(self.built, indent=indent, detail=detail))
 
-    def data(self) -> dict:
+    def data(self, detail: str = "normal") -> dict:
         """The JSON document as Python data."""
         from derivtutor.render import documents
 
-        return _deep(lambda: documents.data(self.built))
+        return _deep(lambda: documents.data(self.built, detail))
 
     def svg(self) -> str:
         """An SVG plot of f and f' (no matplotlib needed)."""

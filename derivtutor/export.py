@@ -114,7 +114,7 @@ def render_document(built: Built, kind: str, fragment: bool = False, detail: str
         return documents.latex(built, fragment=fragment, detail=detail)
     if kind == "markdown":
         return documents.markdown(built, detail=detail)
-    return documents.json_text(built)
+    return documents.json_text(built, detail=detail)
 
 
 def write_all(derivation: Built, latex: str | None = None, fragment: bool = False,

@@ -864,7 +864,6 @@ class Working:
     def _one_rule(self, p: Pending, holders: dict) -> sympy.Expr:
         """d/dvar [inner] after one rule: the rule's formula with the parts' derivatives still to be taken."""
         from derivtutor.engine import derive
-        from derivtutor.rules import ChainRule, ConstantMultipleRule, ProductRule, QuotientRule, SumRule
 
         var = self._symbol(p.var_name)
         step = derive(p.inner, var).root
@@ -881,19 +880,7 @@ class Working:
             holders[holder] = f"d/d{p.var_name} [{math_text(e, unicode=False)}]"
             return holder
 
-        if isinstance(step, SumRule):
-            return sympy.Add(*(later(t.expr) for t in step.terms))
-        if isinstance(step, ConstantMultipleRule):
-            return step.constant * later(step.rest.expr)
-        if isinstance(step, ProductRule):
-            exprs = [f.expr for f in step.factors]
-            return sympy.Add(*(sympy.Mul(*exprs[:i], later(e), *exprs[i + 1:]) for i, e in enumerate(exprs)))
-        if isinstance(step, QuotientRule):
-            f, g = step.numerator.expr, step.denominator.expr
-            return (later(f) * g - f * later(g)) / g**2
-        if isinstance(step, ChainRule) and step.layers[0].value is not None:
-            return step.layers[0].back * later(step.layers[0].value)
-        return step.result
+        return step.one_rule(later)
 
     def hint(self) -> str:
         """The rule the next step needs: that of the first d/dx [...] still pending, else the target's."""

@@ -6,12 +6,16 @@ built by the rules they see, and `verify.py` then checks it against `sympy.diff`
 The words (rule names, formulas, whys) live in `teaching.py` under each class's `rule_id`.
 
 What the rest of the program asks of a rule is a method here, not an isinstance ladder elsewhere (hooks):
-`rebuild(parts)` (verify.py: the node written from its children); the engine picks a node's rule from one
-selection table (engine.SELECTION), and the slip library from one table keyed by rule id (slips.SLIPS_BY_RULE).
+`rebuild(parts)` (verify.py: the node written from its children), `notes()` (explain.py: the teaching notes a
+step gets), `facts()` (the JSON export: what the node records beyond expr and var), `one_rule(later)` (judge.py:
+the derivative after this one rule, its parts' derivatives still to be taken); the engine picks a node's rule
+from one selection table (engine.SELECTION), and the slip library from one table keyed by rule id
+(slips.SLIPS_BY_RULE).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -44,6 +48,21 @@ class Step:
     def evaluate(self) -> Expr:
         raise NotImplementedError
 
+    def notes(self) -> list[tuple[str, dict[str, object]]]:
+        """The teaching notes this step gets: (a teaching.NOTES key, its fields; maths as SymPy, words as str)."""
+        return []
+
+    def facts(self) -> dict[str, object]:
+        """What this node records beyond expr and var, by name (an expression, a name, or a tuple of them)."""
+        return {}
+
+    def one_rule(self, later: Callable[[Expr], Expr]) -> Expr:
+        """d(expr)/d(var) after this one rule, each part's derivative written `later(part)` (not yet taken).
+
+        A learner's working line may apply one rule and leave d/dx [part] for later: judge.py compares the line
+        with this. A rule without parts has nothing left for later: its result."""
+        return self.result
+
     @property
     def result(self) -> Expr:
         cached = self.__dict__.get("_result")
@@ -72,6 +91,18 @@ class ConstantRule(Step):
     def evaluate(self) -> Expr:
         return sympy.S.Zero
 
+    def _others(self) -> tuple[Symbol, ...]:
+        return tuple(s for s in self.held_constant if s != self.var)
+
+    def notes(self) -> list[tuple[str, dict[str, object]]]:
+        held = self._others()
+        if not held:
+            return []
+        return [("held_constant_one" if len(held) == 1 else "held_constant_many", {"names": held})]
+
+    def facts(self) -> dict[str, object]:
+        return {"held_constant": tuple(s.name for s in self._others())}
+
 
 @dataclass(eq=False)
 class VariableRule(Step):
@@ -96,6 +127,19 @@ class ConstantMultipleRule(Step):
     def rebuild(self, parts: list[Expr]) -> Expr:
         return self.constant * parts[0]
 
+    def notes(self) -> list[tuple[str, dict[str, object]]]:
+        if self.constant == -1:
+            return [("minus_sign", {"rest": self.rest.expr})]
+        if self.constant.free_symbols:
+            return [("constant_factor", {"factor": self.constant, "var": self.var})]
+        return []
+
+    def facts(self) -> dict[str, object]:
+        return {"constant": self.constant}
+
+    def one_rule(self, later: Callable[[Expr], Expr]) -> Expr:
+        return self.constant * later(self.rest.expr)
+
 
 @dataclass(eq=False)
 class SumRule(Step):
@@ -110,6 +154,9 @@ class SumRule(Step):
 
     def rebuild(self, parts: list[Expr]) -> Expr:
         return sympy.Add(*parts)
+
+    def one_rule(self, later: Callable[[Expr], Expr]) -> Expr:
+        return sympy.Add(*(later(t.expr) for t in self.terms))
 
 
 @dataclass(eq=False)
@@ -129,6 +176,10 @@ class ProductRule(Step):
     def rebuild(self, parts: list[Expr]) -> Expr:
         return sympy.Mul(*parts)
 
+    def one_rule(self, later: Callable[[Expr], Expr]) -> Expr:
+        exprs = [f.expr for f in self.factors]
+        return sympy.Add(*(sympy.Mul(*exprs[:i], later(e), *exprs[i + 1:]) for i, e in enumerate(exprs)))
+
 
 @dataclass(eq=False)
 class QuotientRule(Step):
@@ -146,6 +197,10 @@ class QuotientRule(Step):
     def rebuild(self, parts: list[Expr]) -> Expr:
         return parts[0] / parts[1]
 
+    def one_rule(self, later: Callable[[Expr], Expr]) -> Expr:
+        f, g = self.numerator.expr, self.denominator.expr
+        return (later(f) * g - f * later(g)) / g**2
+
 
 @dataclass(eq=False)
 class PowerRule(Step):
@@ -156,6 +211,17 @@ class PowerRule(Step):
 
     def evaluate(self) -> Expr:
         return self.exponent * self.var ** (self.exponent - 1)
+
+    def notes(self) -> list[tuple[str, dict[str, object]]]:
+        n = self.exponent
+        if n.is_number and n.is_negative:
+            return [("power_negative", {"written": self.expr, "base": self.var, "n": n, "lowered": n - 1})]
+        if n.is_Rational and not n.is_Integer:
+            return [("power_fraction", {})]
+        return []
+
+    def facts(self) -> dict[str, object]:
+        return {"exponent": self.exponent}
 
 
 @dataclass(eq=False)
@@ -195,6 +261,13 @@ ELEMENTARY_FUNCTIONS: tuple[type, ...] = tuple(_ELEMENTARY)
 class ElementaryFunctionRule(Step):
     """sin, sech, asinh, erf, softplus, ... applied to the bare variable; the rule id is the function's name."""
 
+    # The functions whose derivative is said as a known rule, and the teaching.NOTES key that says it.
+    KNOWN_NOTES: ClassVar[dict[str, str]] = {"tanh": "known_tanh", "softplus": "known_softplus"}
+
+    def notes(self) -> list[tuple[str, dict[str, object]]]:
+        key = self.KNOWN_NOTES.get(self.rule_id)
+        return [(key, {})] if key else []
+
     @property
     def rule_id(self) -> str:  # type: ignore[override]
         return self.expr.func.__name__
@@ -212,6 +285,9 @@ class SigmoidRule(Step):
 
         return sigmoid(self.var) * (1 - sigmoid(self.var))
 
+    def notes(self) -> list[tuple[str, dict[str, object]]]:
+        return [("known_sigmoid", {})]
+
 
 @dataclass(eq=False)
 class AbsRule(Step):
@@ -220,6 +296,9 @@ class AbsRule(Step):
     @property
     def kinks(self) -> tuple[Expr, ...]:
         return (sympy.S.Zero,)
+
+    def facts(self) -> dict[str, object]:
+        return {"no_derivative_at": self.kinks}
 
     def evaluate(self) -> Expr:
         # No value at 0: a Piecewise without a branch for 0 is undefined (nan) there, never a made-up number.
@@ -252,6 +331,9 @@ class PiecewiseRule(Step):
     def _covered(self, point: Expr) -> bool:
         return any(cond.subs(self.var, point) is sympy.true for _, cond in self.pieces)
 
+    def facts(self) -> dict[str, object]:
+        return {"no_derivative_at": self.kinks}
+
 
 @dataclass(eq=False)
 class LogDiffRule(Step):
@@ -265,6 +347,14 @@ class LogDiffRule(Step):
 
     def evaluate(self) -> Expr:
         return self.expr * self.log_form.result
+
+    def notes(self) -> list[tuple[str, dict[str, object]]]:
+        y = sympy.Symbol("y" if "y" not in {sym.name for sym in self.expr.free_symbols} else "F")
+        slope = self.log_form.result
+        return [("logdiff_name", {"y": y, "expr": self.expr}),
+                ("logdiff_ln", {"y": y, "log_form": self.log_form.expr}),
+                ("logdiff_both", {"y": y, "var": self.var, "slope": slope}),
+                ("logdiff_times", {"y": y, "slope": slope, "result": self.result})]
 
 
 @dataclass(eq=False)
@@ -312,6 +402,11 @@ class ChainRule(Step):
     def evaluate(self) -> Expr:
         return sympy.Mul(*(layer.back for layer in self.layers))
 
+    def one_rule(self, later: Callable[[Expr], Expr]) -> Expr:
+        """The outside layer's derivative times d/dvar of what it is fed (a lone layer: no inside left)."""
+        outer = self.layers[0]
+        return self.result if outer.value is None else outer.back * later(outer.value)
+
 
 def is_undefined_function(expr: Expr) -> bool:
     return isinstance(expr, AppliedUndef)
@@ -338,3 +433,6 @@ class TotalDerivativeRule(Step):
 
     def evaluate(self) -> Expr:
         return sympy.Add(*(path.partial * path.rate.result for path in self.paths))
+
+    def notes(self) -> list[tuple[str, dict[str, object]]]:
+        return [("total_path", {"inner": p.inner, "partial": p.partial, "rate": p.rate.result}) for p in self.paths]

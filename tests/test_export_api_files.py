@@ -44,7 +44,7 @@ def test_jupyter_display_and_formats() -> None:
     assert "\\parbox" not in latex  # MathJax has no \parbox
     assert d._repr_markdown_() == d.markdown() and d.markdown().startswith("# The sigmoid σ(x) = 1/(1 + e⁻ˣ)")
     assert d.latex(fragment=True).startswith("\\section*{The sigmoid")
-    assert json.loads(d.json())["schema_version"] == 1
+    assert json.loads(d.json())["schema_version"] == 2
     assert "largest slope: f′(x) = 0.25 at x = 0" in d.text_plot(width=70)
     assert d.svg().startswith("<svg")
 

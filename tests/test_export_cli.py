@@ -42,7 +42,7 @@ def test_every_format_from_the_cli(tmp_path: Path) -> None:
     run = derive("sigmoid", "--latex", "s.tex", "--markdown", "s.md", "--json", "s.json", "--plot", "s.svg",
                  cwd=tmp_path)
     assert run.returncode == 0, run.stderr
-    assert json.loads((tmp_path / "s.json").read_text())["schema_version"] == 1
+    assert json.loads((tmp_path / "s.json").read_text())["schema_version"] == 2
     assert (tmp_path / "s.tex").read_text().startswith("\\documentclass")
     assert (tmp_path / "s.md").read_text().startswith("# ")
     assert (tmp_path / "s.svg").read_text().startswith("<svg")

@@ -71,7 +71,7 @@ def test_markdown_table_cells_cannot_break_the_table() -> None:
 def test_json_validates_against_the_schema(name: str) -> None:
     data = json.loads(render_json(derivation(name)))
     VALIDATOR.validate(data)
-    assert data["schema_version"] == SCHEMA_VERSION == 1
+    assert data["schema_version"] == SCHEMA_VERSION == 2
     assert data["verified"] is True
 
 

@@ -90,9 +90,9 @@ def test_every_preset_exports_json_valid_against_the_schema(name: str, exported:
     schema = load_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(doc, schema, cls=jsonschema.Draft202012Validator)
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     assert doc["verified"] is True
-    expected_kind = {"sigmoid": None, "output-weight": "chain", "hidden-weight": "chain"}.get(name, "explained")
+    expected_kind = {"sigmoid": "derivation", "output-weight": "chain", "hidden-weight": "chain"}.get(name, "explained")
     assert doc.get("kind") == expected_kind
 
 
@@ -119,7 +119,7 @@ def test_explained_json_keeps_notes_and_rewrites() -> None:
     assert [r["move"] for r in doc["rewrites"]] == ["name_softmax", "collect", "use_sum_one"]
     assert doc["rewrites"][2]["uses_assumption"] == ["y₃ = 1 - y₁ - y₂"]
     assert doc["general"]["expression"]["sympy"] == "-y_i + yhat_i"
-    assert doc["derivation"]["schema_version"] == 1 and "kind" not in doc["derivation"]
+    assert doc["derivation"]["schema_version"] == 2 and "kind" not in doc["derivation"]
 
 
 def test_chain_latex_fragment_and_plot_refusal(tmp_path: Path) -> None:

@@ -165,7 +165,7 @@ def test_answer_check_stays_fast_on_hostile_input() -> None:
 @pytest.mark.parametrize(("args", "shown"), [
     (["sigmoid"], "Answer: df/dx = σ(x) · (1 - σ(x))"),
     (["sigmoid", "--markdown", "-"], "σ(x)"),  # exports on the fast path
-    (["expr", "sigmoid", "--json", "-"], '"schema_version": 1'),  # the typer path
+    (["expr", "sigmoid", "--json", "-"], '"schema_version": 2'),  # the typer path
 ])
 def test_derive_imports_sympy_with_the_collector_paused_then_turns_it_back_on(args: list[str], shown: str) -> None:
     """The start-up saving (bench: ~90 ms of `derive sigmoid`) must not leave the cycle collector off."""

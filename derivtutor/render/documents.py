@@ -1,7 +1,7 @@
 """Any `Built` (derivation.Built) as a document in each format: the one place that picks a renderer by its kind.
 
 LaTeX and Markdown walk document.build_document(built, detail) whatever the kind (latex.py, markdown.py);
-JSON still has a renderer per kind (json.py for a Derivation, backprop_export.py for the presets' shapes).
+JSON is one function for every kind (render/json.py, on document.build_document too).
 The export command, the Python API and lesson handouts all come through here.
 """
 
@@ -27,25 +27,17 @@ def markdown(built: Built, detail: str = "normal", heading_level: int = 1) -> st
     return render_markdown(built, detail=detail, heading_level=heading_level)
 
 
-def data(built: Built) -> dict[str, Any]:
-    """The JSON document as Python data (derivation.schema.json)."""
-    if built.kind == "derivation":
-        from derivtutor.render.json import derivation_data
+def data(built: Built, detail: str = "normal") -> dict[str, Any]:
+    """The JSON document as Python data (derivation.schema.json): one function for every kind (render/json.py)."""
+    from derivtutor.render.json import data as json_data
 
-        return derivation_data(built)
-    from derivtutor.render import backprop_export
-
-    return backprop_export.data(built)
+    return json_data(built, detail)
 
 
-def json_text(built: Built, indent: int | None = 2) -> str:
-    if built.kind == "derivation":
-        from derivtutor.render.json import render_json
+def json_text(built: Built, indent: int | None = 2, detail: str = "normal") -> str:
+    from derivtutor.render.json import render_json
 
-        return render_json(built, indent=indent)
-    from derivtutor.render import backprop_export
-
-    return backprop_export.render_json(built, indent=indent)
+    return render_json(built, indent=indent, detail=detail)
 
 
 def title(built: Built) -> str:
