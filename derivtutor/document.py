@@ -10,11 +10,12 @@ Nothing here differentiates or simplifies; every sentence comes from teaching.py
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sympy
 
+from derivtutor.blocks import Document, Heading, MathRow, Paragraph, Table, Text
 from derivtutor.derivation import Derivation
 from derivtutor.detail import rules_shown, shows
 from derivtutor.explain import (
@@ -39,13 +40,6 @@ DETAILS = ("brief", "normal", "full")
 
 
 # -- inline runs ------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Text:
-    """Words, exactly as teaching.py says them (Unicode; each backend escapes them for its format)."""
-
-    text: str
-
-
 @dataclass(frozen=True)
 class Maths:
     """An expression; `factors` when a product is shown factor by factor, unmultiplied (a · b · c)."""
@@ -104,36 +98,7 @@ def plain(runs: Runs) -> str:
     return "".join(run.text for run in runs)
 
 
-# -- blocks -----------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Heading:
-    text: str
-    level: int = 2
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    runs: Runs
-
-
-@dataclass(frozen=True)
-class MathRow:
-    """lhs = rhs with a note; no lhs continues the chain of equalities above. kind: step, layer, algebra..."""
-
-    rhs: Maths
-    lhs: Runs = ()
-    checked: bool = False
-    note: Runs = ()
-    depth: int = 0
-    kind: str = "step"
-
-
-@dataclass(frozen=True)
-class Table:
-    header: tuple[str, ...]
-    rows: tuple[tuple[Runs, ...], ...]
-
-
+# -- blocks (Heading, Paragraph, MathRow, Table and the Document itself need no SymPy: blocks.py) ---------------
 @dataclass(frozen=True)
 class RuleCard:
     name: str
@@ -150,15 +115,6 @@ class Note:
 
 
 Block = Heading | Paragraph | MathRow | Table | RuleCard | Note
-
-
-@dataclass
-class Document:
-    title: str
-    blocks: list[Block] = field(default_factory=list)
-
-    def rows(self) -> list[MathRow]:
-        return [b for b in self.blocks if isinstance(b, MathRow)]
 
 
 # -- filling teaching sentences ----------------------------------------------------------------------------------

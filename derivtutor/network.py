@@ -17,6 +17,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from derivtutor.blocks import Document, Heading, Paragraph, Table, Text
+from derivtutor.teaching import NETWORK_HEADERS, NETWORK_TEXT
+
+Block = Heading | Paragraph | Table  # the blocks a worked example is made of
+
 FINITE_DIFFERENCE_STEP = 1e-6
 # A worked example is read line by line; these limits also keep the finite differences (one forward pass
 # per weight, twice) instant.
@@ -521,6 +526,122 @@ def work_example(config: NetworkConfig, n_steps: int = 0,
     history = error_history(config, n_steps, tick) if n_steps > 0 else []
     return WorkedExample(config=config, forward=fwd, error_terms=terms, error=sum(terms), gradients=grads,
                          rows=rows, updated=updated, new_error=total_error(updated), history=history)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The worked example as a document (blocks.py: no SymPy), in the order a learner meets it
+# ---------------------------------------------------------------------------------------------------------
+SIGNIFICANT_DIGITS = 9
+
+
+def fmt(value: float) -> str:
+    """Nine significant digits: enough to compare with the published example, short enough to read."""
+    return f"{value:.{SIGNIFICANT_DIGITS}g}"
+
+
+def _cells(*values: str) -> tuple[tuple[Text, ...], ...]:
+    return tuple((Text(value),) if value else () for value in values)
+
+
+def _section(key: str, why: str, rows: list[tuple[tuple[Text, ...], ...]], breaks: tuple[int, ...] = (),
+             title: str | None = None) -> list[Block]:
+    return [Heading(title or NETWORK_TEXT[key]), Paragraph((Text(why),)),
+            Table(NETWORK_HEADERS[key], tuple(rows), breaks)]
+
+
+def _weight_label(row: ParameterRow) -> str:
+    return f"{row.classic} {row.name}" if row.classic else row.name
+
+
+def _show_forward(example: WorkedExample) -> list[Block]:
+    rows = []
+    for layer, outs in enumerate(example.forward.outs):
+        for index, out in enumerate(outs):
+            unit = example.unit(layer, index)
+            if layer == 0:
+                rows.append(_cells(unit, "", NETWORK_TEXT["input"], fmt(out)))
+            else:
+                bias = example.config.biases[layer - 1][index]
+                rows.append(_cells(unit, fmt(bias), fmt(example.forward.nets[layer][index]), fmt(out)))
+    return _section("forward", NETWORK_TEXT["forward_why"], rows)
+
+
+def _show_error(example: WorkedExample) -> list[Block]:
+    last = len(example.forward.outs) - 1
+    rows = [_cells(example.unit(last, index), fmt(t), fmt(a), fmt(term)) for index, (t, a, term)
+            in enumerate(zip(example.config.targets, example.forward.outs[last], example.error_terms, strict=True))]
+    rows.append(_cells(NETWORK_TEXT["error_total"], "", "", fmt(example.error)))
+    return _section("error", NETWORK_TEXT["error_why"], rows, breaks=(len(rows) - 1,))
+
+
+def _show_backward(example: WorkedExample) -> list[Block]:
+    deltas = example.gradients.deltas
+    rows = [_cells(example.unit(layer, index), fmt(delta))
+            for layer in range(len(deltas) - 1, 0, -1) for index, delta in enumerate(deltas[layer])]
+    return _section("backward", NETWORK_TEXT["backward_why"], rows)
+
+
+def _show_paths(example: WorkedExample) -> list[Block]:
+    """Each hidden unit's delta built from its paths: delta_k * w_jk through every unit k it feeds, added up."""
+    deltas, outs = example.gradients.deltas, example.forward.outs
+    rows: list[tuple[tuple[Text, ...], ...]] = []
+    breaks: list[int] = []
+    for layer in range(len(deltas) - 2, 0, -1):
+        for j, a in enumerate(outs[layer]):
+            if rows:
+                breaks.append(len(rows))
+            unit = example.unit(layer, j)
+            paths = hidden_paths(example.config, example.gradients, layer, j)
+            rows += [_cells(unit, example.unit(layer + 1, k), fmt(contribution), "", "") for k, contribution in paths]
+            rows.append(_cells(unit, NETWORK_TEXT["paths_sum"], fmt(sum(c for _, c in paths)), fmt(a * (1 - a)),
+                               fmt(deltas[layer][j])))
+    return _section("paths", NETWORK_TEXT["paths_why"], rows, tuple(breaks))
+
+
+def _shown_rows(example: WorkedExample) -> list[ParameterRow]:
+    return [row for row in example.rows if row.kind == "weight" or example.config.train_biases]
+
+
+def _show_gradients(example: WorkedExample) -> list[Block]:
+    rows = [_cells(_weight_label(row), fmt(row.formula), fmt(row.estimate), fmt(row.difference))
+            for row in _shown_rows(example)]
+    return _section("gradients", NETWORK_TEXT["gradients_why"], rows)
+
+
+def _show_update(example: WorkedExample) -> list[Block]:
+    rows = [_cells(_weight_label(row), fmt(row.value), fmt(row.formula), fmt(row.new_value))
+            for row in _shown_rows(example)]
+    biases = NETWORK_TEXT["update_biases_trained" if example.config.train_biases else "update_biases_fixed"]
+    why = NETWORK_TEXT["update_why"].format(eta=fmt(example.config.learning_rate), biases=biases)
+    return _section("update", why, rows)
+
+
+def _show_new_error(example: WorkedExample) -> list[Block]:
+    rows = [_cells(NETWORK_TEXT["before"], fmt(example.error)),
+            _cells(NETWORK_TEXT["after_one"], fmt(example.new_error)),
+            _cells(NETWORK_TEXT["change"], fmt(example.new_error - example.error))]
+    why = NETWORK_TEXT["new_error_down" if example.new_error < example.error else "new_error_up"]
+    return _section("new_error", why, rows)
+
+
+def _show_history(example: WorkedExample) -> list[Block]:
+    last = example.history[-1][0]
+    rows = [_cells(str(step), fmt(error)) for step, error in example.history]
+    return _section("history", NETWORK_TEXT["history_why"].format(last=last), rows,
+                    title=NETWORK_TEXT["history"].format(last=last))
+
+
+def worked_document(example: WorkedExample) -> Document:
+    """What `derive network` shows, as a Document: forward, error, backward and its paths, gradients, the update,
+    the new error (and the error history after --steps); every number formatted once, here, every word from
+    teaching.NETWORK_TEXT. Each section is a heading, a paragraph saying why, and a table."""
+    blocks: list[Block] = []
+    for section in (_show_forward, _show_error, _show_backward, _show_paths, _show_gradients, _show_update,
+                    _show_new_error):
+        blocks += section(example)
+    if example.history:
+        blocks += _show_history(example)
+    return Document(NETWORK_TEXT["title"], blocks)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -776,3 +776,55 @@ PLAYER_TEXT: dict[str, str] = {
     "practice_stopped": "Practice saved. derive practice shows your mastery per skill.",
     "practice_list_head": "Practice skills (derive practice SKILL runs one):",
 }
+
+
+# -- derive network: the worked example's section titles, their whys, table headers and row labels --------------
+NETWORK_TEXT: dict[str, str] = {
+    "title": "A sigmoid network worked out in numbers",
+    "forward": "Forward pass",
+    "forward_why": "Each unit adds up the activations coming in, times their weights, plus its bias: "
+                   "net_k = sum_j w_jk a_j + b_k. Then the sigmoid squashes it: out_k = 1/(1 + e^(-net_k)).",
+    "input": "input",
+    "error": "Error",
+    "error_why": "E = sum over the outputs of 1/2 (t - a)^2. The 1/2 is there so that the 2 from the power rule "
+                 "cancels when we differentiate.",
+    "error_total": "E_total",
+    "backward": "Backward pass",
+    "backward_why": "delta is dE/dnet: how fast the error changes when a unit's net changes. "
+                    "Output: delta_k = -(t_k - a_k) a_k (1 - a_k). "
+                    "Hidden: delta_j = (sum_k delta_k w_jk) a_j (1 - a_j), because a hidden unit feeds every unit "
+                    "after it, and the paths add up.",
+    "paths": "Paths into the hidden units",
+    "paths_why": "A hidden unit feeds every unit after it, so its error signal comes back along every path: "
+                 "delta_k * w_jk through each unit k. The paths add up to dE/da_j, and times a_j (1 - a_j) "
+                 "that is delta_j. (derive network --graph shows the same as a computational graph.)",
+    "paths_sum": "sum: dE/da_j",
+    "gradients": "Gradients",
+    "gradients_why": "Formula (chain rule): dE/dw_jk = delta_k * a_j, where w_jk goes from unit j to unit k. "
+                     "Finite difference: nudge the weight by 1e-06 up and down and see how E moves, "
+                     "knowing nothing of the formula. They agree.",
+    "update": "One step of gradient descent",
+    "update_why": "new w = w - eta * dE/dw, with learning rate eta = {eta}. Every gradient is taken at the "
+                  "original weights, so all weights move together (true gradient descent). {biases}",
+    "update_biases_trained": "The biases are updated the same way.",
+    "update_biases_fixed": "The biases stay fixed.",
+    "new_error": "New error",
+    "new_error_down": "Run the forward pass again with the new weights: the error went down.",
+    "new_error_up": "Run the forward pass again with the new weights: this time the step was too big to help.",
+    "before": "before",
+    "after_one": "after one step",
+    "change": "change",
+    "history": "Error after {last} steps",
+    "history_why": "Repeat the update {last} times, each step starting from the weights the last one left.",
+}
+
+NETWORK_HEADERS: dict[str, tuple[str, ...]] = {  # each table's column headers
+    "forward": ("unit", "bias", "net", "out"),
+    "error": ("output", "target t", "out a", "1/2 (t - a)^2"),
+    "backward": ("unit", "delta"),
+    "paths": ("unit", "through", "delta_k * w_jk", "a_j (1 - a_j)", "delta_j"),
+    "gradients": ("weight", "dE/dw formula", "finite difference", "difference"),
+    "update": ("weight", "old", "dE/dw", "new"),
+    "new_error": ("", "E_total"),
+    "history": ("steps", "E_total"),
+}

@@ -611,3 +611,52 @@ def test_terminal_gets_styles_and_no_color_gets_plain_text() -> None:
     plain = _run_in_terminal({"NO_COLOR": "1"})
     assert "\x1b[" not in plain
     assert "0.593269992" in plain
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The worked example as a Document (blocks.py), drawn by a walker that never reads markup
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_worked_example_is_a_document_of_headings_paragraphs_and_tables() -> None:
+    from derivtutor.blocks import Heading, Paragraph, Table, Text
+
+    doc = network.worked_document(network.work_example(network.default_config(), n_steps=3))
+    assert {type(b) for b in doc.blocks} == {Heading, Paragraph, Table}
+    assert [b.text for b in doc.blocks if isinstance(b, Heading)] == [
+        "Forward pass", "Error", "Backward pass", "Paths into the hidden units", "Gradients",
+        "One step of gradient descent", "New error", "Error after 3 steps"]
+    tables = [b for b in doc.blocks if isinstance(b, Table)]
+    assert all(run.__class__ is Text for t in tables for row in t.rows for cell in row for run in cell)
+    assert all(len(row) == len(t.header) for t in tables for row in t.rows)
+    error = tables[1]
+    assert error.rows[error.breaks[0]][0] == (Text("E_total"),) and error.rows[-1][-1] == (Text("0.298371109"),)
+
+
+def test_the_network_document_is_format_neutral_json_too() -> None:
+    """The same blocks the terminal draws validate as the JSON document's blocks (render/json.py, the schema)."""
+    import jsonschema
+
+    from derivtutor.render.json import block_data, load_schema
+
+    schema = load_schema()
+    doc = network.worked_document(network.work_example(network.load_config(EXAMPLE)))
+    for block in doc.blocks:
+        jsonschema.validate(block_data(block), {"$defs": schema["$defs"], "$ref": "#/$defs/block"},
+                            cls=jsonschema.Draft202012Validator)
+
+
+def test_the_table_walker_prints_markup_and_escapes_as_written() -> None:
+    """Words reach rich as Text, never as markup: [bold] stays [bold], and no style tag is made from it."""
+    from derivtutor.blocks import Document, Heading, Paragraph, Table, Text
+    from derivtutor.render.network_tables import document_renderables
+
+    doc = Document("t", [Heading("[red]title[/red]"), Paragraph((Text("[link=x]why[/link]"),)),
+                         Table(("[bold]unit", "n"), (((Text("[blink]h1"),), (Text("1"),)),))])
+    console = Console(file=io.StringIO(), width=80, force_terminal=True, color_system="standard", highlight=False)
+    for part in document_renderables(doc):
+        console.print(part)
+    out = console.file.getvalue()
+    for written in ("[red]title[/red]", "[link=x]why[/link]", "[bold]unit", "[blink]h1"):
+        assert written in out
+    assert "\x1b[5m" not in out and "\x1b]8;" not in out  # no blink, no hyperlink made from the words
