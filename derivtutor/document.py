@@ -34,7 +34,10 @@ from derivtutor.rules import ChainRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, DOCUMENT_HEADINGS, HEADINGS, NOTES, RULES
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from derivtutor.backprop import ChainOfDerivations, Explained, Factor
+    from derivtutor.derivation import Built
 
 DETAILS = ("brief", "normal", "full")
 
@@ -461,16 +464,19 @@ def _chain(c: ChainOfDerivations, detail: str) -> Document:
     return doc
 
 
-def build_document(built: object, detail: str = "normal") -> Document:
+def build_document(built: Built, detail: str = "normal") -> Document:
     """The one document for whatever derive built: a Derivation, an Explained preset or a chain of derivations."""
     if detail not in DETAILS:
         raise ValueError(f"detail must be one of {', '.join(DETAILS)}, not {detail!r}")
-    if isinstance(built, Derivation):
-        return Document(title_text(built), derivation_blocks(built, detail))
-    from derivtutor.backprop import ChainOfDerivations, Explained
+    layout = LAYOUTS.get(getattr(built, "kind", None))
+    if layout is None:
+        raise TypeError(f"no document for a {type(built).__name__}")
+    return layout(built, detail)
 
-    if isinstance(built, Explained):
-        return _explained(built, detail)
-    if isinstance(built, ChainOfDerivations):
-        return _chain(built, detail)
-    raise TypeError(f"no document for a {type(built).__name__}")
+
+def _derivation(d: Derivation, detail: str) -> Document:
+    return Document(title_text(d), derivation_blocks(d, detail))
+
+
+# One row per Built kind (derivation.Built.kind): how its document is laid out.
+LAYOUTS: dict[str, Callable[..., Document]] = {"derivation": _derivation, "explained": _explained, "chain": _chain}

@@ -85,10 +85,15 @@ def test_api_json_takes_the_detail_too() -> None:
 
 
 # -- the rule hooks ------------------------------------------------------------------------------------------------
+BUILT_KINDS = {"Derivation", "Explained", "ChainOfDerivations"}
+
+
 def _ladders(path: Path) -> list[str]:
-    """isinstance checks naming a rule class of rules.py (ChainRule alone, a type guard, is allowed)."""
+    """isinstance checks naming a rule class of rules.py (ChainRule alone, a type guard, is allowed) or a kind of
+    Built (derivation.Built: a table by `kind` or the Built interface does that)."""
     rule_classes = {name for name, value in vars(rules).items() if isinstance(value, type)
                     and issubclass(value, rules.Step) and name != "ChainRule"}
+    rule_classes |= BUILT_KINDS
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "isinstance" and len(node.args) == 2:
@@ -98,7 +103,8 @@ def _ladders(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("module", ["explain.py", "judge.py", "render/json.py", "render/documents.py"])
+@pytest.mark.parametrize("module", ["explain.py", "judge.py", "render/json.py", "render/documents.py", "document.py",
+                                    "api.py", "export.py", "lessons.py"])
 def test_no_isinstance_ladder_over_rule_classes(module: str) -> None:
     assert _ladders(ROOT / "derivtutor" / module) == []
 
@@ -106,8 +112,13 @@ def test_no_isinstance_ladder_over_rule_classes(module: str) -> None:
 def test_the_ladder_finder_finds_a_ladder(tmp_path: Path) -> None:
     ladder = tmp_path / "old.py"
     ladder.write_text("if isinstance(step, PowerRule):\n    pass\nif isinstance(step, AbsRule | rules.SumRule):\n"
-                      "    pass\nif isinstance(step, ChainRule):\n    pass\n")
-    assert _ladders(ladder) == ["PowerRule", "AbsRule", "SumRule"]
+                      "    pass\nif isinstance(step, ChainRule):\n    pass\nif isinstance(built, Explained):\n    pass\n")
+    assert _ladders(ladder) == ["PowerRule", "AbsRule", "SumRule", "Explained"]
+
+
+def test_a_document_for_something_of_no_known_kind_is_refused() -> None:
+    with pytest.raises(TypeError, match="no document for a str"):
+        build_document("x^2", "normal")
 
 
 @dataclass(eq=False)
