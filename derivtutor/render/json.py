@@ -21,7 +21,6 @@ import sympy
 from derivtutor.derivation import Derivation
 from derivtutor.document import Check, Maths, Ratio, Text, build_document, named, plain
 from derivtutor.mathtext import math_text
-from derivtutor.render.backprop_export import d, m
 from derivtutor.render.latex import latex_expr, latex_factors, name_latex, root_kinks
 from derivtutor.rules import ChainRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, NOTES, RULES
@@ -178,6 +177,20 @@ def derivation_data(derivation: Derivation) -> dict[str, Any]:
             for move in derivation.algebra
         ],
     }
+
+
+def m(expr: sympy.Expr) -> str:
+    """A preset's formula in LaTeX as its LaTeX export writes it (a sum over k, a kept product)."""
+    from derivtutor.render.backprop_export import m as written  # only the presets need it: a typed --json stays light
+
+    return written(expr)
+
+
+def d(top: str, var: str) -> str:
+    """dtop/dvar in LaTeX, as the presets' LaTeX export writes it."""
+    from derivtutor.render.backprop_export import d as written
+
+    return written(top, var)
 
 
 def note_text(key: str, names: dict[str, str]) -> str:
