@@ -112,7 +112,8 @@ def test_no_isinstance_ladder_over_rule_classes(module: str) -> None:
 def test_the_ladder_finder_finds_a_ladder(tmp_path: Path) -> None:
     ladder = tmp_path / "old.py"
     ladder.write_text("if isinstance(step, PowerRule):\n    pass\nif isinstance(step, AbsRule | rules.SumRule):\n"
-                      "    pass\nif isinstance(step, ChainRule):\n    pass\nif isinstance(built, Explained):\n    pass\n")
+                      "    pass\nif isinstance(step, ChainRule):\n    pass\n"
+                      "if isinstance(built, Explained):\n    pass\n")
     assert _ladders(ladder) == ["PowerRule", "AbsRule", "SumRule", "Explained"]
 
 
