@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from derivtutor.derivation import Built
+    from collections.abc import Callable
+
+    from derivtutor.derivation import Built, Derivation
 
 
 def latex(built: Built, fragment: bool = False, detail: str = "normal") -> str:
@@ -42,10 +44,18 @@ def json_text(built: Built, indent: int | None = 2, detail: str = "normal") -> s
 
 def title(built: Built) -> str:
     """The heading a learner sees for it."""
-    if built.kind == "derivation":
-        from derivtutor.document import title_text
+    return TITLES[built.kind](built)
 
-        return title_text(built)
-    from derivtutor.render.backprop_export import title_of
 
-    return title_of(built)
+def _derivation_title(derivation: Derivation) -> str:
+    from derivtutor.document import title_text
+
+    return title_text(derivation)
+
+
+# One row per Built kind: its title (a preset's own, else its derivation's heading).
+TITLES: dict[str, Callable[..., str]] = {
+    "derivation": _derivation_title,
+    "explained": lambda built: built.derivation.title or built.title,
+    "chain": lambda built: built.title,
+}

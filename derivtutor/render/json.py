@@ -180,17 +180,26 @@ def derivation_data(derivation: Derivation) -> dict[str, Any]:
 
 
 def m(expr: sympy.Expr) -> str:
-    """A preset's formula in LaTeX as its LaTeX export writes it (a sum over k, a kept product)."""
-    from derivtutor.render.backprop_export import m as written  # only the presets need it: a typed --json stays light
+    """A preset's formula in LaTeX as the terminal shows it: a sum over k as \\sum_k(...), a kept product factor by
+    factor."""
+    if isinstance(expr, sympy.Sum):
+        (index, *_), = expr.limits
+        return rf"\sum_{{{latex_expr(index)}}} \left({m(expr.function)}\right)"
+    if expr.is_Mul and any(isinstance(f, sympy.Sum) for f in expr.args):
+        return r" \cdot ".join(m(f) if not f.is_Add else rf"\left({m(f)}\right)" for f in expr.args)
+    if expr.is_Mul and not (expr.args[0] == -1 and len(expr.args) == 2):
+        return _hats(latex_factors(list(expr.args)))
+    return _hats(latex_expr(expr))
 
-    return written(expr)
+
+def _hats(text: str) -> str:
+    """ŷ (the network's prediction) is spelt yhat in symbol names."""
+    return text.replace(r"\mathrm{yhat}", r"\hat{y}")
 
 
 def d(top: str, var: str) -> str:
-    """dtop/dvar in LaTeX, as the presets' LaTeX export writes it."""
-    from derivtutor.render.backprop_export import d as written
-
-    return written(top, var)
+    """dtop/dvar in LaTeX."""
+    return rf"\frac{{d{name_latex(top)}}}{{d{name_latex(var)}}}"
 
 
 def note_text(key: str, names: dict[str, str]) -> str:
