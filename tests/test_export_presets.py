@@ -22,15 +22,15 @@ needs_pdflatex = pytest.mark.skipif(PDFLATEX is None,
 # The formula each preset is about, as the LaTeX renderer writes it (Markdown carries the same maths).
 KEY_FORMULA = {
     "sigmoid": r"\frac{1}{1 + e^{- x}}",
-    "error": r"\frac{dE}{da_{k}} = - (t_{k} - a_{k})",
-    "net": r"\frac{d\mathrm{net}_{k}}{dw_{jk}} = a_{j}",
+    "error": r"\frac{\partial E}{\partial a_{k}} = - (t_{k} - a_{k})",  # partial: E depends on every a, t
+    "net": r"\frac{\partial \mathrm{net}_{k}}{\partial w_{jk}} = a_{j}",
     "output-weight": r"\Delta{} w_{jk} = - \eta \delta_{k} a_{j}",
     "hidden-weight": r"\delta_{j} = \left(\sum_{k=1}^{K} \delta_{k} w_{jk}\right)",
     "tanh": r"\frac{df}{dx} = \left(1 - \tanh^{2}{\left(x \right)}\right)",
     "relu": r"\frac{df}{dx} = \begin{cases} 0 & x < 0 \\ 1 & x > 0 \end{cases}",
     "softplus": r"\frac{df}{dx} = \sigma\left(x\right)",
-    "bce": r"\frac{dL}{dz} = a - t",
-    "softmax-xent": r"\frac{dL}{dz_{i}} = \mathrm{yhat}_{i} - y_{i}",  # yhat as the terminal and HTML write it
+    "bce": r"\frac{\partial L}{\partial z} = a - t",
+    "softmax-xent": r"\frac{\partial L}{\partial z_{i}} = \mathrm{yhat}_{i} - y_{i}",  # yhat: as the reader reads
     "total-derivative": r"\frac{\partial f}{\partial x} x'\left(t\right)",
 }
 # Sentences from teaching.NOTES that must reach the document (the notes are the point of these presets).
