@@ -283,11 +283,11 @@ def title_text(derivation: Derivation) -> str:
     return f"{kind} of {derivation.function_name} with respect to {derivation.var.name}"
 
 
-def rule_cards(derivation: Derivation, detail: str = "full") -> list[Block]:
+def rule_cards(derivation: Derivation, detail: str = "full", taken: set[str] | None = None) -> list[Block]:
     """The rules of the steps shown at this detail and the moves used, first use first, each with its formula
-    (letters free on this page) and why."""
+    (letters free on this page, or free of `taken` when the page shows more than this derivation) and why."""
     seen = rules_shown(derivation.root, detail)
-    taken = screen_names(derivation)
+    taken = screen_names(derivation) if taken is None else taken
     chain = derivation.root if isinstance(derivation.root, ChainRule) else None
     cards: list[Block] = [Heading(DOCUMENT_HEADINGS["rules_used"], 2)]
     for rule_id in seen:
@@ -461,7 +461,26 @@ def _chain(c: ChainOfDerivations, detail: str) -> Document:
     sizes = ", ".join("-".join(str(n) for n in size) for size in c.check.sizes)
     summary = NOTES["bp_checked_network"].format(sizes=sizes, count=c.check.weights)
     blocks.append(Paragraph((Text(summary), *((Text(" "), Check()) if c.check.verified else ()))))
+    blocks += _chain_rule_cards(c, detail)
     return doc
+
+
+def _chain_rule_cards(c: ChainOfDerivations, detail: str) -> list[Block]:
+    """The chain rule's card, then each factor's rules (first use first), in letters free on this page."""
+    factors = c.path_factors + c.factors
+    names_shown = set().union(*(screen_names(f.derivation) for f in factors)) | {c.top, c.var}
+    taken = names_shown | {name.split("_")[0] for name in names_shown}  # a_k and a_j take the letter a too
+    chain = RULES["chain"]
+    cards: list[Block] = [Heading(DOCUMENT_HEADINGS["rules_used"], 2),
+                          RuleCard(chain.name, card_formula("chain", taken), chain.why,
+                                   card_formula("chain", taken, latex=True))]
+    names = {chain.name}
+    for f in factors:
+        for card in rule_cards(f.derivation, detail, taken)[1:]:
+            if isinstance(card, RuleCard) and card.name not in names:
+                names.add(card.name)
+                cards.append(card)
+    return cards
 
 
 def build_document(built: Built, detail: str = "normal") -> Document:
