@@ -278,11 +278,11 @@ def _tokenize(text: str) -> list[_Token]:
 # ---------------------------------------------------------------------------------------------- first pass
 _LATEX_SPACES = frozenset({",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "limits", "nolimits", "textstyle"})
 _ONE_CHARACTER = {
-    "π": " pi ",
+    "π": " pi ", "ⅇ": " e ",  # ⅇ: the e of MathML pages (&ExponentialE;), copied from an HTML export
     **{ch: "*" for ch in TIMES}, **{ch: "-" for ch in MINUS}, **{ch: "/" for ch in DIVIDE},
     **{ch: f"({fraction})" for ch, fraction in VULGAR_FRACTIONS.items()},
 }
-"""Look-alike characters a learner pastes (·, −, ÷, ½, π) and the plain text each one reads as."""
+"""Look-alike characters a learner pastes (·, −, ÷, ½, π, ⅇ) and the plain text each one reads as."""
 _LATEX_TIMES = {"cdot": "*", "times": "*", "ast": "*", "div": "/"}
 _LATEX_SIZES = frozenset({"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl",
                           "biggr", "Biggl", "Biggr"})
@@ -456,6 +456,9 @@ class _FirstPass:
             inner = text[start:stop]
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", inner):
                 raise self.error(READING["latex_text"].format(command=name), i)
+            if name == "operatorname" and inner not in BY_SPELLING and inner not in _LATEX_NAMES:
+                # an operator is a function: \operatorname{sign}(x) is never the product sign·x
+                raise self.error(_Parser.unknown_function_message(inner), start)
             self.emit(" " + inner, start)
         elif name == "partial":
             self.emit(" ∂", i)
