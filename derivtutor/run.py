@@ -87,8 +87,11 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
         return derivation
     from derivtutor.limits import TimeLimitExceeded
     from derivtutor.render.terminal import print_built
+    from derivtutor.render.readback import MisprintedAnswer, check_printed_answer
 
     try:
+        # the answer's printed text reads back as the answer (each export checks its own format too)
+        in_deep_thread(lambda: check_printed_answer(derivation, ("unicode", "ascii")), DERIVE_SECONDS)
         if exports is not None:
             from derivtutor.export import run_exports
 
@@ -102,6 +105,8 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
         in_deep_thread(lambda: print_built(derivation, detail), DERIVE_SECONDS)
     except TimeLimitExceeded:
         return fail(f"writing the result took more than {DERIVE_SECONDS:g} seconds; try a smaller piece of it")
+    except MisprintedAnswer as exc:
+        return fail(f"internal error: {exc}", EXIT_INTERNAL)
     return EXIT_OK
 
 

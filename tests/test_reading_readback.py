@@ -268,3 +268,67 @@ def test_every_maths_run_of_5000_documents_reads_back_in_every_format() -> None:
     print(f"\n{documents} documents ({refused} refused), read back: {dict(tally.checked)}; "
           f"{tally.structural} distinct texts equal as trees, {tally.by_equal} by verify.equal; "
           f"skipped: {dict(tally.skipped)}; {time.process_time() - started:.1f} s of CPU time")
+
+
+# ---------------------------------------------------------------------------------------------- at run time
+def _fraction_bases_without_brackets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Put issue 15's first bug back into the terminal printer: (5/2)ˣ printed as 5/2ˣ, which reads as 5/(2ˣ)."""
+    from derivtutor.mathtext import MathText
+
+    original = MathText._print_Pow
+
+    def misprinted(self: MathText, expr: sympy.Pow, rational: bool = False) -> str:
+        return original(self, expr, rational).replace("(5/2)", "5/2")
+
+    monkeypatch.setattr(MathText, "_print_Pow", misprinted)
+
+
+def test_every_preset_answer_reads_back_at_run_time() -> None:
+    from derivtutor.presets import PRESETS
+    from derivtutor.render.readback import check_printed_answer
+
+    for preset in PRESETS.values():
+        in_deep_thread(lambda p=preset: check_printed_answer(p.build()))
+
+
+def test_derive_refuses_an_answer_whose_text_reads_back_as_something_else(monkeypatch, capsys) -> None:
+    from derivtutor.run import run_derivation
+    from derivtutor.startup import EXIT_INTERNAL, EXIT_OK
+
+    assert run_derivation("(2.5)^x") == EXIT_OK and "(5/2)ˣ·ln(5/2)" in capsys.readouterr().out
+    _fraction_bases_without_brackets(monkeypatch)
+    assert run_derivation("(2.5)^x") == EXIT_INTERNAL
+    out, err = capsys.readouterr()
+    assert out == ""  # nothing is shown, not even the steps
+    assert err.strip().splitlines() == [
+        "derive: internal error: the answer as printed (5/2ˣ·ln(5/2)) does not read back as the answer that was "
+        "checked, so nothing is shown"]
+    assert run_derivation("x^2") == EXIT_OK  # an answer the change does not touch still prints
+
+
+def test_an_export_refuses_a_misprinted_answer(monkeypatch, capsys) -> None:
+    from derivtutor.export import Exports, render_document
+    from derivtutor.render.latex import TutorLatexPrinter
+    from derivtutor.render.readback import MisprintedAnswer
+    from derivtutor.run import build, run_derivation
+    from derivtutor.startup import EXIT_INTERNAL
+
+    def no_braces(self: TutorLatexPrinter, expr: sympy.Expr, exp: str | None = None) -> str:
+        return "e^" + self._print(expr.args[0])  # e^{3 x} printed as e^3 x, which reads as e³·x
+
+    monkeypatch.setattr(TutorLatexPrinter, "_print_ExpBase", no_braces)
+    with pytest.raises(MisprintedAnswer):
+        render_document(build("e^(3x)", None), "markdown")
+    assert run_derivation("e^(3x)", exports=Exports(latex="-")) == EXIT_INTERNAL
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("derive: internal error: the answer as printed (3 e^3 x)")
+    assert "\n" not in err.strip()
+
+
+def test_the_python_api_raises_instead_of_returning_a_misprinted_answer(monkeypatch) -> None:
+    import derivtutor
+
+    assert derivtutor.derive("(2.5)^x").verified
+    _fraction_bases_without_brackets(monkeypatch)
+    with pytest.raises(derivtutor.InternalError, match=r"as printed \(5/2\^x\*ln\(5/2\)\)|as printed \(5/2ˣ"):
+        derivtutor.derive("(2.5)^x")
