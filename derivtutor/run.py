@@ -85,13 +85,15 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
     derivation = build_or_fail(target, wrt, notes=notes)
     if isinstance(derivation, int):
         return derivation
+    from derivtutor.console import output_style
     from derivtutor.limits import TimeLimitExceeded
     from derivtutor.render.terminal import print_built
     from derivtutor.render.readback import MisprintedAnswer, check_printed_answer
 
     try:
         # the answer's printed text reads back as the answer (each export checks its own format too)
-        in_deep_thread(lambda: check_printed_answer(derivation, ("unicode", "ascii")), DERIVE_SECONDS)
+        shown = "unicode" if output_style().unicode else "ascii"
+        in_deep_thread(lambda: check_printed_answer(derivation, (shown,)), DERIVE_SECONDS)
         if exports is not None:
             from derivtutor.export import run_exports
 

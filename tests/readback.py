@@ -6,8 +6,9 @@ Formats: terminal Unicode and ASCII (mathtext), LaTeX (render/latex.latex_expr, 
 LaTeX between dollars: render/markdown.inline), HTML (render/html.maths_html: the MathML a browser shows, read by
 the small whitelist reader below, and the typed form in its title attribute).
 
-Equality: structural first (the reader's tree is the printed tree), else verify.equal (SymPy-equal by the
-project's own check: the printers reorder sums and the reader evaluates what it reads).
+Equality: structural first (the reader's tree is the printed tree, or the tree SymPy builds from an unevaluated
+step), then the same once both are multiplied out (sympy.expand), else verify.equal (the project's own check:
+numbers at several points); Tally counts each kind.
 """
 
 from __future__ import annotations
@@ -179,12 +180,29 @@ class Tally:
 
     checked: Counter = field(default_factory=Counter)
     structural: int = 0
+    expanded: int = 0
     by_equal: int = 0
     skipped: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     _seen: dict = field(default_factory=dict)
     _printed: dict = field(default_factory=dict)
     equal_examples: list = field(default_factory=list)
+
+    def forget(self) -> None:
+        """Drop the caches (before a worker process sends its tally back)."""
+        self._seen, self._printed, self.equal_examples = {}, {}, []
+
+    @classmethod
+    def merged(cls, tallies: list[Tally]) -> Tally:
+        out = cls()
+        for t in tallies:
+            out.checked += t.checked
+            out.skipped += t.skipped
+            out.structural += t.structural
+            out.expanded += t.expanded
+            out.by_equal += t.by_equal
+            out.failures += t.failures
+        return out
 
     def reads_back(self, want: sympy.Basic, text: str, fmt: str) -> None:
         self.checked[fmt] += 1
@@ -205,6 +223,12 @@ class Tally:
         if back == rebuilt:  # a step written unevaluated, (0·g − 1·1)/g², reads as SymPy builds it: −1/g²
             self.structural += 1
             return
+        try:  # -(1 - σ)·σ printed as written, read as SymPy builds it: the same once multiplied out
+            if sympy.expand(back) == sympy.expand(rebuilt):
+                self.expanded += 1
+                return
+        except (TypeError, ValueError, RecursionError):
+            pass
         same = equal(back, rebuilt)
         if same is True:
             self.by_equal += 1
