@@ -2,8 +2,8 @@
 each format's maths printer, read back by our own reader (parsing.read_expression: text, Unicode and LaTeX) and
 compared with the expression the run stands for.
 
-Formats: terminal Unicode and ASCII (mathtext), LaTeX (render/latex.latex_expr, latex_factors), Markdown (the same
-LaTeX between dollars: render/markdown.inline), HTML (render/html.maths_html: the MathML a browser shows, read by
+Formats: terminal Unicode and ASCII (mathtext), LaTeX (render/latex.maths_latex), Markdown (the same LaTeX between
+dollars: render/markdown.inline), HTML (render/html.maths_html: the MathML a browser shows, read by
 the small whitelist reader below, and the typed form in its title attribute).
 
 Equality: structural first (the reader's tree is the printed tree, or the tree SymPy builds from an unevaluated
@@ -28,14 +28,9 @@ from derivtutor import document as doc_model
 from derivtutor.mathtext import factors_text, math_text
 from derivtutor.parsing import ParseError, plain_text, read_expression
 from derivtutor.render.html import TutorMathML, maths_html
-from derivtutor.render.latex import latex_expr, latex_factors
+from derivtutor.render.latex import maths_latex
+from derivtutor.render.markdown import inline as markdown_inline
 from derivtutor.verify import equal
-
-try:  # the Markdown backend's own wrapping of maths ($...$); the backend is being moved onto document.py
-    from derivtutor.render.markdown import inline as markdown_inline
-except ImportError:  # pragma: no cover - a rewrite that dropped it: the same rule, written here
-    def markdown_inline(latex: str) -> str:
-        return "$" + latex.strip().replace("\n", " ") + "$"
 
 FORMATS = ("unicode", "ascii", "latex", "markdown", "html")
 UNREADABLE = (sympy.Derivative, sympy.Subs, sympy.Piecewise, sympy.Sum, sympy.Heaviside, sympy.sign)
@@ -155,12 +150,11 @@ def printed(maths: doc_model.Maths) -> dict[str, list[str]]:
     """Each format's text for this run: through the printer functions and the run's own spellings."""
     factors = list(maths.factors)
     if factors:
-        latex = latex_factors(factors)
         out = {"unicode": [factors_text(factors, True), maths.spelt(True)],
                "ascii": [factors_text(factors, False), maths.typed]}
     else:
-        latex = latex_expr(maths.expr)
         out = {"unicode": [math_text(maths.expr, True), maths.text], "ascii": [math_text(maths.expr, False)]}
+    latex = maths_latex(maths)  # what the LaTeX and Markdown backends print for a maths run
     out["latex"] = [latex]
     out["markdown"] = [markdown_inline(latex)[1:-1]]
     shown, title = mathml_of(maths)

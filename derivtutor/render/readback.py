@@ -34,7 +34,7 @@ def answer_text(maths: Maths, fmt: str) -> str:
     if fmt == "latex":
         from derivtutor.render import latex
 
-        return latex.latex_factors(list(maths.factors)) if maths.factors else latex.latex_expr(maths.expr)
+        return latex.maths_latex(maths)
     return maths.spelt(unicode=fmt == "unicode")
 
 
