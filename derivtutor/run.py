@@ -87,8 +87,8 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
         return derivation
     from derivtutor.console import output_style
     from derivtutor.limits import TimeLimitExceeded
-    from derivtutor.render.terminal import print_built
     from derivtutor.render.readback import MisprintedAnswer, check_printed_answer
+    from derivtutor.render.terminal import print_built
 
     try:
         # the answer's printed text reads back as the answer (each export checks its own format too)
