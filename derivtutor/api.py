@@ -23,6 +23,7 @@ from derivtutor.derivation import Derivation
 from derivtutor.errors import CannotDecide, InputError, InternalError
 from derivtutor.export import render_document
 from derivtutor.preset_index import PRESET_SUMMARIES
+from derivtutor.render.readback import check_printed_answer
 from derivtutor.run import DERIVE_SECONDS, TYPED_DERIVE_SECONDS, in_deep_thread
 from derivtutor.targets import (
     MAX_DERIVATION_STEPS,
@@ -229,7 +230,9 @@ def derive(target: str | sympy.Expr, wrt: str | sympy.Symbol | None = None, *, s
     # The reader's (and the presets') symbols are real=True: plain Symbol(name) unless asked; a SymPy expression
     # comes back in the caller's own symbols.
     keep_symbols = real_symbols or isinstance(target, sympy.Basic)
-    return Result(_guarded(work, seconds), real_symbols=keep_symbols)
+    built = _guarded(work, seconds)
+    _deep(lambda: check_printed_answer(built))  # the answer's text, in every format a Result shows, reads back
+    return Result(built, real_symbols=keep_symbols)
 
 
 def _wrt_name(wrt: str | sympy.Symbol | None) -> str | None:

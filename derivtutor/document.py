@@ -260,9 +260,8 @@ class _Layout:
                 name = move_name(move.move, taken)
                 note = (Text(f"{name}: {move_why(move.move, taken)}"),) if self.detail == "full" else (Text(name),)
                 self.add(Maths(move.after, factors=move.shown), checked=move.verified, note=note, kind="algebra")
-        final = Maths(d.final, factors=d.algebra[-1].shown) if d.algebra else Maths(d.result)
         self.blocks.append(Heading(HEADINGS["answer"].rstrip(": "), 2))
-        self.add(final, (top,), d.verified, kind="answer")
+        self.add(answer_maths(d), (top,), d.verified, kind="answer")
         return self.blocks
 
     def routes(self) -> None:
@@ -274,6 +273,13 @@ class _Layout:
                     (Ratio(None, route.var, of=route.expr),) if i == 1 else ())
                 last = i == len(route.lines) - 1
                 self.add(Maths(line), lhs, last and route.verified, (Text(NOTES[key]),), 1)
+
+
+def answer_maths(derivation: Derivation) -> Maths:
+    """The final answer as shown: the last algebra move written factor by factor, else the rules' result."""
+    if derivation.algebra:
+        return Maths(derivation.final, factors=derivation.algebra[-1].shown)
+    return Maths(derivation.result)
 
 
 def title_text(derivation: Derivation) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-from derivtutor.startup import EXIT_OK, fail
+from derivtutor.startup import EXIT_INTERNAL, EXIT_OK, fail
 
 if TYPE_CHECKING:  # the module is read before SymPy is imported (entry.py's fast path): keep it light
     from derivtutor.derivation import Built, Derivation
@@ -101,8 +101,19 @@ def write_plot(derivation: Derivation, path: str, stdout: TextIO | None = None, 
         raise ExportError(f"cannot write {path}: a plot file must end in .svg or .png (or use --plot - for text)")
 
 
+ANSWER_FORMATS = {"latex": ("latex",), "markdown": ("latex",), "json": ("unicode", "latex"), "html": ("ascii",)}
+"""The maths each document format prints its answer in (HTML's MathML is read back in the tests only)."""
+
+
 def render_document(built: Built, kind: str, fragment: bool = False, detail: str = "normal") -> str:
-    """One document ('latex', 'markdown', 'json' or 'html') of anything a preset or an expression builds."""
+    """One document ('latex', 'markdown', 'json' or 'html') of anything a preset or an expression builds.
+
+    Its final answer must read back first (render/readback.py), in the maths the format prints: LaTeX for LaTeX
+    and Markdown, the text and LaTeX fields of JSON, the typed form HTML carries beside its MathML.
+    """
+    from derivtutor.render.readback import check_printed_answer
+
+    check_printed_answer(built, ANSWER_FORMATS[kind])
     if kind == "html":  # the first backend on the format-neutral document (document.py)
         from derivtutor.document import build_document
         from derivtutor.render.html import render_html
@@ -138,10 +149,14 @@ def run_exports(derivation: object, exports: Exports, stdout: TextIO | None = No
 
     `derivation` is anything a preset or an expression builds: a Derivation, an Explained or a chain.
     """
+    from derivtutor.render.readback import MisprintedAnswer
+
     try:
         write_all(derivation, latex=exports.latex, fragment=exports.fragment, markdown=exports.markdown,
                   json=exports.json, plot=exports.plot, detail=exports.detail, stdout=stdout,
                   html=exports.html)
     except ExportError as exc:
         return fail(str(exc))
+    except MisprintedAnswer as exc:
+        return fail(f"internal error: {exc}", EXIT_INTERNAL)
     return EXIT_OK

@@ -85,10 +85,15 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
     derivation = build_or_fail(target, wrt, notes=notes)
     if isinstance(derivation, int):
         return derivation
+    from derivtutor.console import output_style
     from derivtutor.limits import TimeLimitExceeded
+    from derivtutor.render.readback import MisprintedAnswer, check_printed_answer
     from derivtutor.render.terminal import print_built
 
     try:
+        # the answer's printed text reads back as the answer (each export checks its own format too)
+        shown = "unicode" if output_style().unicode else "ascii"
+        in_deep_thread(lambda: check_printed_answer(derivation, (shown,)), DERIVE_SECONDS)
         if exports is not None:
             from derivtutor.export import run_exports
 
@@ -102,6 +107,8 @@ def run_derivation(target: str, wrt: str | None = None, detail: str = "normal", 
         in_deep_thread(lambda: print_built(derivation, detail), DERIVE_SECONDS)
     except TimeLimitExceeded:
         return fail(f"writing the result took more than {DERIVE_SECONDS:g} seconds; try a smaller piece of it")
+    except MisprintedAnswer as exc:
+        return fail(f"internal error: {exc}", EXIT_INTERNAL)
     return EXIT_OK
 
 

@@ -12,6 +12,7 @@ import html
 import sympy
 from sympy.core.function import AppliedUndef
 from sympy.printing.mathml import MathMLPresentationPrinter
+from sympy.printing.precedence import PRECEDENCE
 from sympy.simplify.radsimp import fraction
 
 from derivtutor.document import (
@@ -133,6 +134,16 @@ class TutorMathML(MathMLPresentationPrinter):
             table.appendChild(self._element("mtr", self._element("mtd", self._print(value)),
                                             self._element("mtd", when)))
         return self._element("mrow", self._element("mo", text="{"), table)
+
+    def parenthesize(self, item: sympy.Basic, level: int, strict: bool = False) -> object:
+        """SymPy's, and a raised e keeps its brackets when raised again: (e^(1/x))ˣ, never e^(1/x)^x."""
+        if level == PRECEDENCE["Pow"] and isinstance(item, sympy.exp):
+            return self.fenced(self._print(item))
+        return super().parenthesize(item, level, strict)
+
+    def _print_UnevaluatedExpr(self, expr: sympy.UnevaluatedExpr) -> object:
+        """0·g and 1·1 in the quotient-rule route: the number as written (SymPy's printer spells it as a call)."""
+        return self._print(expr.args[0])
 
     def _print_NaN(self, expr: sympy.Expr) -> object:
         return self._element("mtext", text="undefined")

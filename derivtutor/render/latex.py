@@ -123,9 +123,14 @@ def name_latex(name: str) -> str:
     return text
 
 
+_FUNCTION_LOOKALIKE = re.compile(r"(?<![\\A-Za-z])([fgh]) \\left\(")
+"""g \\left(x + 1\\right) is g applied to x + 1 for a reader (the reader's f, g, h are functions): a product of the
+letter g and a bracket gets its \\cdot."""
+
+
 def latex_expr(expr: sympy.Expr) -> str:
     """One expression as LaTeX maths (no dollars)."""
-    return TutorLatexPrinter().doprint(expr)
+    return _FUNCTION_LOOKALIKE.sub(r"\1 \\cdot \\left(", TutorLatexPrinter().doprint(expr))
 
 
 def latex_factors(factors: tuple[sympy.Expr, ...] | list[sympy.Expr]) -> str:
