@@ -146,6 +146,13 @@ class Player:
 
         return Text(text, style=style)
 
+    @staticmethod
+    def _markdown(text: str) -> object:
+        """A lesson's words as Markdown, with no hidden hyperlink: a link prints its address beside its words."""
+        from rich.markdown import Markdown
+
+        return Markdown(text, hyperlinks=False)
+
     def document(self, built: object, detail: str = "normal") -> object:
         """What `derive TARGET --detail DETAIL` prints for it, as one rich renderable for this console."""
         from derivtutor.document import build_document
@@ -165,19 +172,18 @@ class Player:
             self.console.print(Text(label, style="dim"))
 
     def _body(self, index: int, piped: bool) -> None:
-        from rich.markdown import Markdown
 
         screen = self.screens[index]
         item = screen.item
         if item.title and item.kind != "derivation":
             self.say(item.title, "bold magenta")
         if item.kind == "text":
-            self.console.print(Markdown(item.text))
+            self.console.print(self._markdown(item.text))
         elif item.kind == "derivation" and item.move:
             self.move_screen(screen)
         elif item.kind == "derivation":
             if item.text:
-                self.console.print(Markdown(item.text))
+                self.console.print(self._markdown(item.text))
             self.console.print(self.document(screen.derivation))
         else:
             self.say("Your turn: " + item.text, "bold")
@@ -189,7 +195,6 @@ class Player:
     def move_screen(self, screen: Screen) -> None:
         """A `show = "move N"` screen: one algebra move (document.algebra_move_blocks), the lesson's words about it,
         then the move in general (its formula in letters free on this screen) and why it may be done."""
-        from rich.markdown import Markdown
         from rich.padding import Padding
 
         from derivtutor.console import ascii_words
@@ -208,7 +213,7 @@ class Player:
                                                   "bold"), (0, 0, 0, 2)))
         if item.text:
             self.console.print()
-            self.console.print(Markdown(item.text))
+            self.console.print(self._markdown(item.text))
         self.console.print()
         for card in (block for block in blocks if isinstance(block, RuleCard)):
             if card.formula:

@@ -24,6 +24,7 @@ BIDI = "\u202egnp.exe"
 TEX = r"\input{/etc/passwd}\immediate\openout9=pwned.tex\write18{touch shell}"
 HTML = "<script>alert(1)</script>"
 MARKUP = "[/] [link=https://evil.example]click[/link]"
+MD_LINK = "[read this](https://evil.example)"  # lesson words are Markdown: a link must not hide its address
 PAYLOAD = f"{TEX} {HTML} {OSC52} {CSI} {MARKUP} {BIDI}"
 
 # Raw sequences rich never makes: OSC (hyperlinks, clipboard), BEL, erase-screen, bidi overrides, C1 controls.
@@ -110,6 +111,15 @@ def test_a_hostile_text_field_is_inert_in_the_terminal(tmp_path: Path, field: st
     assert listing.returncode == 0 and not FORBIDDEN.search(listing.stdout)
     if field == "title":
         assert "[/] [link=https://evil.example]click[/link]" in listing.stdout  # printed as written
+
+
+@pytest.mark.parametrize("field", ["text.text", "derivation.text"])
+def test_a_markdown_link_in_lesson_words_shows_its_address(tmp_path: Path, field: str) -> None:
+    folder, env = _write(tmp_path, field, MD_LINK)
+    result = run_cli("lesson", "t", "--dir", str(folder), env={**env, "FORCE_COLOR": "1", "NO_COLOR": ""}, input="")
+    assert result.returncode == 0, result.stderr
+    assert "]8;" not in result.stdout  # no hidden hyperlink
+    assert "https://evil.example" in result.stdout  # the address is in plain sight
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")
