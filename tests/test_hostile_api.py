@@ -384,3 +384,30 @@ def test_a_tidying_step_shown_wrong_is_still_an_internal_error(monkeypatch: pyte
     assert run.run_derivation("1/(1 + e^(-x))") == 1
     out, err = capsys.readouterr()
     assert out == "" and err.startswith("derive: internal error: a step failed its check")
+
+
+# ------------------------------------------------------------------------------------------- found by bench/fuzz.py
+ENDLESS_CONSTANT = ("sigmoid f asech arccot atanh erf ^ pi log csch exp 9^9 min y arcosh sinn arcoth sinn acsch "
+                    "arccsch sin sin ln softplus sqrt arcoth acsc ^ pi")
+"""bench/fuzz.py --seed 20261202, example 4848: asking whether erf(... csch(exp(9^9)) ...) is zero makes mpmath
+compute ln 2 to hundreds of millions of bits. On main, parse_expression never returned (its wall clock was looked
+at only between two SymPy calls, and this is one); the fuzz run hung there."""
+
+
+def test_a_reading_stuck_in_one_sympy_call_ends_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from derivtutor import parsing
+
+    monkeypatch.setattr(parsing, "PARSE_TIME_LIMIT_SECONDS", 0.5)
+    outcome: dict = {}
+
+    def work() -> None:
+        try:
+            parsing.parse_expression(ENDLESS_CONSTANT)
+        except parsing.ParseError as exc:
+            outcome["error"] = exc.one_line()
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    thread.join(180)
+    assert not thread.is_alive(), "the reading did not end"
+    assert "too complicated to work with" in outcome["error"] and "\n" not in outcome["error"]
