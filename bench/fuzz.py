@@ -116,6 +116,9 @@ def fuzz(examples: int, seed: int) -> int:
         if elapsed > bound:
             counts[f"{kind}: SLOW"] += 1
             failures.append(f"{kind} {text!r}: took {elapsed:.2f} s (bound {bound} s)")
+        if (i + 1) % 500 == 0:  # progress, so that a run cut short still says how far it got and what it found
+            print(f"  ... {i + 1} examples, {time.monotonic() - started:.0f} s, {len(failures)} failures, slowest "
+                  + ", ".join(f"{k} {v:.2f} s" for k, v in slowest.items()), flush=True)
     total = time.monotonic() - started
     print(f"fuzz: {examples} examples, seed {seed}, {total:.0f} s")
     for key in sorted(counts):

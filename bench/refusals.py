@@ -1,14 +1,16 @@
 """The slowest refusals of typed expressions through the real `derive` command (issue 16: each under 1 s idle,
 start-up included, and decided by work bounds so that the load never changes the verdict).
 
-    python bench/refusals.py [--top 20] [--rounds 3] [--out bench/refusals-now.md]
+    python bench/refusals.py [--top 20] [--rounds 3] [--only "NAME;NAME"] [--compare /path/to/other/checkout]
 
 Every candidate (the hostile corpora in tests/, the bombs of tests/test_hostile_cli.py and families near each
 size, nesting, power and step bound) is run as `python -m derivtutor TEXT` with stdout a pipe; wall time by
 time.perf_counter, CPU time (user + system) of the child from os.times. The median of `rounds` runs per candidate. Each
 refusal is classed by its line: "work bound" (size, nesting, steps, digits, exponent: decided by counting) or
 "time limit" (the last-resort CPU budget, which a busy machine reaches at a different moment of the wall clock).
-Prints a Markdown table of the `top` slowest refusals and the load average before and after.
+Prints a Markdown table of the `top` slowest refusals and the load average before and after. With --compare,
+every candidate also runs on the other checkout (e.g. main), interleaved run by run so both see the same load,
+and the table shows the two side by side, slowest on the other checkout first.
 """
 
 from __future__ import annotations
@@ -91,20 +93,21 @@ def candidates() -> dict[str, str]:
     return found
 
 
-def run_once(text: str) -> tuple[float, int, str]:
+def run_once(text: str, tree: Path = ROOT) -> tuple[float, int, str]:
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "derivtutor", text], capture_output=True, env=ENV, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "derivtutor", text], capture_output=True, timeout=300,
+                          env={**ENV, "PYTHONPATH": str(tree)}, cwd=tree)
     wall = time.perf_counter() - start
     lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
     return wall, done.returncode, lines[0] if lines else ""
 
 
-def measure(text: str, rounds: int) -> tuple[float, float, int, str]:
+def measure(text: str, rounds: int, tree: Path = ROOT) -> tuple[float, float, int, str]:
     """Median wall and CPU seconds of `rounds` runs, the exit code and the first line of standard error."""
     walls, cpus, code, line = [], [], 0, ""
     for _ in range(rounds):
         before = os.times()
-        wall, code, line = run_once(text)
+        wall, code, line = run_once(text, tree)
         after = os.times()
         walls.append(wall)
         cpus.append((after.children_user - before.children_user) + (after.children_system - before.children_system))
@@ -112,7 +115,8 @@ def measure(text: str, rounds: int) -> tuple[float, float, int, str]:
 
 
 def why(line: str) -> str:
-    if "within" in line and "second" in line:
+    """A refusal by a clock (the typed-input budget, or main's 1.5 s wall clock on reading) or by a count."""
+    if ("within" in line and "second" in line) or "took more than" in line:
         return "time limit"
     return "work bound"
 
@@ -121,14 +125,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--only", default="", help="only candidates whose name contains this")
+    parser.add_argument("--only", default="", help="only these candidates (names separated by ';')")
+    parser.add_argument("--compare", type=Path, help="another checkout to run the same candidates on")
     args = parser.parse_args()
+    chosen = {name: text for name, text in candidates().items() if not args.only or name in args.only.split(";")}
+    if args.compare:
+        return compare(chosen, args.compare.resolve(), args.rounds, args.top)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "derivtutor")], check=False)
     load_before = os.getloadavg()
     rows = []
-    for name, text in candidates().items():
-        if args.only and args.only not in name:
-            continue
+    for name, text in chosen.items():
         wall, cpu, code, line = measure(text, args.rounds)
         rows.append((wall, cpu, code, name, line))
         print(f"{wall:6.2f} s wall {cpu:6.2f} s cpu  exit {code}  {name}: {line[:90]}", file=sys.stderr)
@@ -149,6 +155,41 @@ def main() -> int:
     for r in other:
         print(f"UNEXPECTED exit {r[2]}: {r[3]}: {r[4]}")
     return 1 if other else 0
+
+
+def compare(chosen: dict[str, str], other: Path, rounds: int, top: int) -> int:
+    for tree in (ROOT, other):
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "derivtutor")], check=False)
+    load_before = os.getloadavg()
+    rows = []
+    for name, text in chosen.items():
+        walls: dict[Path, list[float]] = {ROOT: [], other: []}
+        cpus: dict[Path, list[float]] = {ROOT: [], other: []}
+        lines: dict[Path, tuple[int, str]] = {}
+        for _ in range(rounds):  # interleaved: both trees see the same moment's load
+            for tree in (other, ROOT):
+                wall, cpu, code, line = measure(text, 1, tree)
+                walls[tree].append(wall)
+                cpus[tree].append(cpu)
+                lines[tree] = (code, line)
+        row = (statistics.median(walls[other]), statistics.median(cpus[other]), lines[other],
+               statistics.median(walls[ROOT]), statistics.median(cpus[ROOT]), lines[ROOT], name)
+        rows.append(row)
+        print(f"{name}: {row[0]:.2f}/{row[1]:.2f} s -> {row[3]:.2f}/{row[4]:.2f} s; {row[5][1][:80]}", file=sys.stderr)
+    load_after = os.getloadavg()
+    print(f"Load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}; median of {rounds} "
+          f"interleaved runs each; wall / CPU seconds of the whole command, start-up included.\n")
+    print(f"| # | input | before ({other.name}): wall / CPU | decided by | now: wall / CPU | decided by (exit) |")
+    print("|---|---|---|---|---|---|")
+    for rank, row in enumerate(sorted(rows, reverse=True)[:top], 1):
+        (bw, bc, (bcode, bline), nw, nc, (ncode, nline), name) = row
+        before_why = (why(bline) + (": reading > 1.5 s (wall)" if "took more than" in bline else "")
+                      if bcode == 2 else f"accepted (exit {bcode})")
+        said = nline.removeprefix("derive: ").removeprefix("this expression is too big to derive step by step ")
+        now_why = f"{why(nline)}: {said[:70]}" if ncode == 2 else "accepted"
+        print(f"| {rank} | {name} | {bw:.2f} / {bc:.2f} s | {before_why} | {nw:.2f} / {nc:.2f} s | "
+              f"{now_why.replace('|', '/')} ({ncode}) |")
+    return 0
 
 
 if __name__ == "__main__":
