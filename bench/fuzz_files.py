@@ -6,7 +6,8 @@
 With --cli, each damaged lesson or config goes through the real command in a subprocess instead: `derive lesson
 NAME --dir DIR` (standard input empty: the player's end of input), `derive lesson --dir DIR` (the list), `derive
 lesson --check FILE`, `derive lesson NAME --dir DIR --markdown -`, or `derive network --config FILE`. Each must exit
-0 or 2, and with 2 say exactly one printable `derive: ...` line on standard error; never exit 1, never a
+0 or 2, and with 2 say exactly one printable `derive: ...` line on standard error (`--check` lists the problems
+it found on standard output instead); never exit 1, never a
 traceback, never a raw escape on standard output (it is a pipe), never more than CLI_CPU_SECONDS of CPU time
 (the load on a shared machine stretches only the wall clock, reported beside it) nor CLI_WALL_SECONDS of wall time.
 
@@ -219,8 +220,9 @@ def run_cli_one(rng: random.Random, folder: Path, lessons: list[Path], index: in
         problems.append(f"exit {done.returncode}")
     if "Traceback" in err:
         problems.append("a traceback")
-    if done.returncode == 2 and (err.count("\n") != 1 or not err.startswith("derive: ")
-                                 or RAW_CONTROL.search(err.rstrip("\n"))):
+    report = kind == "lesson check" and err == "" and done.stdout.strip()  # --check: its problems, on stdout
+    if done.returncode == 2 and not report and (err.count("\n") != 1 or not err.startswith("derive: ")
+                                                or RAW_CONTROL.search(err.rstrip("\n"))):
         problems.append(f"not one clean line: {err[:200]!r}")
     if RAW_ESCAPE.search(done.stdout.decode("utf-8", "replace").replace("\n", "").replace("\t", "")):
         problems.append("a raw control character on standard output")
