@@ -66,7 +66,8 @@ def test_the_2_second_check_limit_fires_from_the_command_line() -> None:
     done, (undecided, elapsed, timer_calls) = _spy_run("sigmoid")  # a preset: 20 s budget, the 2 s limit decides
     assert undecided and 1.9 <= undecided[0] < 3, done.stderr  # a check gave up after its 2 s, in the worker
     assert elapsed < 120 and timer_calls == 0  # no SIGALRM involved
-    assert done.returncode in (1, 2) and "Traceback" not in done.stderr
+    # undecided is not a bug: a tidying move left out (exit 0, the verified raw form) or a step unchecked (one line)
+    assert done.returncode in (0, 2) and "Traceback" not in done.stderr and "internal error" not in done.stderr
 
 
 def _slow_comparison(monkeypatch: pytest.MonkeyPatch) -> None:
