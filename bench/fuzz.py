@@ -27,7 +27,7 @@ from derivtutor import run  # noqa: E402
 from derivtutor.engine import UnsupportedExpression  # noqa: E402
 from derivtutor.limits import TimeLimitExceeded, time_limit  # noqa: E402
 from derivtutor.parsing import KNOWN_FUNCTIONS, ParseError, parse_expression  # noqa: E402
-from derivtutor.verify import equal  # noqa: E402
+from derivtutor.verify import UncheckedStep, equal  # noqa: E402
 
 CHARS = "xyzabe0123456789.+-*/^()|, _" + "sincoexplgqrtmahd" + "!@#$%;:'\"[]{}=<>?`~\\\x00\x1b\u202e\u03c0\t\n"
 TOKENS = ["x", "y", "e", "pi", "2", "0.5", "10", "99", "+", "-", "*", "/", "^", "**", "(", ")", "|", ",", " ",
@@ -94,6 +94,8 @@ def fuzz(examples: int, seed: int) -> int:
                     counts["engine: too big (nesting)"] += 1
                 except UnsupportedExpression:
                     counts["engine: refused (no rule for it, said in one line)"] += 1
+                except UncheckedStep:  # the CLI's one exit-2 line; e.g. min(e, x·asin(π)): asin(π) is not real
+                    counts["engine: refused (a step could not be checked, said in one line)"] += 1
             else:
                 try:
                     answer = parse_expression(text)
@@ -114,6 +116,9 @@ def fuzz(examples: int, seed: int) -> int:
         if elapsed > bound:
             counts[f"{kind}: SLOW"] += 1
             failures.append(f"{kind} {text!r}: took {elapsed:.2f} s (bound {bound} s)")
+        if (i + 1) % 500 == 0:  # progress, so that a run cut short still says how far it got and what it found
+            print(f"  ... {i + 1} examples, {time.monotonic() - started:.0f} s, {len(failures)} failures, slowest "
+                  + ", ".join(f"{k} {v:.2f} s" for k, v in slowest.items()), flush=True)
     total = time.monotonic() - started
     print(f"fuzz: {examples} examples, seed {seed}, {total:.0f} s")
     for key in sorted(counts):

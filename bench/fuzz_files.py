@@ -1,6 +1,15 @@
 """Fuzz the other doors: lesson files and network configs, mutated and hostile, through the one reader.
 
     python bench/fuzz_files.py --examples 2000 [--seed 20261202]
+    python bench/fuzz_files.py --cli --examples 1000 [--seed 20261202]
+
+With --cli, each damaged lesson or config goes through the real command in a subprocess instead: `derive lesson
+NAME --dir DIR` (standard input empty: the player's end of input), `derive lesson --dir DIR` (the list), `derive
+lesson --check FILE`, `derive lesson NAME --dir DIR --markdown -`, or `derive network --config FILE`. Each must exit
+0 or 2, and with 2 say exactly one printable `derive: ...` line on standard error (`--check` lists the problems
+it found on standard output instead); never exit 1, never a
+traceback, never a raw escape on standard output (it is a pipe), never more than CLI_CPU_SECONDS of CPU time
+(the load on a shared machine stretches only the wall clock, reported beside it) nor CLI_WALL_SECONDS of wall time.
 
 Each example takes a real lesson (lessons/*.toml) or a valid network config (TOML or JSON) and damages it: byte
 flips, cut-offs, a field replaced by a hostile value (TeX, HTML, ESC/OSC, rich markup, bidi, huge numbers,
@@ -15,8 +24,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +40,8 @@ from derivtutor import lesson_files, network, progress  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUND_SECONDS = 2.0
+CLI_CPU_SECONDS = 5.0
+CLI_WALL_SECONDS = 60.0
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 HOSTILE = [
     r"\input{/etc/passwd}", "<script>alert(1)</script>", "\x1b]52;c;eA==\x07", "\x1b[2J", "[/]",
@@ -155,13 +168,104 @@ def run_one(rng: random.Random, folder: Path, lessons: list[Path], index: int, c
     return check_line(store.warning) if store.warning else None
 
 
+CLI_ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80", "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT)}
+CLI_ENV.pop("DERIVTUTOR_DEBUG", None)
+RAW_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f\x9b]")
+
+
+def cli_command(rng: random.Random, folder: Path, lessons: list[Path], index: int) -> tuple[str, list[str]]:
+    """Write one damaged file into its own folder and pick the command that reads it."""
+    own = folder / f"e{index}"
+    own.mkdir()
+    if index % 2 == 0:
+        suffix = rng.choice([".toml", ".json"])
+        path = own / f"c{suffix}"
+        path.write_bytes(config_text(rng, suffix).encode("utf-8", "surrogateescape"))
+        return "network", ["network", "--config", str(path)]
+    path = own / "l.toml"
+    path.write_bytes(mutate_text(rng, rng.choice(lessons).read_text(encoding="utf-8")).encode("utf-8",
+                                                                                           "surrogateescape"))
+    how = rng.random()
+    if how < 0.55:
+        return "lesson play", ["lesson", "l", "--dir", str(own)]
+    if how < 0.75:
+        return "lesson list", ["lesson", "--dir", str(own)]
+    if how < 0.9:
+        return "lesson check", ["lesson", "--check", str(path)]
+    return "lesson markdown", ["lesson", "l", "--dir", str(own), "--markdown", "-"]
+
+
+def run_cli_one(rng: random.Random, folder: Path, lessons: list[Path], index: int, counts: Counter,
+                times: list[tuple[float, float, str]]) -> str | None:
+    kind, argv = cli_command(rng, folder, lessons, index)
+    home = folder / f"home{index}"
+    home.mkdir()
+    env = {**CLI_ENV, "DERIVTUTOR_HOME": str(home)}
+    before = os.times()
+    start = time.monotonic()
+    try:
+        done = subprocess.run([sys.executable, "-m", "derivtutor", *argv], input=b"", capture_output=True, env=env,
+                              timeout=CLI_WALL_SECONDS)
+    except subprocess.TimeoutExpired:
+        counts[f"{kind}: HANG"] += 1
+        return f"{kind}: still running after {CLI_WALL_SECONDS:g} s ({' '.join(argv[:2])})"
+    wall = time.monotonic() - start
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    times.append((cpu, wall, f"{kind} example {index}"))
+    counts[f"{kind}: exit {done.returncode}"] += 1
+    err = done.stderr.decode("utf-8", "replace")
+    problems = []
+    if done.returncode not in (0, 2):
+        problems.append(f"exit {done.returncode}")
+    if "Traceback" in err:
+        problems.append("a traceback")
+    report = kind == "lesson check" and err == "" and done.stdout.strip()  # --check: its problems, on stdout
+    if done.returncode == 2 and not report and (err.count("\n") != 1 or not err.startswith("derive: ")
+                                                or RAW_CONTROL.search(err.rstrip("\n"))):
+        problems.append(f"not one clean line: {err[:200]!r}")
+    if RAW_ESCAPE.search(done.stdout.decode("utf-8", "replace").replace("\n", "").replace("\t", "")):
+        problems.append("a raw control character on standard output")
+    if cpu > CLI_CPU_SECONDS:
+        problems.append(f"{cpu:.1f} s of CPU")
+    if problems:
+        return f"{kind} ({' '.join(argv[:2])}): " + "; ".join(problems) + f" [stderr {err[-300:]!r}]"
+    return None
+
+
+def main_cli(args: argparse.Namespace, lessons: list[Path]) -> int:
+    rng = random.Random(args.seed)
+    counts: Counter = Counter()
+    failures: list[str] = []
+    times: list[tuple[float, float, str]] = []
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp:
+        for index in range(args.examples):
+            problem = run_cli_one(rng, Path(tmp), lessons, index, counts, times)
+            if problem:
+                failures.append(f"example {index}: {problem}")
+    print(f"fuzz_files --cli: {args.examples} examples, seed {args.seed}, {time.monotonic() - started:.0f} s, "
+          f"load average now {os.getloadavg()[0]:.1f}")
+    for name, count in sorted(counts.items()):
+        print(f"  {name:28} {count}")
+    slowest = sorted(times, reverse=True)[:5]
+    print("  slowest (CPU / wall): " + ", ".join(f"{c:.2f} / {w:.2f} s {what}" for c, w, what in slowest))
+    print(f"  failures: {len(failures)}")
+    for failure in failures[:50]:
+        print(f"    {failure}")
+    return 1 if failures else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=20261202)
+    parser.add_argument("--cli", action="store_true", help="through the real command, a subprocess each")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     lessons = sorted((ROOT / "lessons").glob("*.toml"))
+    if args.cli:
+        return main_cli(args, lessons)
     counts: Counter = Counter()
     failures: list[str] = []
     slowest = 0.0

@@ -80,13 +80,16 @@ class LayerNames:
 
 
 def derive(expr: sympy.Expr, var: sympy.Symbol, *, name: str = "f", title: str | None = None,
-           moves: Sequence[Move] = ()) -> Derivation:
+           moves: Sequence[Move] = (), inspect: Callable[[Step], None] | None = None) -> Derivation:
     """Build, verify and tidy the derivation of d(expr)/d(var). Raises UnsupportedExpression, VerificationError.
 
     `moves`: a preset's own algebra moves (presets.py passes them), offered after the general ones.
+    `inspect`: called with the rule tree before any of it is checked (a caller refusing too many steps early).
     """
     names = LayerNames(expr)
     root = build_step(expr, var, names, top_name=names.top_name(name))
+    if inspect is not None:
+        inspect(root)
     if tree_size(expr, WHOLE_DIFF_NODES) is not None:
         # Small (every course expression): sympy.diff of the root first, then of every node. SymPy's cache
         # already holds most of the nodes' derivatives, and the root is checked independently of the tree.
@@ -99,7 +102,7 @@ def derive(expr: sympy.Expr, var: sympy.Symbol, *, name: str = "f", title: str |
     corners, families = find_corners(expr, var) if expr.has(*BENDING) else ((), ())
     algebra = honest_at_corners(teacher_form(root.result, var, moves), corners, var)
     algebra = no_longer_than(algebra, root.result, reference, var)
-    check_steps(algebra)
+    algebra = check_steps(algebra)  # an undecided step is left out with what follows it
     return Derivation(expr=expr, var=var, root=root, reference=reference, algebra=algebra,
                       function_name=root_name(root, name), title=title, corners=corners,
                       corner_families=families, routes=other_routes(root))

@@ -273,17 +273,28 @@ def tree_size(expr: object, limit: int) -> int | None:
 
 MAX_NESTING_WORK = 200
 """Work allowed for functions applied inside functions (sin(exp(tan(...)))): each level is a layer of the chain
-rule whose check costs more than the last. A function costs 1 (NESTING_WEIGHTS: more for dearer ones), a
-reciprocal of a compound expression (1/(1 + ...)) 9: sin nested 200 deep, tan 100, sigma 20 (= 1/(1 + e^(-u)))
-each take ~0.5 s of CPU. Refusing by this count, not by the clock, gives the same answer on an idle and on a
-busy machine, at once."""
-NESTING_WEIGHTS = {"tan": 2, "sec": 2, "csc": 2, "cot": 2}
+rule whose check costs more than the last, and SymPy's own building of each level asks about everything inside
+it. A function costs 1 (NESTING_WEIGHTS: 2 or 3 for dearer ones), a reciprocal of a compound expression
+(1/(1 + ...)) 9: sin nested 200 deep, tan 100, asin 66, 1/(1 + e^(-u)) 20 each take well under 1 s of CPU to
+read, derive and check. Refusing by this count, not by the clock, gives the same answer on an idle and on a busy
+machine, at once; the reader counts the functions as it reads (parsing.py), before SymPy builds anything."""
+NESTING_WEIGHTS = {
+    "tan": 2, "sec": 2, "csc": 2, "cot": 2, "tanh": 2, "coth": 2, "sech": 2, "csch": 2, "log": 2, "atan": 2,
+    "acot": 2, "asinh": 2, "sigmoid": 2, "erf": 2, "erfc": 2,
+    "asin": 3, "acos": 3, "asec": 3, "acsc": 3, "acosh": 3, "atanh": 3, "acoth": 3, "asech": 3, "acsch": 3,
+}  # fmt: skip
+"""Measured: parse + derive + check of each function nested 60 deep, in CPU time, against sin's (bench/refusals.md)."""
 RECIPROCAL_WEIGHT = 9
+
+
+def function_weight(name: str) -> int:
+    """The nesting work of one application of the SymPy function called `name` (sin: 1, tan: 2, asin: 3)."""
+    return NESTING_WEIGHTS.get(name, 1)
 
 
 def _weight(node: object) -> int:
     if getattr(node, "is_Function", False):
-        return NESTING_WEIGHTS.get(type(node).__name__, 1)
+        return function_weight(type(node).__name__)
     if getattr(node, "is_Pow", False):
         base, exponent = node.args
         if exponent.is_negative and not base.is_Atom:

@@ -22,12 +22,12 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import time
 import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from derivtutor.functions import BY_KEY, BY_SPELLING, TYPED_NAMES
+from derivtutor.limits import TimeLimitExceeded, check, function_weight, time_limit
 from derivtutor.notation import (
     DIVIDE,
     FROM_GREEK,
@@ -62,8 +62,8 @@ MAX_ROOT_BASE_DIGITS = 100
 MAX_TOTAL_DIGITS = 20000
 """Upper bound on the digits of all numbers the expression may build when they are combined."""
 PARSE_TIME_LIMIT_SECONDS = 1.5
-"""Safety net (CPU seconds of the reading thread) for inputs within every structural limit that still make SymPy
-work hard (300 nested sigmas)."""
+"""CPU seconds: the last-resort net (limits.time_limit, any thread) for inputs within every counted limit that still
+make SymPy work hard. Functions nested too deeply are refused by their count first (limits.function_weight)."""
 ECHO_WIDTH = 60
 """Characters of the input shown around the column in a one-line error."""
 
@@ -139,6 +139,10 @@ class ParseError(ValueError):
         prefix = "..." if start > 0 else ""
         suffix = "..." if end < len(text) else ""
         return prefix + _make_visible(text[start:end]) + suffix
+
+
+class NestedTooDeeply(ParseError):
+    """Functions nested past the reader's `max_function_work`: too much work to derive (targets says it so)."""
 
 
 # ---------------------------------------------------------------------------------------------- tokens
@@ -653,7 +657,7 @@ class _Parser:
     """
 
     def __init__(self, text: str, tokens: list[_Token], known: frozenset[str] | None = None,
-                 reasons: list[str] | None = None, latex: bool = False) -> None:
+                 reasons: list[str] | None = None, latex: bool = False, max_function_work: int | None = None) -> None:
         import sympy
 
         self.sp = sympy
@@ -666,8 +670,8 @@ class _Parser:
         self.open_bars: list[_Token] = []
         self.symbols: dict[str, Any] = {}
         self.undefined: dict[str, Any] = {}
-        # CPU time of this thread: on a loaded machine a plain x·ln(9) must not be refused as too complicated
-        self.deadline = time.thread_time() + PARSE_TIME_LIMIT_SECONDS
+        self.function_work = 0  # weighted functions the reader is inside (limits.function_weight)
+        self.max_function_work = max_function_work
         self.known = known
         self.reasons = reasons if reasons is not None else []
         self.latex = latex
@@ -694,6 +698,16 @@ class _Parser:
     def leave(self) -> None:
         self.depth -= 1
 
+    def enter_function(self, tok: _Token, weight: int) -> int:
+        """Count a function applied around what follows; past `max_function_work`, refused before SymPy builds
+        anything (building 200 nested tanh takes SymPy seconds: each level asks about the whole inside)."""
+        self.function_work += weight
+        if self.max_function_work is not None and self.function_work > self.max_function_work:
+            raise NestedTooDeeply(f"functions are nested too deeply here to derive step by step (the limit is "
+                                  f"{self.max_function_work} levels; tan, ln, tanh and a few others count 2 or 3)",
+                                  tok.column, self.text)
+        return weight
+
     def starts_operand(self, tok: _Token) -> bool:
         """Can `tok` begin a factor written right after another one (implicit multiplication)?"""
         if tok.kind in ("NUM", "NAME", "LP", "ROOT"):
@@ -719,9 +733,7 @@ class _Parser:
     def build(self, tok: _Token, func: Any, *args: Any) -> Any:
         """Call a SymPy constructor; any complaint it raises becomes a ParseError at `tok`."""
         sp = self.sp
-        if time.thread_time() > self.deadline:
-            raise self.error(f"this expression is too complicated to work with (reading it took more than "
-                             f"{PARSE_TIME_LIMIT_SECONDS:g} s)", tok.column)
+        check()  # the reading's CPU budget (read_expression), and any caller's deadline
         try:
             if _numbers_only_function(sp, func, args):
                 # SymPy's automatic evaluation of e.g. exp(csc(atan(asin(e)))) can take seconds (complex
@@ -920,7 +932,9 @@ class _Parser:
         if name in UNDEFINED_FUNCTION_NAMES and nxt.kind == "LP":
             self.advance()
             self.inside_unknown += 1
+            weight = self.enter_function(tok, function_weight(name))
             args, digits = self.parse_call_arguments(tok)
+            self.function_work -= weight
             self.inside_unknown -= 1
             func = self.undefined.setdefault(name, self.sp.Function(name))
             return self.build(tok, func, *args), digits
@@ -1066,6 +1080,9 @@ class _Parser:
                 self.reasons.append(READING["inverse"].format(name=name, inverse=entry.inverse))
                 entry, name, power = BY_KEY[entry.inverse], entry.inverse, None
                 ftok = _Token("NAME", name, ftok.column)
+        # roots, |.| and max/min/relu add no layer of work when nested (they fold or stay one piece)
+        counted = 0 if entry.rule in ("power", "abs", "piecewise") else function_weight(entry.func.__name__)
+        weight = self.enter_function(ftok, counted)
         if self.peek().kind == "LP":
             args, digits = self.parse_call_arguments(ftok)
         else:
@@ -1073,6 +1090,7 @@ class _Parser:
                 raise self.error(f"{name} needs parentheses: {name}(a, b)", self.peek().column)
             value, digits = self.parse_bare_argument(ftok)
             args = [value]
+        self.function_work -= weight
         value = self.apply(ftok, args)
         if power is not None and pow_tok is not None:
             value, digits = self.power(value, digits, power[0], power[1], pow_tok)
@@ -1221,11 +1239,14 @@ class Reading:
         return [READING["read_as"].format(expr=math_text(self.expr, unicode)), *seen]
 
 
-def read_expression(text: str, *, known_names: Any = None, max_length: int = MAX_INPUT_LENGTH) -> Reading:
+def read_expression(text: str, *, known_names: Any = None, max_length: int = MAX_INPUT_LENGTH,
+                    max_function_work: int | None = None) -> Reading:
     """Read a learner's maths (plain, Unicode or LaTeX, with an optional d/dx prefix); refusals are ParseErrors.
 
     With `known_names` (the letters of a question), `a2` means the question's `a_2` and a name that is not one
-    of them is refused with a hint, instead of becoming a new letter.
+    of them is refused with a hint, instead of becoming a new letter. With `max_function_work` (what is to be
+    derived: limits.MAX_NESTING_WORK), functions nested past that count (limits.function_weight) are refused as
+    they are read, before SymPy builds them.
     """
     if not isinstance(text, str):
         raise ParseError("expected text", 1, "")
@@ -1254,12 +1275,21 @@ def read_expression(text: str, *, known_names: Any = None, max_length: int = MAX
     def where(error: ParseError) -> ParseError:
         index = start + error.column - 1
         column = columns[index] if 0 <= index < len(columns) else len(text) + 1
-        return ParseError(error.message, column, text)
+        return type(error)(error.message, column, text)
 
     def work() -> Any:
+        mine, parser = None, None
         try:
-            tokens = _split_glued(_tokenize(body), body, known, reasons)
-            return _Parser(body, tokens, known, reasons, first.latex).parse()
+            with time_limit(PARSE_TIME_LIMIT_SECONDS, cpu=True) as mine:  # CPU time: the same verdict under load
+                tokens = _split_glued(_tokenize(body), body, known, reasons)
+                parser = _Parser(body, tokens, known, reasons, first.latex, max_function_work)
+                return parser.parse()
+        except TimeLimitExceeded as exc:
+            if exc.owner is not mine:  # a caller's deadline: theirs to report
+                raise
+            column = parser.peek().column if parser is not None else 1
+            raise ParseError(f"this expression is too complicated to work with (reading it took more than "
+                             f"{PARSE_TIME_LIMIT_SECONDS:g} s of work)", column, body) from None
         except RecursionError:
             raise ParseError("this expression is nested too deeply to work with", 1, body) from None
         except MemoryError:

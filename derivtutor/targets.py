@@ -18,6 +18,7 @@ MAX_EXPRESSION_NODES = 1000
 MAX_DERIVATION_STEPS = 300
 """Rule steps a derivation may have: more is not readable in a terminal (and bounds the output)."""
 TOO_BIG = "this expression is too big to derive step by step{why}; try a smaller piece of it first"
+NESTS_TOO_DEEPLY = " (it nests functions too deeply)"
 
 
 
@@ -57,10 +58,14 @@ def build(target: str, wrt: str | None = None, notes: list[str] | None = None, *
         from derivtutor.presets import PRESETS  # the backprop presets' machinery: not needed for typed input
 
         return PRESETS[target].build()
-    from derivtutor.parsing import read_expression
+    from derivtutor.limits import MAX_NESTING_WORK
+    from derivtutor.parsing import NestedTooDeeply, read_expression
 
     _refuse_command_words(target)
-    reading = read_expression(target)
+    try:  # functions nested too deeply are refused as they are read, before SymPy builds them (check_nesting)
+        reading = read_expression(target, max_function_work=MAX_NESTING_WORK)
+    except NestedTooDeeply:
+        raise InputError(TOO_BIG.format(why=NESTS_TOO_DEEPLY)) from None
     expr = reading.expr
     if reading.wrt is not None:  # d/dx x^2: the prefix names the variable
         if wrt is not None and wrt != reading.wrt.name:
@@ -80,10 +85,12 @@ def derive_within(expr: object, var: object, *, max_nodes: int = MAX_EXPRESSION_
 
     check_size(expr, max_nodes, "it has more than {limit} parts")
     check_nesting(expr)
-    derivation = derive(expr, var)
-    if sum(1 for _ in derivation.root.walk()) > max_steps:
-        raise InputError(TOO_BIG.format(why=f" (it would take more than {max_steps} steps)"))
-    return derivation
+
+    def refuse_long(root: object) -> None:  # counted on the rule tree, before any step is checked (the dear part)
+        if sum(1 for _ in root.walk()) > max_steps:
+            raise InputError(TOO_BIG.format(why=f" (it would take more than {max_steps} steps)"))
+
+    return derive(expr, var, inspect=refuse_long)
 
 
 def build_expression(expr: object, wrt: str | None = None) -> object:
@@ -96,7 +103,7 @@ def check_nesting(expr: object) -> None:
     from derivtutor.limits import nesting_work
 
     if nesting_work(expr) is None:
-        raise InputError(TOO_BIG.format(why=" (it nests functions too deeply)"))
+        raise InputError(TOO_BIG.format(why=NESTS_TOO_DEEPLY))
 
 
 def check_size(expr: object, limit: int, why: str) -> None:

@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,7 +29,8 @@ from derivtutor.verify import equal
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
-WALL_SECONDS = 2.0  # per refused input, interpreter and SymPy start-up included
+CPU_SECONDS = 1.5  # per refused input, interpreter and SymPy start-up included (~0.4 s of it); CPU time, not the
+# wall clock: on a shared machine the wall clock measures the other work (bench/refusals.py has the wall times)
 
 
 def _corpus(name: str) -> list[str]:
@@ -47,10 +49,20 @@ CLI_ENV.pop("DERIVTUTOR_DEBUG", None)
 
 
 def _run_timed(arg: str | bytes) -> tuple[subprocess.CompletedProcess, float]:
-    start = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "derivtutor", arg], capture_output=True, env=CLI_ENV,
-                          timeout=60)
-    return done, time.monotonic() - start
+    """Run the real command; the CPU seconds (user + system) of that one child, whatever else runs."""
+    argv = [sys.executable, "-m", "derivtutor", arg]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=CLI_ENV)
+    killer = threading.Timer(60, proc.kill)
+    killer.start()
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)  # a refusal's few lines fit in the pipes while it runs
+    finally:
+        killer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    done = subprocess.CompletedProcess(argv, proc.returncode, proc.stdout.read(), proc.stderr.read())
+    proc.stdout.close()
+    proc.stderr.close()
+    return done, usage.ru_utime + usage.ru_stime
 
 
 def _one_refusal_line(done: subprocess.CompletedProcess) -> str:
@@ -71,17 +83,17 @@ def test_corpora_are_big_enough_and_nul_is_the_only_argv_exception() -> None:
     assert len(CORPUS) - len(ARGV_SAFE) == 2  # '\x00' and 'x\x00y': refused in-process by test_parsing
 
 
-def test_every_hostile_input_through_the_real_cli_is_one_line_exit_2_within_2_seconds() -> None:
+def test_every_hostile_input_through_the_real_cli_is_one_line_exit_2_within_its_cpu_bound() -> None:
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(_run_timed, ARGV_SAFE))
     slow = []
     for text, (done, seconds) in zip(ARGV_SAFE, results, strict=True):
         line = _one_refusal_line(done)
         assert "\x1b" not in line and "\x9b" not in line
-        if seconds >= WALL_SECONDS:
+        if seconds >= CPU_SECONDS:
             slow.append((text[:40], round(seconds, 2)))
     times = sorted(seconds for _, seconds in results)
-    assert slow == [], f"median {times[len(times) // 2]:.2f} s, max {times[-1]:.2f} s (load from other work?)"
+    assert slow == [], f"CPU median {times[len(times) // 2]:.2f} s, max {times[-1]:.2f} s"
 
 
 def test_escape_sequences_are_shown_escaped_not_sent_to_the_terminal() -> None:
@@ -135,9 +147,9 @@ BOMBS = {
 
 @pytest.mark.parametrize("text", list(BOMBS.values()), ids=list(BOMBS))
 def test_bombs_derive_quickly_or_are_refused_in_one_line(text: str, capsys: pytest.CaptureFixture) -> None:
-    start = time.monotonic()
-    code = run.run_derivation(text)  # in-process, main thread: the real SIGALRM budget applies
-    seconds = time.monotonic() - start
+    start = time.process_time()
+    code = run.run_derivation(text)  # in-process: the real budget applies (CPU time, in the deep worker)
+    seconds = time.process_time() - start
     out, err = capsys.readouterr()
     assert seconds < 2.0
     if code == 0:
@@ -151,7 +163,7 @@ def test_bombs_derive_quickly_or_are_refused_in_one_line(text: str, capsys: pyte
 def test_bombs_through_the_real_cli(name: str) -> None:
     done, seconds = _run_timed(BOMBS[name])
     assert "too big to derive step by step" in _one_refusal_line(done)
-    assert seconds < 4.0  # start-up (~1 s) plus the 1.5 s budget
+    assert seconds < CPU_SECONDS  # start-up (~0.4 s) plus the counting: no derivation work
 
 
 def test_named_derivations_keep_their_larger_budget() -> None:
@@ -181,7 +193,7 @@ def test_nested_time_limits_keep_the_outer_deadline() -> None:
 def test_ctrl_c_exits_130_without_a_traceback() -> None:
     proc = subprocess.Popen([sys.executable, "-m", "derivtutor", BOMBS["199 divisions"]], env=CLI_ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(1.0)  # past the typer import, inside SymPy's import or the derivation
+    time.sleep(0.3)  # inside SymPy's import or the reading (the refusal itself now comes within ~0.5 s)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130

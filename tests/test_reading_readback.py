@@ -379,6 +379,6 @@ def test_a_loaded_machine_does_not_make_a_plain_reading_too_complicated(monkeypa
     `\\frac{9^{x} \\ln{\\left(9 \\right)}}{\\pi}` was refused as 'too complicated' by the wall clock."""
     import derivtutor.parsing as parsing
 
-    wall = itertools.count(0, 100)  # every look at the wall clock: 100 s later, as for a process kept waiting
-    monkeypatch.setattr(parsing.time, "monotonic", lambda: next(wall))
+    # no wall clock to look at: the reading's limit is limits.time_limit in CPU seconds (tests/test_hostile_api.py)
+    assert not hasattr(parsing, "time") and "monotonic" not in parsing.__dict__
     assert parse_expression(r"\frac{9^{x} \ln{\left(9 \right)}}{\pi}") == 9**x * sympy.log(9) / sympy.pi
