@@ -16,7 +16,6 @@ symbolic derivative of the whole expression at the point and with a central fini
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +24,7 @@ import sympy
 
 from derivtutor import parsing
 from derivtutor.functions import sigmoid
+from derivtutor.limits import TimeLimitExceeded, check, time_limit
 from derivtutor.parsing import ParseError
 
 MAX_GRAPH_NODES = 150
@@ -62,8 +62,7 @@ class _AsWrittenParser(parsing._Parser):
 
     def build(self, tok: Any, func: Any, *args: Any) -> Any:
         sp = self.sp
-        if time.monotonic() > self.deadline:
-            raise self.error("this expression is too complicated to work with", tok.column)
+        check()  # the reading's CPU budget (_read_as_written), and any caller's deadline
         if func in (sp.Add, sp.Mul, sp.Pow):
             return func(*args, evaluate=False)
         if func is sp.exp:
@@ -107,7 +106,18 @@ def _read_as_written(text: str) -> sympy.Expr:
     """The unevaluated tree of an expression the ordinary reader has already accepted."""
     text = parsing.plain_text(text)  # x², σ, \frac{..}{..}: as the ordinary reader reads them
     tokens = parsing._tokenize(text)
-    return parsing._run_with_deep_stack(lambda: _AsWrittenParser(text, tokens).parse())
+
+    def work() -> sympy.Expr:
+        mine = None
+        try:
+            with time_limit(parsing.PARSE_TIME_LIMIT_SECONDS, cpu=True) as mine:
+                return _AsWrittenParser(text, tokens).parse()
+        except TimeLimitExceeded as exc:
+            if exc.owner is not mine:
+                raise
+            raise ParseError("this expression is too complicated to work with", 1, text) from None
+
+    return parsing._run_with_deep_stack(work)
 
 
 def _evaluated(tree: sympy.Expr) -> sympy.Expr:
