@@ -463,6 +463,8 @@ def _chain(c: ChainOfDerivations, detail: str) -> Document:
     blocks.append(Heading(DOCUMENT_HEADINGS["update"], 2))
     blocks.append(Paragraph(named(NOTES["bp_update"], c.names)))
     update_lhs = (Text("Δ"), Maths(sympy.Symbol(c.var)))
+    eta = sympy.Symbol("eta")
+    blocks.append(Paragraph((*update_lhs, Text(" = "), Maths(-eta), Text(" · "), dE)))  # the rule, then in symbols
     blocks.append(MathRow(Maths(c.update), update_lhs))
     sizes = ", ".join("-".join(str(n) for n in size) for size in c.check.sizes)
     summary = NOTES["bp_checked_network"].format(sizes=sizes, count=c.check.weights)

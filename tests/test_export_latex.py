@@ -43,7 +43,8 @@ def test_sigmoid_layout_mirrors_the_terminal() -> None:
         r"\frac{df}{dg} &= - \frac{1}{g^{2}}\ \checkmark",
         r"\frac{dg}{dh} &= e^{h}\ \checkmark && \text{sum rule}",
         r"\frac{df}{dx} &= - \frac{1}{\left(1 + e^{- x}\right)^{2}} \cdot e^{- x} \cdot \left(-1\right)",
-        r"&= \frac{e^{- x}}{\left(1 + e^{- x}\right)^{2}}\ \checkmark && \text{multiplied out}",
+        r"&= \frac{e^{- x}}{\left(1 + e^{- x}\right)^{2}}\ \checkmark && \parbox[t]{0.4\linewidth}{\raggedright "
+        r"multiplied out: ",
         r"\frac{df}{dx} &= \frac{e^{- x}}{\left(1 + e^{- x}\right)^{2}}\ \checkmark && \text{same as sympy.diff}",
         r"\frac{df}{dx} &= \frac{1}{1 + e^{- x}} \cdot \frac{e^{- x}}{1 + e^{- x}}\ \checkmark && "
         r"\text{split the fraction}",

@@ -81,8 +81,8 @@ HIDDEN_SCRIPT = [
 
 def test_the_hidden_layer_lesson_has_the_learner_compute_delta_h1_and_dE_dw1(tmp_path: Path) -> None:
     transcript = play("hidden-layer", tmp_path, HIDDEN_SCRIPT)
-    assert "dE/dwᵢⱼ = Σₖ[dE/daₖ · daₖ/dnetₖ · dnetₖ/daⱼ] · daⱼ/dnetⱼ · dnetⱼ/dwᵢⱼ" in transcript  # hidden-weight
-    assert "δⱼ = Σₖ(δₖ · wⱼₖ) · aⱼ · (1 - aⱼ)" in transcript
+    assert "∂E/∂wᵢⱼ = Σₖ [ ∂E/∂aₖ · daₖ/dnetₖ · ∂netₖ/∂aⱼ ] · daⱼ/dnetⱼ · ∂netⱼ/∂wᵢⱼ" in transcript  # hidden-weight
+    assert "δⱼ = Σₖ(δₖ·wⱼₖ)·(aⱼ·(1 - aⱼ))" in transcript
     for command in ("derive hidden-weight", "derive network", "derive network --graph", "derive graph"):
         assert command in transcript
     assert "v₁" not in transcript and "v_1" not in transcript  # no layer v next to weights v₁, v₂ any more
@@ -126,8 +126,8 @@ OUTPUT_SCRIPT = [
 
 def test_the_output_layer_lesson_steps_through_the_output_weight_preset(tmp_path: Path) -> None:
     transcript = play("output-layer", tmp_path, OUTPUT_SCRIPT)
-    assert "dE/dwⱼₖ = dE/daₖ · daₖ/dnetₖ · dnetₖ/dwⱼₖ" in transcript  # the three factors the first screen promises
-    assert "Delta: δₖ = -(tₖ - aₖ) · aₖ·(1 - aₖ)" in transcript and "Δwⱼₖ = -η · dE/dwⱼₖ" in transcript
+    assert "∂E/∂wⱼₖ = ∂E/∂aₖ · daₖ/dnetₖ · ∂netₖ/∂wⱼₖ" in transcript  # the three factors the first screen promises
+    assert "δₖ = -(tₖ - aₖ) · aₖ·(1 - aₖ)" in transcript and "Δwⱼₖ = -η · ∂E/∂wⱼₖ" in transcript
     assert "E(g)" not in transcript and "u(w)" not in transcript  # no other layers peeled than the promised three
     assert "derive output-weight" in transcript
     lesson = find(load_all(), "output-layer")
