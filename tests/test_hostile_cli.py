@@ -190,10 +190,25 @@ def test_nested_time_limits_keep_the_outer_deadline() -> None:
 
 
 # ---------------------------------------------------------------------------------------------- Ctrl-C
+def _wait_for_cpu_seconds(pid: int, seconds: float) -> None:
+    """Until the child has used `seconds` of CPU: a point in its work that a loaded machine does not move (a
+    wall-clock sleep landed inside Python's own start-up under load, or after the refusal when idle)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            return
+        if (int(fields[11]) + int(fields[12])) / ticks >= seconds:  # utime + stime
+            return
+        time.sleep(0.005)
+
+
 def test_ctrl_c_exits_130_without_a_traceback() -> None:
     proc = subprocess.Popen([sys.executable, "-m", "derivtutor", BOMBS["199 divisions"]], env=CLI_ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(0.3)  # inside SymPy's import or the reading (the refusal itself now comes within ~0.5 s)
+    _wait_for_cpu_seconds(proc.pid, 0.15)  # past Python's own start-up, inside SymPy's import or the reading
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
