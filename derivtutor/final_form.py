@@ -345,7 +345,7 @@ def no_longer_than(algebra: list[AlgebraStep], result: sympy.Expr, reference: sy
     if any(step.move not in FINAL_MOVES for step in algebra):  # a preset's own form (−(t − a)) is kept
         return algebra
     final = algebra[-1].after if algebra else result
-    if measure(final) <= measure(reference):
+    if final == reference or measure(final) <= measure(reference):  # (measure walks a deep tree as a tree)
         return algebra
     if reference.has(sympy.sign, sympy.Heaviside, sympy.Derivative, sympy.Subs):
         return algebra

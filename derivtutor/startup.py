@@ -76,6 +76,46 @@ def import_sympy_without_collecting() -> None:
     gc.disable()
     try:
         import sympy  # noqa: F401
+
+        _defer_sympy_tensors()
     finally:
         gc.freeze()
         gc.enable()
+
+
+_TENSOR_MODULE = "sympy.tensor.tensor"
+
+
+def _defer_sympy_tensors() -> None:
+    """Put a stand-in for `sympy.tensor.tensor` in place until something really asks for tensors.
+
+    SymPy's `Add.flatten` imports that module on the first sum only to ask `isinstance(term, TensExpr)`; the
+    import pulls in sympy.combinatorics and builds its polyhedra, ~35-75 ms of every derivation's start-up
+    (bench/README.md). No tensor can exist before the real module is loaded, so until then the answer is "no":
+    the stand-in's TensExpr is a class nothing is an instance of. Any other name asked of it loads the real
+    module, which then replaces the stand-in everywhere (sys.modules and the package attribute).
+    """
+    import importlib
+    import types
+
+    import sympy.tensor
+
+    class TensorsNotLoaded(types.ModuleType):
+        class TensExpr:
+            """No object is one: real tensors need the real module, which replaces this stand-in first."""
+
+        TensAdd = TensExpr
+
+        def __getattr__(self, name: str) -> object:
+            if name.startswith("__"):
+                raise AttributeError(name)
+            if sys.modules.get(_TENSOR_MODULE) is self:
+                del sys.modules[_TENSOR_MODULE]
+                if getattr(sympy.tensor, "tensor", None) is self:
+                    del sympy.tensor.tensor
+            return getattr(importlib.import_module(_TENSOR_MODULE), name)
+
+    if _TENSOR_MODULE not in sys.modules:
+        stand_in = TensorsNotLoaded(_TENSOR_MODULE, "Stands in for SymPy's tensor module until it is needed.")
+        sys.modules[_TENSOR_MODULE] = stand_in
+        sympy.tensor.tensor = stand_in

@@ -162,3 +162,19 @@ def test_no_rewrite_gives_a_value_at_a_real_corner():
     assert d.final.subs(x, 0) is sympy.nan
     d = build("max(0,x)", None)
     assert d.algebra == []
+
+
+def test_a_result_that_is_sympys_own_form_is_not_measured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`measure` walks the expression as a tree: for sin(sin(...)) 200 deep that is millions of nodes and ~2 s,
+    over a typed expression's 1 s budget. Nothing needs measuring when the result is SymPy's own form."""
+    import derivtutor.final_form as final_form
+
+    def no_measuring(expr: sympy.Expr) -> int:
+        raise AssertionError("measured")
+
+    monkeypatch.setattr(final_form, "measure", no_measuring)
+    nested = x
+    for _ in range(60):
+        nested = sympy.sin(nested)
+    derivation = derive(nested, x)
+    assert derivation.final == sympy.diff(nested, x)

@@ -38,7 +38,7 @@ try:
     main()
 except SystemExit as exc:
     code = exc.code
-heavy = sorted(m for m in ("sympy", "pydantic", "rich", "typer") if m in sys.modules)
+heavy = sorted(m for m in ("sympy", "pydantic", "rich", "typer", "sympy.combinatorics") if m in sys.modules)
 sys.stderr.write(f"CODE={code} ENABLED={gc.isenabled()} FROZEN={gc.get_freeze_count()}\\n")
 sys.stderr.write("LOADED=" + ",".join(heavy) + "\\n")
 """
@@ -174,6 +174,42 @@ def test_derive_imports_sympy_with_the_collector_paused_then_turns_it_back_on(ar
     assert (code, enabled) == ("0", "True")
     assert int(frozen) > 50_000  # SymPy's objects were frozen: later collections skip them
     assert shown in res.stdout
+
+
+@pytest.mark.parametrize("args", [["sigmoid"], ["x^2 sin x"], ["output-weight"], ["sigmoid", "--html", "-"]])
+def test_a_derivation_never_loads_sympys_tensor_module(args: list[str]) -> None:
+    """The stand-in for sympy.tensor.tensor (startup.py) answers Add's one question; the real module would
+    build sympy.combinatorics' polyhedra, ~35-75 ms of every start-up (bench/README.md)."""
+    res, report = probe(*args)
+    assert report["CODE"] == "0", res.stderr
+    assert report["LOADED"] == "LOADED=rich,sympy"
+
+
+TENSORS_AFTER_THE_STAND_IN = """
+from derivtutor.startup import import_sympy_without_collecting
+import_sympy_without_collecting()
+import sys, sympy
+x = sympy.Symbol("x")
+assert type(sys.modules["sympy.tensor.tensor"]).__name__ == "TensorsNotLoaded"
+assert str(x + 1 + sympy.sin(x)) == "x + sin(x) + 1"  # Add asks the stand-in, which says: not a tensor
+from sympy.tensor.tensor import TensorHead, TensorIndexType, tensor_indices
+L = TensorIndexType("L")
+i = tensor_indices("i", L)
+A, B = TensorHead("A", [L]), TensorHead("B", [L])
+total = A(i) + B(i) + x * A(i)
+assert type(total).__name__ == "TensAdd" and str(total) == "(x + 1)*A(i) + B(i)", total
+assert sympy.Add(A(i), B(i)) == A(i) + B(i)
+import sympy.tensor.tensor as real
+assert sys.modules["sympy.tensor.tensor"] is real is sympy.tensor.tensor and hasattr(real, "TensorSymmetry")
+print("OK")
+"""
+
+
+def test_sympy_tensors_still_work_after_the_stand_in() -> None:
+    """Asking the stand-in for anything else loads the real module in its place, in the same process."""
+    res = subprocess.run([sys.executable, "-c", TENSORS_AFTER_THE_STAND_IN], capture_output=True, text=True,
+                         env=ENV, cwd=ROOT, timeout=60)
+    assert res.stdout == "OK\n", res.stderr
 
 
 @pytest.mark.parametrize("exports", [["--json", "-"], ["--markdown=-", "--detail", "brief"],
