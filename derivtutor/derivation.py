@@ -9,6 +9,7 @@ so a lesson steps through any of them, export writes any of them and the API ret
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import sympy
@@ -107,9 +108,10 @@ class Derivation:
     def final(self) -> sympy.Expr:
         return self.algebra[-1].after if self.algebra else self.result
 
-    @property
+    @cached_property
     def held_constant(self) -> tuple[sympy.Symbol, ...]:
-        """The other variables: a partial derivative treats them as constants."""
+        """The other variables: a partial derivative treats them as constants. (Kept: SymPy walks the whole
+        expression for free_symbols, and the document asks once per step.)"""
         return tuple(sorted(self.expr.free_symbols - {self.var}, key=lambda s: s.name))
 
     @property
