@@ -14,7 +14,7 @@ from pathlib import Path
 
 from derivtutor import lesson_files, progress
 from derivtutor.lesson_files import Item, Lesson, LessonError, clean_text
-from derivtutor.prompting import ask_typed, read_line, yes
+from derivtutor.prompting import ask_typed, read_line, sure_to_skip
 from derivtutor.startup import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, fail, import_sympy_without_collecting
 from derivtutor.teaching import DOCUMENT_HEADINGS, PLAYER_TEXT
 
@@ -351,12 +351,8 @@ class Player:
         return EXIT_INTERRUPTED
 
     def _confirm_skip(self) -> bool:
-        try:
-            sure = yes(self.ask(PLAYER_TEXT["skip_question"]))
-        except EOFError:
-            sure = True
-        self.say(PLAYER_TEXT["skipped" if sure else "not_skipped"], "dim")
-        return sure
+        return sure_to_skip(self.ask, self.say, PLAYER_TEXT["skip_question"], PLAYER_TEXT["skipped"],
+                            PLAYER_TEXT["not_skipped"])
 
     def _finish(self, store: progress.Progress, state: progress.LessonProgress) -> int:
         exercises = [s.item.number for s in self.screens if s.is_exercise]

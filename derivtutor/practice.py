@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from derivtutor import progress
-from derivtutor.prompting import ask_typed, yes
+from derivtutor.prompting import ask_typed, sure_to_skip
 from derivtutor.teaching import PLAYER_TEXT
 
 SMALL = (2, 3, 4, 5)
@@ -208,12 +208,8 @@ def mastery_line(skill: str, entry: dict) -> str:
 
 def _sure_to_skip(host: object) -> bool:
     """Ask before skipping on an empty Enter, as the lesson player does; the answer is not shown."""
-    try:
-        sure = yes(host.ask(PLAYER_TEXT["skip_question"]))
-    except EOFError:
-        sure = True
-    host.say(PLAYER_TEXT["practice_skipped" if sure else "not_skipped"], "dim")
-    return sure
+    return sure_to_skip(host.ask, host.say, PLAYER_TEXT["skip_question"], PLAYER_TEXT["practice_skipped"],
+                        PLAYER_TEXT["not_skipped"])
 
 
 class _Host:

@@ -62,6 +62,17 @@ def yes(line: str) -> bool:
     return line.strip().lower() in ("y", "yes")
 
 
+def sure_to_skip(ask: Callable[[str], str], say: Callable[[str, str], None], question: str, skipped: str,
+                 not_skipped: str) -> bool:
+    """Ask before skipping on an empty Enter (a slip of the finger, or a skip?); the end of the input is a yes."""
+    try:
+        sure = yes(ask(question))
+    except EOFError:
+        sure = True
+    say(skipped if sure else not_skipped, "dim")
+    return sure
+
+
 def page(text: str, *, height: int, write: Callable[[str], None], ask: Callable[[str], str], prompt: str) -> None:
     """Write `text` a page of `height` lines at a time, asking between pages (`q` skips the rest), so a long
     derivation never scrolls off unread. A page ends at a blank line (between blocks) when one is near its end."""
