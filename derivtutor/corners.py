@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from derivtutor.limits import TimeLimitExceeded, time_limit, tree_size
+from derivtutor.limits import OutOfTime, own_time_limit, tree_size
 
 CHECK_SECONDS = 1.0  # per candidate point; undecided points are said to be undecided, never guessed
 FAMILY_MEMBERS = (-1, 0, 1)  # a periodic family is checked at these members before it is described
@@ -156,29 +156,20 @@ def _one_sided(expr: sympy.Expr, var: sympy.Symbol, point: sympy.Expr) -> Corner
 
 
 def _checked(expr: sympy.Expr, var: sympy.Symbol, point: sympy.Expr) -> Corner:
-    mine = None
     try:
-        with time_limit(CHECK_SECONDS) as mine:
+        with own_time_limit(CHECK_SECONDS):
             return _one_sided(expr, var, point)
-    except TimeLimitExceeded as exc:
-        if exc.owner is not mine:
-            raise
-    except (ArithmeticError, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
+    except (OutOfTime, ArithmeticError, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
         pass
     return Corner(point, UNDECIDED)
 
 
 def _zeros(argument: sympy.Expr, var: sympy.Symbol) -> tuple[list[sympy.Expr], list[sympy.ImageSet]]:
     """Real zeros: finitely many points, and periodic families (ImageSets over the integers)."""
-    mine = None
     try:
-        with time_limit(CHECK_SECONDS) as mine:
+        with own_time_limit(CHECK_SECONDS):
             solutions = sympy.solveset(argument, var, domain=sympy.S.Reals)
-    except TimeLimitExceeded as exc:
-        if exc.owner is not mine:
-            raise
-        return [], []
-    except (TypeError, ValueError, NotImplementedError):
+    except (OutOfTime, TypeError, ValueError, NotImplementedError):
         return [], []
     parts = solutions.args if isinstance(solutions, sympy.Union) else (solutions,)
     points: list[sympy.Expr] = []

@@ -24,7 +24,7 @@ import sympy
 
 from derivtutor import parsing
 from derivtutor.functions import sigmoid
-from derivtutor.limits import TimeLimitExceeded, check, time_limit
+from derivtutor.limits import OutOfTime, check, own_time_limit
 from derivtutor.parsing import ParseError
 
 MAX_GRAPH_NODES = 150
@@ -108,13 +108,10 @@ def _read_as_written(text: str) -> sympy.Expr:
     tokens = parsing._tokenize(text)
 
     def work() -> sympy.Expr:
-        mine = None
         try:
-            with time_limit(parsing.PARSE_TIME_LIMIT_SECONDS, cpu=True) as mine:
+            with own_time_limit(parsing.PARSE_TIME_LIMIT_SECONDS, cpu=True):
                 return _AsWrittenParser(text, tokens).parse()
-        except TimeLimitExceeded as exc:
-            if exc.owner is not mine:
-                raise
+        except OutOfTime:
             raise ParseError("this expression is too complicated to work with", 1, text) from None
 
     return parsing._run_with_deep_stack(work)

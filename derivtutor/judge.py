@@ -20,7 +20,7 @@ import sympy
 from derivtutor.derivation import Built, Derivation
 from derivtutor.explain import card_formula, screen_names
 from derivtutor.functions import as_exponentials
-from derivtutor.limits import TimeLimitExceeded, time_limit
+from derivtutor.limits import OutOfTime, TimeLimitExceeded, own_time_limit
 from derivtutor.mathtext import factors_text, math_text, name_text
 from derivtutor.rules import ChainRule
 from derivtutor.slips import Slip, product_slips, renamed, tree_slips
@@ -288,9 +288,9 @@ def judge_answer(target: Target | object, answer: sympy.Expr, seconds: float = V
     if not isinstance(target, Target):
         target = target_for(target)
     try:
-        with time_limit(seconds):
+        with own_time_limit(seconds):
             return _judge(target, answer)
-    except (TimeLimitExceeded, RecursionError):  # out of time, or nested deeper than SymPy can follow here
+    except (OutOfTime, RecursionError):  # out of time, or nested deeper than SymPy can follow here
         return Verdict(None, CHECK_TEXT["unsure"])
 
 
@@ -304,7 +304,7 @@ def _judge(target: Target, answer: sympy.Expr) -> Verdict:
                        link=_link(answer, form))
     try:
         slip = find_slip(form.slips, answer, form.prints)
-    except (TimeLimitExceeded, RecursionError):
+    except (TimeLimitExceeded, RecursionError):  # the caller's limit (judge_answer's) fired in here
         if same is None:
             raise
         slip = None  # known to be wrong; which slip could not be found in the time left
@@ -660,12 +660,12 @@ class Working:
         self.count += 1
         number = self.count
         try:
-            with time_limit(VERDICT_SECONDS):
+            with own_time_limit(VERDICT_SECONDS):
                 verdict = self._judge_line(number, text)
         except LineError as exc:
             verdict = LineVerdict(number, text, "unreadable",
                                   message=CHECK_TEXT["unreadable"].format(problem=str(exc)))
-        except (TimeLimitExceeded, RecursionError):
+        except (OutOfTime, RecursionError):
             verdict = LineVerdict(number, text, "unsure", message=CHECK_TEXT["unsure"])
         if verdict.status != "right":
             self.count -= 1  # the learner may try this line again (interactive mode)
@@ -966,12 +966,12 @@ class ChainWorking:
     def judge_line(self, text: str) -> LineVerdict:
         self.count += 1
         try:
-            with time_limit(VERDICT_SECONDS):
+            with own_time_limit(VERDICT_SECONDS):
                 verdict = self._judge_line(self.count, text)
         except LineError as exc:
             verdict = LineVerdict(self.count, text, "unreadable",
                                   message=CHECK_TEXT["unreadable"].format(problem=str(exc)))
-        except (TimeLimitExceeded, RecursionError):
+        except (OutOfTime, RecursionError):
             verdict = LineVerdict(self.count, text, "unsure", message=CHECK_TEXT["unsure"])
         if verdict.status != "right":
             self.count -= 1

@@ -103,16 +103,16 @@ def check_item(item: Item) -> tuple[int, list[str]]:
     the player gives it: an answer the player could not decide is reported, not decided here with more time.
     """
     from derivtutor.engine import UnsupportedExpression
-    from derivtutor.limits import TimeLimitExceeded, time_limit
+    from derivtutor.limits import OutOfTime, own_time_limit
     from derivtutor.verify import UncheckedStep
 
     where = f"item {item.number}: "
     try:
-        with time_limit(ITEM_SECONDS):
+        with own_time_limit(ITEM_SECONDS):
             return _check_item(item)
     except UnsupportedExpression as exc:
         return 0, [f"{where}'expression': {exc}"]
-    except TimeLimitExceeded:
+    except OutOfTime:
         return 0, [f"{where}could not be derived and checked within {ITEM_SECONDS:g} seconds; "
                    f"use a smaller expression"]
     except (RecursionError, MemoryError):

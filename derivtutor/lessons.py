@@ -121,19 +121,16 @@ MAX_EXPRESSION_NODES = 1000
 def _bounded_derive(where: str, expr: sympy.Expr, var: sympy.Symbol, item: Item) -> Derivation:
     """derive(), refused by work first (size, function nesting), then within a time limit; LessonError."""
     from derivtutor.engine import UnsupportedExpression
-    from derivtutor.limits import TimeLimitExceeded, nesting_work, time_limit, tree_size
+    from derivtutor.limits import OutOfTime, nesting_work, own_time_limit, tree_size
     from derivtutor.verify import UncheckedStep
 
     if tree_size(expr, MAX_EXPRESSION_NODES) is None or nesting_work(expr) is None:
         raise LessonError(f"{where}'expression' is too big to derive step by step (more than "
                           f"{MAX_EXPRESSION_NODES} parts, or functions nested too deeply)")
-    mine = None
     try:
-        with time_limit(DERIVE_SECONDS) as mine:
+        with own_time_limit(DERIVE_SECONDS):
             return derive(expr, var, name=item.name or "f", title=item.title or None)
-    except TimeLimitExceeded as exc:
-        if exc.owner is not mine:
-            raise
+    except OutOfTime:
         raise LessonError(f"{where}'expression' could not be derived within {DERIVE_SECONDS:g} s") from None
     except (UnsupportedExpression, UncheckedStep, RecursionError) as exc:
         reason = "it is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
@@ -243,7 +240,7 @@ class Exercise:
 
     def _judge(self, given: sympy.Expr) -> Verdict:
         from derivtutor.judge import VERDICT_SECONDS, find_slip
-        from derivtutor.limits import TimeLimitExceeded, time_limit
+        from derivtutor.limits import OutOfTime, own_time_limit
 
         close = self.closeness(given)
         if close == "right":
@@ -258,14 +255,14 @@ class Exercise:
                 return Verdict("wrong", NUMBER_TEXT["near"].format(tolerance=tolerance))
             return Verdict("wrong", "Not quite: that is not equal to the derivative. Type h for a hint.")
         try:
-            with time_limit(VERDICT_SECONDS):  # the same bound and the same slip matcher as `derive check`
+            with own_time_limit(VERDICT_SECONDS):  # the same bound and the same slip matcher as `derive check`
                 verdict = equal(given, self.answer, CHECK_SECONDS)
                 if verdict is True:
                     if given == self.stated or given == self.usual:
                         return Verdict("right", "Right!")
                     return Verdict("right", f"Right! The usual way to write it is {self.usual_text()}.")
                 mistake = find_slip(self.mistakes, given, self._prints)
-        except (TimeLimitExceeded, RecursionError):
+        except (OutOfTime, RecursionError):
             verdict, mistake = None, None
         if mistake is not None:
             return Verdict("wrong", f"Not quite. {mistake.message}", mistake)

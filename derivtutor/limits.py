@@ -107,6 +107,24 @@ def time_limit(seconds: float, token: object = None, cpu: bool = False) -> Itera
             _LIMITS.reset(reset)
 
 
+class OutOfTime(Exception):
+    """`own_time_limit`'s own limit fired: the caller's answer is "undecided" or a refusal, not a crash."""
+
+
+@contextmanager
+def own_time_limit(seconds: float, cpu: bool = False) -> Iterator[None]:
+    """time_limit for work that has its own answer to running out: its limit firing is raised as OutOfTime,
+    while an outer deadline's TimeLimitExceeded passes through to the caller that set it."""
+    mine = None
+    try:
+        with time_limit(seconds, cpu=cpu) as mine:
+            yield
+    except TimeLimitExceeded as exc:
+        if exc.owner is not mine:
+            raise
+        raise OutOfTime(str(exc)) from None
+
+
 def _in_this_thread(seconds: float | None, cpu: bool) -> tuple[float, object, bool] | None:
     """The limit a worker thread must enforce itself: its own, or the caller's tighter one (with its token)."""
     limits = [(limit.left(), limit.token, limit.cpu) for limit in _LIMITS.get()]

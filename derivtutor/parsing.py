@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from derivtutor.functions import BY_KEY, BY_SPELLING, TYPED_NAMES
-from derivtutor.limits import TimeLimitExceeded, check, function_weight, time_limit
+from derivtutor.limits import OutOfTime, check, function_weight, own_time_limit
 from derivtutor.notation import (
     DIVIDE,
     FROM_GREEK,
@@ -1278,15 +1278,13 @@ def read_expression(text: str, *, known_names: Any = None, max_length: int = MAX
         return type(error)(error.message, column, text)
 
     def work() -> Any:
-        mine, parser = None, None
+        parser = None
         try:
-            with time_limit(PARSE_TIME_LIMIT_SECONDS, cpu=True) as mine:  # CPU time: the same verdict under load
+            with own_time_limit(PARSE_TIME_LIMIT_SECONDS, cpu=True):  # CPU time: the same verdict under load
                 tokens = _split_glued(_tokenize(body), body, known, reasons)
                 parser = _Parser(body, tokens, known, reasons, first.latex, max_function_work)
                 return parser.parse()
-        except TimeLimitExceeded as exc:
-            if exc.owner is not mine:  # a caller's deadline: theirs to report
-                raise
+        except OutOfTime:  # (a caller's deadline passes through: theirs to report)
             column = parser.peek().column if parser is not None else 1
             raise ParseError(f"this expression is too complicated to work with (reading it took more than "
                              f"{PARSE_TIME_LIMIT_SECONDS:g} s of work)", column, body) from None

@@ -489,7 +489,7 @@ def build_steps(built: object, detail: str = "normal", level: str = "all", unico
 # -- judging one answer ------------------------------------------------------------------------------------------
 def judge(q: Question, text: str) -> Verdict:
     """The verdict on a typed answer: read by the one reader, the step's own slips first, then judge.py."""
-    from derivtutor.limits import TimeLimitExceeded, time_limit
+    from derivtutor.limits import OutOfTime, own_time_limit
     from derivtutor.parsing import ParseError, parse_expression
 
     if len(text) > MAX_ANSWER_CHARS:
@@ -501,9 +501,9 @@ def judge(q: Question, text: str) -> Verdict:
         return Verdict(None, CHECK_TEXT["unreadable"].format(problem=exc.one_line()), unreadable=True)
     if q.layer is not None:
         try:
-            with time_limit(2.0):
+            with own_time_limit(2.0):
                 return _judge_layer(q.layer, answer)
-        except (TimeLimitExceeded, RecursionError):
+        except (OutOfTime, RecursionError):
             return Verdict(None, CHECK_TEXT["unsure"])
     for extra in q.extras:
         if extra.expr.free_symbols >= answer.free_symbols and _equal(answer, extra.expr) is True:

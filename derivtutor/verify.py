@@ -17,7 +17,7 @@ from sympy.core.sympify import _sympify as strict_expr  # refuses strings: nothi
 
 from derivtutor.errors import CannotDecide, InternalError
 from derivtutor.functions import as_exponentials
-from derivtutor.limits import TimeLimitExceeded, check, time_limit
+from derivtutor.limits import OutOfTime, check, own_time_limit
 from derivtutor.numeric import DIGITS, differ, real_value
 from derivtutor.rules import ChainRule, Step
 
@@ -169,17 +169,12 @@ def equal(a: sympy.Expr, b: sympy.Expr, seconds: float = DEFAULT_SECONDS) -> boo
     """True or False when decided within `seconds` of CPU time, None when it could not be decided."""
     if a == b:
         return True
-    mine = None
-    try:
-        with time_limit(seconds, cpu=True) as mine:  # CPU seconds: the verdict must not depend on the load
+    try:  # (a caller's deadline, a typed expression's budget, passes through: theirs to report)
+        with own_time_limit(seconds, cpu=True):  # CPU seconds: the verdict must not depend on the load
             if strict_expr(a - b) == 0:
                 return True
             return numerically_equal(a, b)
-    except TimeLimitExceeded as exc:
-        if exc.owner is not mine:  # a caller's deadline (a typed expression's budget): theirs to report
-            raise
-        return None
-    except (TypeError, ValueError, ZeroDivisionError, RecursionError):
+    except (OutOfTime, TypeError, ValueError, ZeroDivisionError, RecursionError):
         return None
 
 

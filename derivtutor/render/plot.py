@@ -21,7 +21,7 @@ import sympy
 from derivtutor.console import to_ascii
 from derivtutor.derivation import Derivation
 from derivtutor.functions import sigmoid
-from derivtutor.limits import TimeLimitExceeded, check, time_limit
+from derivtutor.limits import OutOfTime, check, own_time_limit
 from derivtutor.mathtext import math_text, name_text
 from derivtutor.render.latex import root_kinks
 
@@ -142,13 +142,10 @@ def _value(expr: sympy.Expr, var: sympy.Symbol, x: float, fast: bool) -> float |
 def sample(derivation: Derivation, x_range: tuple[float, float] = DEFAULT_RANGE, n: int = SAMPLES) -> Samples:
     """f and f' at n evenly spaced points within PLOT_SECONDS; raises PlotError if f has other variables, nothing
     is defined, or the budget runs out."""
-    mine = None
     try:
-        with time_limit(PLOT_SECONDS) as mine:
+        with own_time_limit(PLOT_SECONDS):
             return _sample(derivation, x_range, n)
-    except TimeLimitExceeded as exc:
-        if exc.owner is not mine:
-            raise
+    except OutOfTime:
         raise PlotError(f"cannot plot: evaluating f and f' took more than {PLOT_SECONDS:g} s "
                         f"(try a smaller piece of the expression)") from None
     except RecursionError:
