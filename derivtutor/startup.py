@@ -95,7 +95,6 @@ def _defer_sympy_tensors() -> None:
     the stand-in's TensExpr is a class nothing is an instance of. Any other name asked of it loads the real
     module, which then replaces the stand-in everywhere (sys.modules and the package attribute).
     """
-    import importlib
     import types
 
     import sympy.tensor
@@ -113,7 +112,9 @@ def _defer_sympy_tensors() -> None:
                 del sys.modules[_TENSOR_MODULE]
                 if getattr(sympy.tensor, "tensor", None) is self:
                     del sympy.tensor.tensor
-            return getattr(importlib.import_module(_TENSOR_MODULE), name)
+            import sympy.tensor.tensor as real  # now the real module, which takes the stand-in's place
+
+            return getattr(real, name)
 
     if _TENSOR_MODULE not in sys.modules:
         stand_in = TensorsNotLoaded(_TENSOR_MODULE, "Stands in for SymPy's tensor module until it is needed.")
