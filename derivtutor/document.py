@@ -108,6 +108,7 @@ class RuleCard:
     formula: str  # the general formula in letters free on this page (explain.card_formula, move_formula)
     why: str
     formula_latex: str = ""  # the same formula as teaching.RULES writes it in LaTeX (LaTeX, Markdown, MathJax)
+    formula_runs: Runs = ()  # the chain rule in this page's own ratios (∂E/∂a₂ = ∂E/∂g · ∂g/∂a₂), as maths
 
 
 @dataclass(frozen=True)
@@ -159,9 +160,20 @@ class _Layout:
         self.blocks: list[Block] = []
 
     def partial(self, step: Step) -> bool:
-        if step.var == self.d.var and self.d.held_constant:
+        return self.partial_of(step.expr, step.var)
+
+    def partial_of(self, expr: sympy.Expr, var: sympy.Symbol) -> bool:
+        """∂ when the quantity depends on more than its variable (or on the page's, which has others)."""
+        if var == self.d.var and self.d.held_constant:
             return True
-        return bool(step.expr.free_symbols - {step.var})
+        return bool(expr.free_symbols - {var})
+
+    def chain_card_partial(self, chain: ChainRule) -> tuple[bool, bool, bool]:
+        """∂ or d for the chain rule's card, as the chain's rows write them: the whole, f by g, g by x."""
+        if len(chain.layers) < 2:
+            return (False, False, False)
+        first = chain.layers[0]
+        return (self.partial(chain), self.partial(first.step), self.partial_of(first.value, chain.var))
 
     def extra(self, step: Step) -> Runs:
         out: list[Run] = []
@@ -295,15 +307,29 @@ def rule_cards(derivation: Derivation, detail: str = "full", taken: set[str] | N
     seen = rules_shown(derivation.root, detail)
     taken = screen_names(derivation) if taken is None else taken
     chain = derivation.root if isinstance(derivation.root, ChainRule) else None
+    partial = _Layout(derivation, detail).chain_card_partial(chain) if chain else (False, False, False)
     cards: list[Block] = [Heading(DOCUMENT_HEADINGS["rules_used"], 2)]
     for rule_id in seen:
         text = RULES[rule_id]
-        cards.append(RuleCard(text.name, card_formula(rule_id, taken, chain), text.why,
-                              card_formula(rule_id, taken, chain, latex=True)))
+        cards.append(RuleCard(text.name, card_formula(rule_id, taken, chain, partial=partial), text.why,
+                              card_formula(rule_id, taken, chain, latex=True),
+                              _chain_card_runs(chain, partial) if rule_id == "chain" else ()))
     for move in derivation.algebra:
         cards.append(RuleCard(move_name(move.move, taken), move_formula(move.move, taken),
                               ALGEBRA_MOVES[move.move].why, move_formula(move.move, taken, latex=True)))
     return cards
+
+
+def _chain_card_runs(chain: ChainRule | None, partial: tuple[bool, bool, bool]) -> Runs:
+    """The chain rule's card as the chain's own ratios, for the formats that set it as maths (LaTeX, Markdown);
+    the same as explain.card_formula's text."""
+    if chain is None or len(chain.layers) < 2:
+        return ()
+    first = chain.layers[0]
+    whole = Ratio(first.name, chain.var, partial[0])
+    outer = Ratio(first.name, first.var, partial[1])
+    inner = Ratio(chain.layers[1].name, chain.var, partial[2])
+    return (whole, Text(" = "), outer, Text(" · "), inner)
 
 
 def step_blocks(derivation: Derivation, step: Step, detail: str = "normal", top: str | None = None) -> list[Block]:
@@ -322,8 +348,9 @@ def step_partial(derivation: Derivation, step: Step) -> bool:
 def rule_card(rule_id: str, derivation: Derivation) -> RuleCard:
     """The card of one rule as `rule_cards` writes it (its formula in letters free on this page)."""
     chain = derivation.root if isinstance(derivation.root, ChainRule) else None
+    partial = _Layout(derivation, "normal").chain_card_partial(chain) if chain else (False, False, False)
     text = RULES[rule_id]
-    return RuleCard(text.name, card_formula(rule_id, screen_names(derivation), chain), text.why)
+    return RuleCard(text.name, card_formula(rule_id, screen_names(derivation), chain, partial=partial), text.why)
 
 
 def sections(blocks: list[Block]) -> list[list[Block]]:

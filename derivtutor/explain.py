@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sympy
 
 from derivtutor.derivation import Derivation
+from derivtutor.mathtext import math_text, name_text
 from derivtutor.rules import ChainRule, Step
 from derivtutor.teaching import ALGEBRA_MOVES, RULES
 
@@ -77,22 +78,27 @@ def screen_names(derivation: Derivation) -> set[str]:
     return taken
 
 
-def card_formula(rule_id: str, taken: set[str], chain: ChainRule | None = None, latex: bool = False) -> str:
+def card_formula(rule_id: str, taken: set[str], chain: ChainRule | None = None, latex: bool = False,
+                 partial: tuple[bool, bool, bool] = (False, False, False)) -> str:
     """The rule's general formula with its letters renamed away from the names on screen.
 
-    The chain rule's card is written with the chain's own names (df/dx = df/dg · dg/dx for f(g), g(x)), so it
-    says what the screen shows; other cards keep u, f, g unless the screen uses them, then take spare letters.
+    The chain rule's card is written with the chain's own names, as the screen prints them, with ∂ where the
+    screen writes ∂ (`partial`: the whole, then each factor; document.py decides): df/dx = df/dg · dg/dx for
+    f(g), g(x); ∂E/∂a₂ = ∂E/∂g · ∂g/∂a₂ for the error. In LaTeX that card is "" (the backends set its text).
+    Other cards keep u, f, g unless the screen uses them, then take spare letters.
     """
     text = RULES[rule_id]
     formula = text.formula_latex if latex else text.formula
     if rule_id == "total_derivative":  # its letters are the paths' own names: f, x(t), y(t)
         return formula
     if rule_id == "chain" and chain is not None and len(chain.layers) > 1:
-        top, inner, var = chain.layers[0].name, chain.layers[1].name, chain.var.name
         if latex:
-            return (rf"\frac{{d{top}}}{{d{var}}} = \frac{{d{top}}}{{d{inner}}}\cdot"
-                    rf"\frac{{d{inner}}}{{d{var}}}")
-        return f"d{top}/d{var} = d{top}/d{inner} · d{inner}/d{var}"
+            return ""
+        first = chain.layers[0]
+        ratios = ((first.name, chain.var), (first.name, first.var), (chain.layers[1].name, chain.var))
+        d = ["∂" if p else "d" for p in partial]
+        whole, outer, inner = (f"{d[i]}{name_text(top)}/{d[i]}{math_text(var)}" for i, (top, var) in enumerate(ratios))
+        return f"{whole} = {outer} · {inner}"
     used = set(_LETTER.findall(formula)) and {m[1] for m in _LETTER.findall(formula)}
     clashing = sorted(used & taken)
     if not clashing:

@@ -48,7 +48,7 @@ def error() -> Explained:
     a = [sym(f"a_{k}") for k in (1, 2, 3)]
     written_out = sympy.Mul(HALF, sympy.Add(*((tk - ak) ** 2 for tk, ak in zip(t, a, strict=True))),
                             evaluate=False)
-    d = derive(written_out, a[1], name="E", title="The error E and its slope dE/daₖ for one output k",
+    d = derive(written_out, a[1], name="E", title="The error E and its slope ∂E/∂aₖ for one output k",
                moves=(target_minus_output,))
     t_k, a_k = sym("t_k"), sym("a_k")
     return Explained(
@@ -67,7 +67,7 @@ def net() -> Explained:
     a = [sym(f"a_{j}") for j in (1, 2, 3)]
     b = sym("b_k")
     written_out = sympy.Add(*(wj * aj for wj, aj in zip(w, a, strict=True)), b)
-    d = derive(written_out, w[1], name="net_k", title="The net input netₖ and its slope dnetₖ/dwⱼₖ")
+    d = derive(written_out, w[1], name="net_k", title="The net input netₖ and its slope ∂netₖ/∂wⱼₖ")
     return Explained(
         derivation=d,
         intro=["bp_notation", "bp_net_written_out"],
@@ -108,7 +108,7 @@ def output_weight() -> ChainOfDerivations:
     delta = sympy.Mul(sympy.Mul(-1, t_k - a_k, evaluate=False), a_k * (1 - a_k), evaluate=False)
     delta_k = sym("delta_k")
     return ChainOfDerivations(
-        title="dE/dwⱼₖ for a weight into output unit k",
+        title="∂E/∂wⱼₖ for a weight into output unit k",
         top="E", var="w_jk",
         factors=factors, path_factors=[], sum_index=None,
         formula=sympy.Mul(*(f.general for f in factors), evaluate=False),
@@ -136,7 +136,7 @@ def hidden_weight() -> ChainOfDerivations:
     ]
     delta_j = sym("delta_j")
     return ChainOfDerivations(
-        title="dE/dwᵢⱼ for a weight into hidden unit j",
+        title="∂E/∂wᵢⱼ for a weight into hidden unit j",
         top="E", var="w_ij",
         factors=outer, path_factors=path, sum_index="k",
         formula=sympy.Mul(*(f.general for f in path), evaluate=False),
@@ -181,7 +181,7 @@ def softplus() -> Explained:
 def bce() -> Explained:
     z, t, a = sym("z"), sym("t"), sym("a")
     loss = -(t * sympy.log(sigma(z)) + (1 - t) * sympy.log(1 - sigma(z)))
-    d = derive(loss, z, name="L", title="Binary cross-entropy after a sigmoid: dL/dz = a − t",
+    d = derive(loss, z, name="L", title="Binary cross-entropy after a sigmoid: ∂L/∂z = a − t",
                moves=(multiply_out_sigmoid,))
     rewrites = check_all([Rewrite("name_output", d.final, a - t, definitions={a: sigma(z)})])
     return Explained(
@@ -196,7 +196,7 @@ def softmax_xent() -> Explained:
     yhat = [sym(f"yhat_{i}") for i in (1, 2, 3)]
     total = sympy.Add(*(sympy.exp(zi) for zi in z))
     loss = -sympy.Add(*(yi * sympy.log(sympy.exp(zi) / total) for yi, zi in zip(y, z, strict=True)))
-    d = derive(loss, z[0], name="L", title="Softmax + cross-entropy (3 classes): dL/dz₁ = ŷ₁ − y₁")
+    d = derive(loss, z[0], name="L", title="Softmax + cross-entropy (3 classes): ∂L/∂z₁ = ŷ₁ − y₁")
     softmax = {yh: sympy.exp(zi) / total for yh, zi in zip(yhat, z, strict=True)}
     named = sympy.Add(-y[0] * (1 - yhat[0]), y[1] * yhat[0], y[2] * yhat[0], evaluate=False)
     collected = sympy.Add(sympy.Mul(yhat[0], sympy.Add(*y), evaluate=False), -y[0], evaluate=False)

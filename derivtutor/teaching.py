@@ -277,7 +277,7 @@ NOTES.update({
     "bp_error_half": "Why the 1/2? The power rule brings the exponent 2 down in front, and 2 · 1/2 = 1: the 1/2 "
                      "is there only to cancel that 2, so the slope is clean. It does not move the minimum: "
                      "halving the error halves every slope and the best weights stay the same.",
-    "bp_error_inner": "The chain rule adds the inner derivative: d/d{ak} ({tk} − {ak}) = −1, which is where the "
+    "bp_error_inner": "The chain rule adds the inner derivative: ∂/∂{ak} ({tk} − {ak}) = −1, which is where the "
                       "minus sign in front comes from.",
     "bp_error_general": "The same happens for every k: only the k-th term contains aₖ.",
     "bp_net_written_out": "Write net out for three inputs, j = 1, 2, 3, plus the bias, and take j = 2.",

@@ -69,7 +69,7 @@ def test_a_lesson_plays_tanh_hidden_weight_and_softmax_xent(tmp_path: Path) -> N
     assert run.stderr == ""
     assert "cannot be stepped through" not in run.stdout
     for expected in ("tanh: d/dx tanh(x) = 1 − tanh²(x)", "Answer: df/dx = 1 - tanh(x)²",
-                     "dE/dwᵢⱼ for a weight into hidden unit j", "Multiply the factors",
+                     "∂E/∂wᵢⱼ for a weight into hidden unit j", "Multiply the factors",
                      "Softmax + cross-entropy (3 classes)", "In general: ∂L/∂zᵢ = yhatᵢ - yᵢ"):
         assert expected in run.stdout, expected
     screens = [line for line in run.stdout.splitlines() if "Any preset: " in line]
@@ -81,7 +81,7 @@ def test_a_handout_writes_any_preset(tmp_path: Path) -> None:
     run = run_cli("lesson", "presets", "--dir", str(tmp_path), "--markdown", "-", timeout=300)
     assert run.returncode == 0, run.stderr
     assert "## tanh: d/dx tanh(x) = 1 − tanh²(x)" in run.stdout
-    assert "## dE/dwᵢⱼ for a weight into hidden unit j" in run.stdout
+    assert "## ∂E/∂wᵢⱼ for a weight into hidden unit j" in run.stdout
 
 
 @pytest.mark.parametrize("name", sorted(KINDS))

@@ -28,7 +28,7 @@ def test_sigmoid_markdown() -> None:
             in md)
     assert ("## Answer\n\n- $\\frac{df}{dx} = \\sigma\\left(x\\right) \\cdot "
             "\\left(1 - \\sigma\\left(x\\right)\\right)$ ✓\n" in md)
-    assert "- **chain rule**: $\\frac{df}{dx} = \\frac{df}{dg}\\cdot\\frac{dg}{dx}$. When one function" in md
+    assert "- **chain rule**: $\\frac{df}{dx} = \\frac{df}{dg} \\cdot \\frac{dg}{dx}$. When one function" in md
     # GitHub shows `$ x$` literally: no inline maths may start or end with a space; `$$` never opens by accident
     for line in md.splitlines():
         assert "$$" not in line, line

@@ -144,7 +144,10 @@ def test_partial_derivatives_are_written_with_a_round_d() -> None:
     assert "∂netₖ/∂w₂ₖ step by step" in net and "Answer: ∂netₖ/∂w₂ₖ = a₂" in net
     weight = run_cli("output-weight").stdout
     assert "∂E/∂wⱼₖ = ∂E/∂aₖ · daₖ/dnetₖ · ∂netₖ/∂wⱼₖ" in weight  # aₖ = σ(netₖ) has one variable: d
-    assert "dE/d" not in weight.split("\n", 1)[1].replace("dE/dwⱼₖ for", "")  # (the preset's own title aside)
+    assert "dE/d" not in weight  # the preset's own title too
+    for preset, title in (("error", "slope ∂E/∂aₖ"), ("net", "slope ∂netₖ/∂wⱼₖ"), ("hidden-weight", "∂E/∂wᵢⱼ for"),
+                          ("bce", "∂L/∂z = a − t"), ("softmax-xent", "∂L/∂z₁ = ŷ₁ − y₁")):
+        assert title in run_cli(preset).stdout.splitlines()[0]
     ascii_run = run_cli("output-weight", env={"DERIVTUTOR_ASCII": "1"}).stdout
     assert ascii_run.isascii() and "dE/dw_jk = dE/da_k * da_k/dnet_k * dnet_k/dw_jk" in ascii_run
     assert "Answer: df/dx" in run_cli("x^2 sin x").stdout  # one variable: an ordinary d
@@ -190,3 +193,19 @@ def test_derive_imports_only_what_it_needs(target: str, unwanted: tuple[str, ...
                             cwd=str(ROOT), encoding="utf-8")
     assert "Answer: df/dx" in result.stdout
     assert "LOADED []" in result.stderr, result.stderr
+
+
+def test_the_chain_rules_card_says_what_the_rows_say() -> None:
+    """The error's card read `chain rule: dE/da_2 = dE/dg · dg/da_2` (a raw name, and d where every row above it
+    writes ∂); now it is the chain's own ratios, as printed, in every format."""
+    error = run_cli("error").stdout
+    assert "∂E/∂a₂ = ∂E/∂g · ∂g/∂a₂   chain rule" in error
+    assert "chain rule: ∂E/∂a₂ = ∂E/∂g · ∂g/∂a₂" in error and "a_2" not in error
+    assert "chain rule: df/dx = df/dg · dg/dx" in run_cli("sigmoid").stdout  # one variable: d
+    assert "chain rule: dE/da_2 = dE/dg * dg/da_2" in run_cli("error", "--ascii").stdout
+    latex = run_cli("error", "--latex", "-").stdout
+    assert (r"\textbf{chain rule}: {$\frac{\partial E}{\partial a_{2}} = \frac{\partial E}{\partial g} \cdot{} "
+            r"\frac{\partial g}{\partial a_{2}}$}.") in latex
+    markdown = run_cli("error", "--markdown", "-").stdout
+    assert (r"**chain rule**: $\frac{\partial E}{\partial a_{2}} = \frac{\partial E}{\partial g} \cdot "
+            r"\frac{\partial g}{\partial a_{2}}$.") in markdown

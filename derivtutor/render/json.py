@@ -88,7 +88,12 @@ def _snake(name: str) -> str:
 
 def block_data(block: object) -> dict[str, Any]:
     """One document block: its "type" (heading, paragraph, math_row, table, rule_card, note) and its fields."""
-    return {"type": _snake(type(block).__name__), **{f.name: _value(getattr(block, f.name)) for f in fields(block)}}
+    return {"type": _snake(type(block).__name__),
+            **{f.name: _value(getattr(block, f.name)) for f in fields(block) if f.name not in _SHOWN_ONLY}}
+
+
+_SHOWN_ONLY = {"formula_runs"}
+"""Fields that are another spelling of one already given (a card's formula as maths runs: its `formula` says it)."""
 
 
 def document_data(built: Built, detail: str) -> list[dict[str, Any]]:

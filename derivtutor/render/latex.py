@@ -370,7 +370,9 @@ def _heading(block: Heading, shift: int) -> str:
 
 
 def _card(card: RuleCard) -> str:
-    if card.formula_latex:
+    if card.formula_runs:
+        formula = f": {runs_latex(card.formula_runs)}. "
+    elif card.formula_latex:
         formula = f": ${card.formula_latex}$. "
     elif card.formula:
         formula = f": {escape(card.formula)}. "

@@ -114,7 +114,9 @@ def math_row(row: MathRow, lhs: Runs) -> str:
 
 
 def _card(card: RuleCard) -> str:
-    if card.formula_latex:
+    if card.formula_runs:
+        formula = f": {runs_markdown(card.formula_runs)}. "
+    elif card.formula_latex:
         formula = f": {inline(card.formula_latex)}. "
     elif card.formula:
         formula = f": {escape(card.formula)}. "
