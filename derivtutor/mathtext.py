@@ -128,6 +128,10 @@ class MathText(StrPrinter):
     def _prime(self) -> str:
         return "′" if self.unicode else "'"
 
+    def _print_AppliedUndef(self, expr: sympy.Expr) -> str:
+        """A function named by the page (f, g, netₖ): its name as a variable's is printed (not net_k)."""
+        return self.name(expr.func.__name__) + "(" + ", ".join(self._print(a) for a in expr.args) + ")"
+
     def _print_Derivative(self, expr: sympy.Derivative) -> str:
         inner = expr.expr
         by = expr.variables[0] if len(expr.variables) == 1 else None

@@ -142,6 +142,7 @@ def test_partial_derivatives_are_written_with_a_round_d() -> None:
     """Issue 14: `derive net` said dnetₖ/dw₂ₖ and `derive output-weight` dE/dwⱼₖ for partial derivatives."""
     net = run_cli("net").stdout
     assert "∂netₖ/∂w₂ₖ step by step" in net and "Answer: ∂netₖ/∂w₂ₖ = a₂" in net
+    assert "  netₖ(w₂ₖ) = bₖ + a₁·w₁ₖ + a₂·w₂ₖ + a₃·w₃ₖ\n" in net  # its name as printed: not net_k(w₂ₖ)
     weight = run_cli("output-weight").stdout
     assert "∂E/∂wⱼₖ = ∂E/∂aₖ · daₖ/dnetₖ · ∂netₖ/∂wⱼₖ" in weight  # aₖ = σ(netₖ) has one variable: d
     assert "dE/d" not in weight  # the preset's own title too
