@@ -253,3 +253,11 @@ def test_relu_derivative_is_written_as_cases() -> None:
 def test_unknown_function_slope_is_f_prime() -> None:
     page = render_html(build_document(derivation("f_of_x2")))
     assert "<mi>subs</mi>" not in page and "<mo>′</mo>" in page  # f′(x²), not subs(d/dξ f(ξ), ξ, x²)
+
+
+def test_a_function_named_by_the_page_keeps_its_name() -> None:
+    """SymPy's MathML lower-cases function names: the error's E(a₂) read e(a₂), Euler's number times a₂."""
+    page = run_cli("error", "--html", "-").stdout
+    assert "<mi>E</mi><mrow><mo>(</mo><mrow><msub><mi>a</mi><mi>2</mi></msub></mrow><mo>)</mo></mrow>" in page
+    assert "<mi>e</mi><mrow><mo>(</mo>" not in page
+    assert "<msub><mi>net</mi><mi>k</mi></msub><mrow><mo>(</mo>" in run_cli("net", "--html", "-").stdout

@@ -82,6 +82,16 @@ class TutorMathML(MathMLPresentationPrinter):
     def _print_sigmoid(self, expr: sympy.Expr) -> object:
         return self._element("mrow", self._element("mi", text="σ"), self.fenced(self._print(expr.args[0])))
 
+    def _print_AppliedUndef(self, expr: sympy.Expr) -> object:
+        """A function named by the page (E, f, netₖ) under its own name, as a variable of that name is printed:
+        SymPy's own lower-cases it, and E(a₂) read e(a₂), Euler's number times a₂."""
+        inner = self._element("mrow")
+        for i, arg in enumerate(expr.args):
+            if i:
+                inner.appendChild(self._element("mo", text=","))
+            inner.appendChild(self._print(arg))
+        return self._element("mrow", self._print(sympy.Symbol(expr.func.__name__)), self.fenced(inner))
+
     def _prime(self, name: str, *args: object) -> object:
         """f′(u): the slope of a function we know nothing about, at u."""
         inner = self._element("mrow")
