@@ -21,6 +21,7 @@ from derivtutor.detail import rules_shown, shows
 from derivtutor.explain import (
     cancelled,
     card_formula,
+    chain_card_names,
     corner_notes,
     move_formula,
     move_name,
@@ -325,10 +326,7 @@ def _chain_card_runs(chain: ChainRule | None, partial: tuple[bool, bool, bool]) 
     the same as explain.card_formula's text."""
     if chain is None or len(chain.layers) < 2:
         return ()
-    first = chain.layers[0]
-    whole = Ratio(first.name, chain.var, partial[0])
-    outer = Ratio(first.name, first.var, partial[1])
-    inner = Ratio(chain.layers[1].name, chain.var, partial[2])
+    whole, outer, inner = (Ratio(top, var, p) for (top, var), p in zip(chain_card_names(chain), partial, strict=True))
     return (whole, Text(" = "), outer, Text(" · "), inner)
 
 

@@ -78,6 +78,12 @@ def screen_names(derivation: Derivation) -> set[str]:
     return taken
 
 
+def chain_card_names(chain: ChainRule) -> tuple[tuple[str, sympy.Symbol], ...]:
+    """The chain rule's card in the chain's own names, top and variable of each ratio: f by x = f by g · g by x."""
+    first = chain.layers[0]
+    return ((first.name, chain.var), (first.name, first.var), (chain.layers[1].name, chain.var))
+
+
 def card_formula(rule_id: str, taken: set[str], chain: ChainRule | None = None, latex: bool = False,
                  partial: tuple[bool, bool, bool] = (False, False, False)) -> str:
     """The rule's general formula with its letters renamed away from the names on screen.
@@ -94,10 +100,8 @@ def card_formula(rule_id: str, taken: set[str], chain: ChainRule | None = None, 
     if rule_id == "chain" and chain is not None and len(chain.layers) > 1:
         if latex:
             return ""
-        first = chain.layers[0]
-        ratios = ((first.name, chain.var), (first.name, first.var), (chain.layers[1].name, chain.var))
-        d = ["∂" if p else "d" for p in partial]
-        whole, outer, inner = (f"{d[i]}{name_text(top)}/{d[i]}{math_text(var)}" for i, (top, var) in enumerate(ratios))
+        whole, outer, inner = (f"{d}{name_text(top)}/{d}{math_text(var)}" for (top, var), d in
+                               zip(chain_card_names(chain), ("∂" if p else "d" for p in partial), strict=True))
         return f"{whole} = {outer} · {inner}"
     used = set(_LETTER.findall(formula)) and {m[1] for m in _LETTER.findall(formula)}
     clashing = sorted(used & taken)
