@@ -85,22 +85,22 @@ class TutorMathML(MathMLPresentationPrinter):
     def _print_AppliedUndef(self, expr: sympy.Expr) -> object:
         """A function named by the page (E, f, netₖ) under its own name, as a variable of that name is printed:
         SymPy's own lower-cases it, and E(a₂) read e(a₂), Euler's number times a₂."""
-        inner = self._element("mrow")
-        for i, arg in enumerate(expr.args):
-            if i:
-                inner.appendChild(self._element("mo", text=","))
-            inner.appendChild(self._print(arg))
-        return self._element("mrow", self._print(sympy.Symbol(expr.func.__name__)), self.fenced(inner))
+        return self._element("mrow", self._print(sympy.Symbol(expr.func.__name__)),
+                             self._arguments(*(self._print(arg) for arg in expr.args)))
 
-    def _prime(self, name: str, *args: object) -> object:
-        """f′(u): the slope of a function we know nothing about, at u."""
+    def _arguments(self, *args: object) -> object:
+        """(u, v): a function's arguments, comma-separated, in brackets."""
         inner = self._element("mrow")
         for i, arg in enumerate(args):
             if i:
                 inner.appendChild(self._element("mo", text=","))
             inner.appendChild(arg)
+        return self.fenced(inner)
+
+    def _prime(self, name: str, *args: object) -> object:
+        """f′(u): the slope of a function we know nothing about, at u."""
         return self._element("mrow", self._element("msup", self._element("mi", text=name),
-                                                   self._element("mo", text="′")), self.fenced(inner))
+                                                   self._element("mo", text="′")), self._arguments(*args))
 
     def _print_Derivative(self, expr: sympy.Derivative) -> object:
         inner = expr.expr
